@@ -1,0 +1,35 @@
+/**
+ * The Hono generic for this app: bindings and the per-request variables middleware sets.
+ */
+import type { SupabaseClient } from '@supabase/supabase-js'
+import type { Config } from './config'
+import type { Reason } from './lib/reasons'
+
+/** What the fetch wrapper observed about this request's calls to Supabase Auth. */
+export interface UpstreamState {
+  timedOut: boolean
+  calls: number
+}
+
+export interface AppEnv {
+  Bindings: Env
+  Variables: {
+    /** The parsed configuration (middleware/load-config.ts). */
+    config: Config
+    /** Correlates the log line with the request (`cf-ray` when present). */
+    requestId: string
+    /** The outcome code for the log line, set by handlers. */
+    reason: Reason | string | undefined
+    /** This browser's CSRF token, to embed in forms (middleware/csrf.ts). */
+    csrfToken: string
+    /** The parsed form body of a POST (middleware/csrf.ts). */
+    form: Record<string, string>
+    /** Per-request Supabase client (middleware/supabase.ts). */
+    supabase: SupabaseClient
+    upstream: UpstreamState
+    /** Resolves when the client first calls Supabase: by then it has written the PKCE verifier cookie. */
+    upstreamStarted: Promise<void>
+    /** Stops late `setAll` calls (from waitUntil work) touching a response already sent. */
+    sealCookies: () => void
+  }
+}

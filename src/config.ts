@@ -1,0 +1,155 @@
+/**
+ * Turns the Worker's bindings into one frozen, typed Config. Only this module reads `env`.
+ * Parsing is memoised per env object, so the cost is paid once per isolate, not per request.
+ * A bad binding yields a ConfigError naming the keys, never their values (values may be secrets).
+ */
+import * as z from 'zod'
+
+/** Email OTP types accepted at /auth/confirm (Supabase's `EmailOtpType`). */
+export const EMAIL_OTP_TYPES = ['recovery', 'invite', 'magiclink', 'signup', 'email', 'email_change'] as const
+export type EmailOtpType = (typeof EMAIL_OTP_TYPES)[number]
+
+export type ConfirmMode = 'interstitial' | 'direct'
+
+/** The subset of the Workers Rate Limiting binding we use. */
+export interface RateLimiter {
+  limit(options: { key: string }): Promise<{ success: boolean }>
+}
+
+/** Everything the Worker needs to know about its deployment, parsed once. */
+export interface Config {
+  /** Supabase project URL, without a trailing slash. */
+  readonly supabaseUrl: string
+  /** Publishable (or legacy anon) key: safe to send to Supabase from the edge. */
+  readonly supabaseKey: string
+  /** Where people go after a reset (the main site). */
+  readonly siteUrl: string
+  /** Origins `next` may point to, besides this Worker's own: SITE_URL's plus ALLOWED_REDIRECT_ORIGINS. */
+  readonly redirectOrigins: readonly string[]
+  /** Cookie Domain attribute for the session cookies, e.g. `.example.com`; undefined = host-only. */
+  readonly cookieDomain: string | undefined
+  readonly passwordMinLength: number
+  readonly confirmMode: ConfirmMode
+  readonly upstreamTimeoutMs: number
+  /** How long after the link (or code) a session may still set a password without the old one. */
+  readonly recoveryMaxAgeSeconds: number
+  readonly appName: string
+  readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
+}
+
+export const LIMITER_NAMES = [
+  'FORGOT_IP_LIMITER',
+  'FORGOT_EMAIL_LIMITER',
+  'CONFIRM_IP_LIMITER',
+  'CODE_IP_LIMITER',
+  'CODE_EMAIL_LIMITER',
+  'UPDATE_SESSION_LIMITER',
+] as const
+export type LimiterName = (typeof LIMITER_NAMES)[number]
+
+/** A configuration problem: the keys at fault, for the page and the log. */
+export class ConfigError extends Error {
+  constructor(readonly keys: readonly string[]) {
+    super(`invalid configuration: ${keys.join(', ')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+const httpUrl = z.string().trim().refine((value) => {
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
+  } catch {
+    return false
+  }
+})
+
+const originList = z
+  .string()
+  .default('')
+  .transform((value, ctx) => {
+    const origins: string[] = []
+    for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const parsed = URL.canParse(item) ? new URL(item) : undefined
+      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) {
+        ctx.addIssue({ code: 'custom', message: 'each entry must be an origin such as https://app.example.com' })
+        return z.NEVER
+      }
+      origins.push(parsed.origin)
+    }
+    return origins
+  })
+
+const intInRange = (min: number, max: number, fallback: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback)
+
+/** A cookie domain: optional leading dot, then DNS labels. */
+const cookieDomainRe = /^\.?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i
+
+const BindingsSchema = z.object({
+  SUPABASE_URL: httpUrl,
+  SUPABASE_PUBLISHABLE_KEY: z.string().trim().min(20).max(4096),
+  SITE_URL: httpUrl,
+  ALLOWED_REDIRECT_ORIGINS: originList,
+  COOKIE_DOMAIN: z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v ? v : undefined))
+    .refine((v) => v === undefined || cookieDomainRe.test(v)),
+  PASSWORD_MIN_LENGTH: intInRange(6, 72, 8),
+  CONFIRM_MODE: z.enum(['interstitial', 'direct']).default('interstitial'),
+  UPSTREAM_TIMEOUT_MS: intInRange(100, 30_000, 5_000),
+  RECOVERY_MAX_AGE_SECONDS: intInRange(60, 86_400, 900),
+  APP_NAME: z.string().trim().min(1).max(80).default('Your account'),
+})
+
+/** Empty strings in bindings mean "not set", so defaults apply. */
+function withoutEmpty(env: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined && v !== null))
+}
+
+function isRateLimiter(value: unknown): value is RateLimiter {
+  return typeof value === 'object' && value !== null && typeof (value as RateLimiter).limit === 'function'
+}
+
+/** Pure: bindings in, Config or the names of the bad keys out. */
+export function parseConfig(env: Record<string, unknown>): Config | ConfigError {
+  const result = BindingsSchema.safeParse(withoutEmpty(env))
+  if (!result.success) {
+    const keys = [...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? 'env')))]
+    return new ConfigError(keys.sort())
+  }
+  const b = result.data
+  const siteUrl = new URL(b.SITE_URL)
+  const limiters: Partial<Record<LimiterName, RateLimiter>> = {}
+  for (const name of LIMITER_NAMES) {
+    const binding = env[name]
+    if (isRateLimiter(binding)) limiters[name] = binding
+  }
+  return Object.freeze({
+    supabaseUrl: b.SUPABASE_URL.replace(/\/+$/, ''),
+    supabaseKey: b.SUPABASE_PUBLISHABLE_KEY,
+    siteUrl: siteUrl.href,
+    redirectOrigins: Object.freeze([...new Set([siteUrl.origin, ...b.ALLOWED_REDIRECT_ORIGINS])]),
+    cookieDomain: b.COOKIE_DOMAIN,
+    passwordMinLength: b.PASSWORD_MIN_LENGTH,
+    confirmMode: b.CONFIRM_MODE,
+    upstreamTimeoutMs: b.UPSTREAM_TIMEOUT_MS,
+    recoveryMaxAgeSeconds: b.RECOVERY_MAX_AGE_SECONDS,
+    appName: b.APP_NAME,
+    limiters: Object.freeze(limiters),
+  } satisfies Config)
+}
+
+const memo = new WeakMap<object, Config | ConfigError>()
+
+/** parseConfig, memoised per env object (the runtime hands the same object to every request). */
+export function loadConfig(env: object): Config | ConfigError {
+  let config = memo.get(env)
+  if (!config) {
+    config = parseConfig(env as Record<string, unknown>)
+    memo.set(env, config)
+  }
+  return config
+}

@@ -1,0 +1,42 @@
+/**
+ * Remembers, as a SHA-256 in an HttpOnly cookie, the link this browser confirmed, so that a second
+ * click (double click, back button, scanner then person) continues while the recovery session it
+ * created is fresh, instead of showing "expired". The hash proves it is the same link without
+ * storing the token; the freshness check keeps it from outliving the recovery window.
+ */
+import type { Context } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import type { AppEnv } from './app-env'
+import { CONFIRMED_LINK_COOKIE_PLAIN, CONFIRMED_LINK_COOKIE_SECURE } from './constants'
+import { sha256 } from './lib/crypto'
+import { isFreshRecoverySession } from './lib/recovery-session'
+import { isSecureRequest } from './middleware/csrf'
+
+function confirmedLinkCookie(c: Context<AppEnv>): string {
+  return isSecureRequest(c) ? CONFIRMED_LINK_COOKIE_SECURE : CONFIRMED_LINK_COOKIE_PLAIN
+}
+
+/** Remember, as a hash, the link this browser confirmed, for as long as the recovery session is fresh. */
+export async function rememberConfirmedLink(c: Context<AppEnv>, tokenHash: string) {
+  setCookie(c, confirmedLinkCookie(c), await sha256(tokenHash), {
+    path: '/',
+    httpOnly: true,
+    secure: isSecureRequest(c),
+    sameSite: 'Lax',
+    maxAge: c.var.config.recoveryMaxAgeSeconds,
+  })
+}
+
+/** True for a second click on the link this browser confirmed, while its recovery session is fresh. */
+export async function continuesConfirmedLink(c: Context<AppEnv>, tokenHash: string): Promise<boolean> {
+  const remembered = getCookie(c, confirmedLinkCookie(c))
+  if (!remembered || remembered !== (await sha256(tokenHash))) return false
+  const { data } = await c.var.supabase.auth.getClaims()
+  if (!data) return false
+  return isFreshRecoverySession(data.claims, Math.floor(Date.now() / 1000), c.var.config.recoveryMaxAgeSeconds)
+}
+
+/** After the password is changed the link has done its job. */
+export function forgetConfirmedLink(c: Context<AppEnv>): void {
+  deleteCookie(c, confirmedLinkCookie(c), { path: '/', secure: isSecureRequest(c) })
+}

@@ -1,0 +1,39 @@
+/**
+ * Every fixed number and name the Worker uses, in one place, with its unit in the name.
+ * Values that operators may change live in config.ts (bindings), not here.
+ */
+
+/** Largest form body we read; a reset form is a few hundred bytes. */
+export const MAX_FORM_BYTES = 8 * 1024
+
+/** Longest `next` we consider; longer values fall back to the default. */
+export const MAX_NEXT_LENGTH = 2048
+
+/** Longest email address (RFC 5321 path limit). */
+export const MAX_EMAIL_LENGTH = 254
+
+/** bcrypt, and so Supabase Auth, ignores bytes past 72; Supabase rejects longer passwords. */
+export const MAX_PASSWORD_BYTES = 72
+
+/** Retry-After for our own edge limits: the Workers Rate Limiting binding counts per 60 s. */
+export const RATE_LIMIT_RETRY_AFTER_SECONDS = 60
+
+/** Name of the double-submit CSRF cookie (the `__Host-` prefix needs https). */
+export const CSRF_COOKIE_SECURE = '__Host-csrf'
+export const CSRF_COOKIE_PLAIN = 'csrf'
+
+/** Remembers (as a SHA-256) which link this browser already confirmed: lets a second click continue. */
+export const CONFIRMED_LINK_COOKIE_SECURE = '__Host-confirmed-link'
+export const CONFIRMED_LINK_COOKIE_PLAIN = 'confirmed-link'
+
+/** Form field that carries the CSRF token. */
+export const CSRF_FIELD = 'csrf_token'
+
+/** Where the recovery flow sends people after the link, and where they ask for a new one. */
+export const UPDATE_PASSWORD_PATH = '/account/update-password'
+export const FORGOT_PASSWORD_PATH = '/account/forgot-password'
+export const VERIFY_CODE_PATH = '/account/verify-code'
+export const ERROR_PATH = '/auth/auth-code-error'
+
+/** Cache headers on every response: session cookies must never be cached by a CDN or browser. */
+export const NO_STORE = 'private, no-store'

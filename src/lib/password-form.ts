@@ -1,0 +1,57 @@
+/**
+ * Validation of the new-password form, and the wording of Supabase's weak-password reasons.
+ * Pure. Limits mirror Supabase Auth's (72-byte bcrypt cap) so most problems are caught before a round trip.
+ */
+import * as z from 'zod'
+import { MAX_PASSWORD_BYTES } from '../constants'
+
+/** Field errors of the new-password form. */
+export interface UpdatePasswordErrors {
+  readonly password?: string | undefined
+  readonly password_confirm?: string | undefined
+  /** A problem with the request as a whole, shown above the form. */
+  readonly form?: string | undefined
+}
+
+export type PasswordFormResult =
+  | { readonly ok: true; readonly password: string }
+  | { readonly ok: false; readonly errors: UpdatePasswordErrors }
+
+/** Pure: check the two fields against the configured minimum length. */
+export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number): PasswordFormResult {
+  const schema = z
+    .object({
+      password: z
+        .string()
+        .min(minLength, `Use at least ${minLength} characters.`)
+        .refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, {
+          message: `Use at most ${MAX_PASSWORD_BYTES} characters.`,
+        }),
+      password_confirm: z.string(),
+    })
+    .refine((v) => v.password === v.password_confirm, {
+      path: ['password_confirm'],
+      message: 'The two passwords do not match.',
+    })
+  const result = schema.safeParse({ password: form.password ?? '', password_confirm: form.password_confirm ?? '' })
+  if (result.success) return { ok: true, password: result.data.password }
+  const fields = z.flattenError(result.error).fieldErrors
+  return { ok: false, errors: { password: fields.password?.[0], password_confirm: fields.password_confirm?.[0] } }
+}
+
+/** Pure: Supabase's `weak_password.reasons` as one sentence for a person. */
+export function describeWeakPassword(reasons: readonly string[], minLength: number): string {
+  const parts = reasons.map((reason) => {
+    switch (reason) {
+      case 'length':
+        return `it must be at least ${minLength} characters long`
+      case 'characters':
+        return 'it must mix lower-case and upper-case letters, digits and symbols'
+      case 'pwned':
+        return 'it has appeared in a data breach, so attackers try it first'
+      default:
+        return 'it is too easy to guess'
+    }
+  })
+  return `Choose another password: ${[...new Set(parts)].join('; ')}.`
+}

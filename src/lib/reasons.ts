@@ -1,0 +1,118 @@
+/**
+ * Every way a flow can end badly, as a value, and the one place that turns an error from
+ * supabase-js into such a value. Pure. Public text stays generic (no Supabase wording, which
+ * leaks account existence and changes between releases); the reason code goes to the log.
+ * Matching is by `error.code`, never by message text (Supabase's own advice, debugging/error-codes).
+ */
+
+export const REASONS = [
+  'link_expired',
+  'link_invalid',
+  'other_device',
+  'rate_limited',
+  'upstream_timeout',
+  'upstream_unavailable',
+  'account_unavailable',
+  'weak_password',
+  'same_password',
+  'session_missing',
+  'reauthentication_needed',
+  'mfa_required',
+  'code_invalid',
+  'unexpected',
+] as const
+export type Reason = (typeof REASONS)[number]
+
+export function isReason(value: unknown): value is Reason {
+  return typeof value === 'string' && (REASONS as readonly string[]).includes(value)
+}
+
+/** What supabase-js hands back as `error`: we read only these fields. */
+export interface AuthErrorLike {
+  readonly name?: string
+  readonly code?: string | undefined
+  readonly status?: number | undefined
+}
+
+/** What we observed about the upstream call, beyond the error object. */
+export interface UpstreamObservation {
+  /** Our AbortSignal.timeout fired. */
+  readonly timedOut: boolean
+}
+
+/** Pure: map a supabase-js error (and what the fetch wrapper saw) to a Reason. */
+export function classifyAuthError(error: AuthErrorLike, upstream: UpstreamObservation): Reason {
+  if (upstream.timedOut) return 'upstream_timeout'
+  if (error.name === 'AuthPKCECodeVerifierMissingError') return 'other_device'
+  switch (error.code) {
+    case 'otp_expired':
+    case 'flow_state_not_found':
+    case 'flow_state_expired':
+      return 'link_expired'
+    case 'bad_code_verifier':
+    case 'pkce_code_verifier_not_found':
+      return 'other_device'
+    case 'validation_failed':
+    case 'bad_json':
+      return 'link_invalid'
+    case 'over_request_rate_limit':
+    case 'over_email_send_rate_limit':
+      return 'rate_limited'
+    case 'user_banned':
+    case 'user_not_found':
+      return 'account_unavailable'
+    case 'weak_password':
+      return 'weak_password'
+    case 'same_password':
+      return 'same_password'
+    case 'session_not_found':
+    case 'session_expired':
+    case 'refresh_token_not_found':
+    case 'refresh_token_already_used':
+    case 'bad_jwt':
+    case 'no_authorization':
+      return 'session_missing'
+    case 'reauthentication_needed':
+    case 'reauthentication_not_valid':
+    case 'current_password_required':
+      return 'reauthentication_needed'
+    case 'insufficient_aal':
+      return 'mfa_required'
+  }
+  if (error.name === 'AuthSessionMissingError' || error.name === 'AuthInvalidJwtError') return 'session_missing'
+  if (error.status === 429) return 'rate_limited'
+  // Network failures (status 0), 5xx, and bodies that are not JSON (AuthUnknownError).
+  if (error.status === undefined || error.status === 0 || error.status >= 500 || error.name === 'AuthUnknownError') {
+    return 'upstream_unavailable'
+  }
+  return 'unexpected'
+}
+
+/** The HTTP status a page for this reason is served with. */
+export function statusFor(reason: Reason): 400 | 401 | 403 | 410 | 422 | 429 | 500 | 502 | 504 {
+  switch (reason) {
+    case 'link_expired':
+      return 410
+    case 'link_invalid':
+    case 'other_device':
+    case 'code_invalid':
+      return 400
+    case 'rate_limited':
+      return 429
+    case 'upstream_timeout':
+      return 504
+    case 'upstream_unavailable':
+      return 502
+    case 'account_unavailable':
+    case 'reauthentication_needed':
+    case 'mfa_required':
+      return 403
+    case 'weak_password':
+    case 'same_password':
+      return 422
+    case 'session_missing':
+      return 401
+    case 'unexpected':
+      return 500
+  }
+}

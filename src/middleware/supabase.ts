@@ -1,0 +1,75 @@
+/**
+ * One Supabase client per request, never at module scope (field notes §3.7): `getAll` reads the
+ * request's Cookie header, `setAll` appends one Set-Cookie per cookie plus the no-cache headers
+ * @supabase/ssr passes. Calls to Supabase Auth go through a fetch with a timeout, so an outage
+ * becomes an honest 504 page instead of a hang.
+ */
+import { createServerClient, parseCookieHeader } from '@supabase/ssr'
+import type { Context, MiddlewareHandler } from 'hono'
+import { setCookie } from 'hono/cookie'
+import type { AppEnv, UpstreamState } from '../app-env'
+import type { Config } from '../config'
+import { isSecureRequest } from './csrf'
+
+export function supabaseClient(): MiddlewareHandler<AppEnv> {
+  return async function supabaseClient_(c, next) {
+    const upstream: UpstreamState = { timedOut: false, calls: 0 }
+    let sealed = false
+    let markStarted: () => void = () => {}
+    c.set('upstreamStarted', new Promise<void>((resolve) => (markStarted = resolve)))
+    c.set('upstream', upstream)
+    c.set('sealCookies', () => {
+      sealed = true
+    })
+    c.set('supabase', createClient(c, c.var.config, upstream, () => sealed, () => markStarted()))
+    await next()
+    sealed = true
+  }
+}
+
+function createClient(
+  c: Context<AppEnv>,
+  config: Config,
+  upstream: UpstreamState,
+  isSealed: () => boolean,
+  onFetch: () => void,
+) {
+  return createServerClient(config.supabaseUrl, config.supabaseKey, {
+    cookieOptions: {
+      path: '/',
+      sameSite: 'lax',
+      secure: isSecureRequest(c),
+      ...(config.cookieDomain ? { domain: config.cookieDomain } : {}),
+    },
+    cookies: {
+      getAll() {
+        return parseCookieHeader(c.req.header('Cookie') ?? '').map(({ name, value }) => ({ name, value: value ?? '' }))
+      },
+      setAll(cookies, headers) {
+        // Work left running in waitUntil must not touch a response that has already gone.
+        if (isSealed()) return
+        for (const { name, value, options } of cookies) {
+          setCookie(c, name, value, { ...options, sameSite: 'Lax' } as Parameters<typeof setCookie>[3])
+        }
+        for (const [key, value] of Object.entries(headers ?? {})) c.header(key, value)
+      },
+    },
+    global: { fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch) },
+  })
+}
+
+/** fetch with AbortSignal.timeout, recording what happened for error classification and logs. */
+function timedFetch(timeoutMs: number, upstream: UpstreamState, onFetch: () => void): typeof fetch {
+  return async (input, init) => {
+    upstream.calls++
+    onFetch()
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
+    try {
+      return await fetch(input, { ...init, signal })
+    } catch (error) {
+      if (timeout.aborted) upstream.timedOut = true
+      throw error
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * /account/forgot-password: asks Supabase to email a reset link. The answer is the same page, at
+ * about the same time, whatever happens upstream (unknown address, Supabase's 60 s cooldown 429,
+ * slowness, outage): the call runs in waitUntil and we answer once the PKCE code-verifier cookie is
+ * written, which happens before the network call (field notes §3.9, supabase/auth#2398).
+ */
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import * as z from 'zod'
+import type { AppEnv } from '../app-env'
+import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
+import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
+import { classifyAuthError } from '../lib/reasons'
+import { maskEmail } from '../lib/recovery-session'
+import { CheckEmailPage, ForgotPasswordForm, type ForgotNotice } from '../views/forgot-password-page'
+import { renderPage, renderReason } from '../views/render'
+
+export const forgotPasswordRoutes = new Hono<AppEnv>()
+
+const emailSchema = z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).pipe(z.email())
+const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
+
+forgotPasswordRoutes.get('/', (c) => {
+  const code = c.req.query('reason')
+  const notice = code && NOTICE_CODES.has(code) ? (code as ForgotNotice) : undefined
+  return renderPage(c, 200, 'Reset your password', <ForgotPasswordForm csrfToken={c.var.csrfToken} notice={notice} />)
+})
+
+forgotPasswordRoutes.post('/', async (c) => {
+  const parsed = emailSchema.safeParse(c.var.form.email ?? '')
+  if (!parsed.success) {
+    c.set('reason', 'email_invalid')
+    return renderPage(
+      c,
+      400,
+      'Reset your password',
+      <ForgotPasswordForm
+        csrfToken={c.var.csrfToken}
+        email={(c.var.form.email ?? '').slice(0, MAX_EMAIL_LENGTH)}
+        error="Enter an email address like name@example.com."
+      />,
+    )
+  }
+  const email = parsed.data
+  if (
+    (await isOverLimit(c, 'FORGOT_IP_LIMITER', clientIp(c))) ||
+    (await isOverLimit(c, 'FORGOT_EMAIL_LIMITER', await emailKey(email)))
+  ) {
+    return renderReason(c, 'rate_limited')
+  }
+  await sendInBackground(c, email)
+  c.set('reason', 'reset_requested')
+  return renderPage(c, 200, 'Check your email', <CheckEmailPage maskedEmail={maskEmail(email)} csrfToken={c.var.csrfToken} />)
+})
+
+async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {
+  const redirectTo = new URL(`/auth/confirm?next=${UPDATE_PASSWORD_PATH}`, c.req.url).href
+  const upstream = c.var.upstream
+  const requestId = c.var.requestId
+  const sending = c.var.supabase.auth
+    .resetPasswordForEmail(email, { redirectTo })
+    .then(({ error }) => (error ? classifyAuthError(error, upstream) : 'sent'))
+    .catch(() => 'unexpected')
+    .then((outcome) => console.log(JSON.stringify({ msg: 'reset_email', id: requestId, outcome })))
+  try {
+    c.executionCtx.waitUntil(sending)
+  } catch {
+    await sending // no execution context (app.request in unit tests): just finish the call
+  }
+  // supabase-js writes the code-verifier cookie before the request leaves: wait for that, not for Supabase.
+  await Promise.race([c.var.upstreamStarted, sending])
+  c.var.sealCookies()
+}

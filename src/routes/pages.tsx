@@ -1,0 +1,46 @@
+/**
+ * The small pages around the flow: landing, the error page links land on, health, the stylesheet,
+ * and `/.well-known/change-password` (W3C) so password managers can deep-link to a reset.
+ */
+import { Hono } from 'hono'
+import type { AppEnv } from '../app-env'
+import { FORGOT_PASSWORD_PATH, VERIFY_CODE_PATH } from '../constants'
+import { isReason } from '../lib/reasons'
+import { Actions } from '../views/components'
+import { renderPage, renderReason } from '../views/render'
+import { STYLESHEET } from '../views/style'
+
+export const pageRoutes = new Hono<AppEnv>()
+
+pageRoutes.get('/', (c) =>
+  renderPage(
+    c,
+    200,
+    'Account help',
+    <>
+      <h1>Account help</h1>
+      <p>Forgotten your password? We can email you a link and a code to choose a new one.</p>
+      <Actions
+        actions={[
+          { href: FORGOT_PASSWORD_PATH, label: 'Reset my password' },
+          { href: VERIFY_CODE_PATH, label: 'I have a code' },
+          { href: c.var.config.siteUrl, label: 'Back to the site' },
+        ]}
+      />
+    </>,
+  ),
+)
+
+pageRoutes.get('/auth/auth-code-error', (c) => {
+  const reason = c.req.query('reason')
+  return renderReason(c, isReason(reason) ? reason : 'link_invalid')
+})
+
+pageRoutes.get('/healthz', (c) => c.json({ status: 'ok' }))
+
+pageRoutes.get('/assets/app.css', (c) => {
+  c.header('Content-Type', 'text/css; charset=utf-8')
+  return c.body(STYLESHEET)
+})
+
+pageRoutes.get('/.well-known/change-password', (c) => c.redirect(FORGOT_PASSWORD_PATH, 302))

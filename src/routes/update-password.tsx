@@ -1,0 +1,127 @@
+/**
+ * /account/update-password: only for a fresh recovery session (AMR recovery/otp/magiclink/invite
+ * within RECOVERY_MAX_AGE_SECONDS), checked with getClaims(): with asymmetric signing keys that is a
+ * local JWT check against cached JWKS, no round trip. POST → updateUser({ password }); Supabase then
+ * signs out every other session of the user (contract §6.9).
+ */
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import type { AppEnv } from '../app-env'
+import { forgetConfirmedLink } from '../confirmed-link'
+import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
+import { describeWeakPassword, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
+import { resolveNext } from '../lib/next-url'
+import { isOverLimit } from '../lib/rate-limit'
+import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
+import { isFreshRecoverySession, maskEmail, type SessionClaims } from '../lib/recovery-session'
+import { copyFor } from '../views/reason-copy'
+import { renderPage, renderReason } from '../views/render'
+import { PasswordChangedPage, UpdatePasswordForm } from '../views/update-password-page'
+
+export const updatePasswordRoutes = new Hono<AppEnv>()
+
+updatePasswordRoutes.get('/', async (c) => {
+  const session = await readRecoverySession(c)
+  if (session instanceof Response) return session
+  return renderForm(c, session, c.req.query('next'), 200, {})
+})
+
+updatePasswordRoutes.post('/', async (c) => {
+  const session = await readRecoverySession(c)
+  if (session instanceof Response) return session
+  const form = c.var.form
+  if (await isOverLimit(c, 'UPDATE_SESSION_LIMITER', `session:${session.sessionId}`)) {
+    return renderReason(c, 'rate_limited')
+  }
+  const checked = validatePasswordForm(form, c.var.config.passwordMinLength)
+  if (!checked.ok) {
+    c.set('reason', 'password_invalid')
+    return renderForm(c, session, form.next, 400, checked.errors)
+  }
+  const { error } = await c.var.supabase.auth.updateUser({ password: checked.password })
+  if (error) {
+    const reason = classifyAuthError(error, c.var.upstream)
+    c.set('reason', reason)
+    const errors = formErrorsFor(c, reason, error as { reasons?: unknown })
+    if (!errors) return renderReason(c, reason)
+    return renderForm(c, session, form.next, statusFor(reason), errors)
+  }
+  c.set('reason', 'password_updated')
+  const continueTo = resolveNext(form.next, {
+    selfOrigin: new URL(c.req.url).origin,
+    allowedOrigins: c.var.config.redirectOrigins,
+    fallback: c.var.config.siteUrl,
+  }).target
+  forgetConfirmedLink(c)
+  const target = continueTo === UPDATE_PASSWORD_PATH ? c.var.config.siteUrl : continueTo
+  return renderPage(c, 200, 'Password changed', <PasswordChangedPage continueTo={target} />)
+})
+
+interface RecoverySession {
+  readonly email: string
+  readonly sessionId: string
+}
+
+/** The verified recovery session, or the response that sends the person elsewhere. */
+async function readRecoverySession(c: Context<AppEnv>): Promise<RecoverySession | Response> {
+  const { data, error } = await c.var.supabase.auth.getClaims()
+  if (error) {
+    const reason = classifyAuthError(error, c.var.upstream)
+    if (reason === 'upstream_timeout' || reason === 'upstream_unavailable') return renderReason(c, reason)
+  }
+  const claims: SessionClaims | undefined = data?.claims
+  if (!claims || typeof claims.email !== 'string' || typeof claims.session_id !== 'string') {
+    return redirectToForgot(c, 'session_missing')
+  }
+  const now = Math.floor(Date.now() / 1000)
+  if (!isFreshRecoverySession(claims, now, c.var.config.recoveryMaxAgeSeconds)) {
+    return redirectToForgot(c, 'recovery_required')
+  }
+  return { email: claims.email, sessionId: claims.session_id }
+}
+
+function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recovery_required') {
+  c.set('reason', reason)
+  return c.redirect(`${FORGOT_PASSWORD_PATH}?reason=${reason}`, 303)
+}
+
+/** Errors shown on the form itself; undefined means the reason gets its own page. */
+function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: unknown }): UpdatePasswordErrors | undefined {
+  switch (reason) {
+    case 'weak_password': {
+      const reasons = Array.isArray(error.reasons) ? error.reasons.filter((r): r is string => typeof r === 'string') : []
+      return { password: describeWeakPassword(reasons, c.var.config.passwordMinLength) }
+    }
+    case 'same_password':
+      return { password: copyFor('same_password').message }
+    case 'rate_limited':
+    case 'session_missing':
+    case 'reauthentication_needed':
+    case 'mfa_required':
+      return { form: `${copyFor(reason).title}. ${copyFor(reason).message}` }
+    default:
+      return undefined
+  }
+}
+
+function renderForm(
+  c: Context<AppEnv>,
+  session: RecoverySession,
+  next: string | undefined,
+  status: number,
+  errors: UpdatePasswordErrors,
+) {
+  return renderPage(
+    c,
+    status,
+    'Choose a new password',
+    <UpdatePasswordForm
+      csrfToken={c.var.csrfToken}
+      email={session.email}
+      maskedEmail={maskEmail(session.email)}
+      minLength={c.var.config.passwordMinLength}
+      next={next}
+      errors={errors}
+    />,
+  )
+}

@@ -1,0 +1,62 @@
+/**
+ * /account/verify-code: email + 6-digit code → verifyOtp({ type: 'recovery' }) → the new-password
+ * form. Works on any device and is immune to mail scanners. Attempts are limited per IP and per
+ * address (edge limits), on top of Supabase's own per-IP verify limit and the code's expiry.
+ */
+import { Hono } from 'hono'
+import * as z from 'zod'
+import type { AppEnv } from '../app-env'
+import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
+import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
+import { classifyAuthError, statusFor } from '../lib/reasons'
+import { copyFor } from '../views/reason-copy'
+import { renderPage, renderReason } from '../views/render'
+import { VerifyCodeForm } from '../views/verify-code-page'
+
+export const verifyCodeRoutes = new Hono<AppEnv>()
+
+const CodeForm = z.object({
+  email: z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).pipe(z.email('Enter an email address like name@example.com.')),
+  code: z
+    .string()
+    .transform((v) => v.replace(/[\s-]/g, ''))
+    .pipe(z.string().regex(/^\d{6,10}$/, 'Enter the 6 digits from the email.')),
+})
+
+verifyCodeRoutes.get('/', (c) => renderPage(c, 200, 'Enter your code', <VerifyCodeForm csrfToken={c.var.csrfToken} />))
+
+verifyCodeRoutes.post('/', async (c) => {
+  const form = c.var.form
+  const echoEmail = (form.email ?? '').slice(0, MAX_EMAIL_LENGTH)
+  const parsed = CodeForm.safeParse({ email: form.email ?? '', code: form.code ?? '' })
+  if (!parsed.success) {
+    c.set('reason', 'code_form_invalid')
+    const fields = z.flattenError(parsed.error).fieldErrors
+    return renderPage(
+      c,
+      400,
+      'Enter your code',
+      <VerifyCodeForm csrfToken={c.var.csrfToken} email={echoEmail} errors={{ email: fields.email?.[0], code: fields.code?.[0] }} />,
+    )
+  }
+  const { email, code } = parsed.data
+  if ((await isOverLimit(c, 'CODE_IP_LIMITER', clientIp(c))) || (await isOverLimit(c, 'CODE_EMAIL_LIMITER', await emailKey(email)))) {
+    return renderReason(c, 'rate_limited')
+  }
+  const { error } = await c.var.supabase.auth.verifyOtp({ email, token: code, type: 'recovery' })
+  if (!error) {
+    c.set('reason', 'code_verified')
+    return c.redirect(UPDATE_PASSWORD_PATH, 303)
+  }
+  const classified = classifyAuthError(error, c.var.upstream)
+  const reason = classified === 'link_expired' || classified === 'link_invalid' ? 'code_invalid' : classified
+  if (reason !== 'code_invalid' && reason !== 'rate_limited') return renderReason(c, reason)
+  c.set('reason', reason)
+  if (reason === 'rate_limited') c.header('Retry-After', '60')
+  return renderPage(
+    c,
+    statusFor(reason),
+    'Enter your code',
+    <VerifyCodeForm csrfToken={c.var.csrfToken} email={echoEmail} errors={{ form: `${copyFor(reason).title}. ${copyFor(reason).message}` }} />,
+  )
+})

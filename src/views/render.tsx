@@ -1,0 +1,40 @@
+/**
+ * Rendering helpers shared by routes and middleware: a page with a status, and the page for a Reason.
+ */
+import type { Context } from 'hono'
+import type { Child } from 'hono/jsx'
+import type { AppEnv } from '../app-env'
+import { type Reason, statusFor } from '../lib/reasons'
+import { RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
+import { Actions, Notice } from './components'
+import { copyFor } from './reason-copy'
+
+declare module 'hono' {
+  interface ContextRenderer {
+    (content: Child, props: { title: string }): Response | Promise<Response>
+  }
+}
+
+/** Render `body` inside the layout with `status`. */
+export function renderPage(c: Context<AppEnv>, status: number, title: string, body: Child): Response | Promise<Response> {
+  c.status(status as Parameters<typeof c.status>[0])
+  return c.render(body, { title })
+}
+
+/** The full-page explanation of a Reason, with its status (and Retry-After for 429). */
+export function renderReason(c: Context<AppEnv>, reason: Reason): Response | Promise<Response> {
+  c.set('reason', reason)
+  const copy = copyFor(reason)
+  const status = statusFor(reason)
+  if (status === 429) c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
+  return renderPage(
+    c,
+    status,
+    copy.title,
+    <>
+      <h1>{copy.title}</h1>
+      <Notice kind="error">{copy.message}</Notice>
+      <Actions actions={copy.actions} />
+    </>,
+  )
+}

@@ -1,0 +1,35 @@
+/**
+ * The one stylesheet, served from /assets/app.css so the CSP needs no 'unsafe-inline'.
+ * System fonts only (no external assets); readable on a phone; honours dark mode and reduced motion.
+ */
+export const STYLESHEET = `
+:root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--text:#1a1d21;--muted:#555d66;--line:#d3d8de;--accent:#1f5fd1;--accent-text:#fff;--error:#b3261e;--error-bg:#fdecea;--ok:#136c3a;--ok-bg:#e7f6ec;--info-bg:#eaf1fd}
+@media (prefers-color-scheme:dark){:root{--bg:#111418;--card:#1b1f24;--text:#eef1f4;--muted:#a9b1ba;--line:#3a414a;--accent:#7aa7ff;--accent-text:#0b1220;--error:#ffb4ab;--error-bg:#3b1512;--ok:#8fdcaa;--ok-bg:#12301e;--info-bg:#16233b}}
+*{box-sizing:border-box}
+html{font-size:100%;-webkit-text-size-adjust:100%}
+body{margin:0;background:var(--bg);color:var(--text);font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--card);padding:.5rem}
+header.site{max-width:30rem;margin:0 auto;padding:1.5rem 1.25rem 0;color:var(--muted);font-weight:600;letter-spacing:.01em}
+main{max-width:30rem;margin:1rem auto 3rem;padding:1.75rem 1.25rem;background:var(--card);border:1px solid var(--line);border-radius:12px}
+@media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}}
+h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}
+p{margin:.5rem 0 1rem}
+.muted{color:var(--muted);font-size:.925rem}
+a{color:var(--accent);text-underline-offset:.15em}
+label{display:block;font-weight:600;margin:1rem 0 .35rem}
+.hint{display:block;color:var(--muted);font-size:.875rem;margin:-.15rem 0 .4rem}
+input[type=email],input[type=password],input[type=text]{width:100%;font:inherit;padding:.7rem .8rem;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--text)}
+input[aria-invalid=true]{border-color:var(--error);border-width:2px}
+input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.field-error{color:var(--error);font-size:.925rem;margin:.35rem 0 0}
+button,.button{display:block;width:100%;margin:1.5rem 0 .5rem;padding:.8rem 1rem;font:inherit;font-weight:600;border:0;border-radius:8px;background:var(--accent);color:var(--accent-text);cursor:pointer;text-align:center;text-decoration:none}
+.button.secondary{background:transparent;color:var(--accent);border:1px solid var(--line)}
+.notice{padding:.8rem 1rem;border-radius:8px;margin:0 0 1rem;background:var(--info-bg)}
+.notice.error{background:var(--error-bg);color:var(--error)}
+.notice.ok{background:var(--ok-bg);color:var(--ok)}
+.notice ul{margin:.25rem 0 0;padding-left:1.2rem}
+.code{font:600 1.25rem/1 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.3em}
+ul.actions{list-style:none;padding:0;margin:1.25rem 0 0}ul.actions li{margin:.5rem 0}
+footer{max-width:30rem;margin:0 auto 2rem;padding:0 1.25rem;color:var(--muted);font-size:.85rem}
+@media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
+`

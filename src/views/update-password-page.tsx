@@ -1,0 +1,77 @@
+/**
+ * The new-password form (shows which account is being changed, masked) and the success page.
+ * A hidden username field lets password managers store the new password against the right account.
+ */
+import { MAX_PASSWORD_BYTES } from '../constants'
+import type { UpdatePasswordErrors } from '../lib/password-form'
+import { CsrfField, Field, Notice } from './components'
+
+
+export interface UpdatePasswordFormProps {
+  readonly csrfToken: string
+  readonly email: string
+  readonly maskedEmail: string
+  readonly minLength: number
+  readonly next: string | undefined
+  readonly errors?: UpdatePasswordErrors
+}
+
+export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
+  const errors = props.errors ?? {}
+  return (
+    <>
+      <h1>Choose a new password</h1>
+      <p>
+        You are changing the password of <strong>{props.maskedEmail}</strong>. If that is not your account, stop here
+        and close this page.
+      </p>
+      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      <form method="post" action="/account/update-password" novalidate>
+        <CsrfField token={props.csrfToken} />
+        {props.next !== undefined ? <input type="hidden" name="next" value={props.next} /> : null}
+        <input type="email" name="username" autocomplete="username" value={props.email} hidden readonly />
+        <Field
+          name="password"
+          label="New password"
+          type="password"
+          autocomplete="new-password"
+          hint={`At least ${props.minLength} characters. A few unrelated words make a strong password.`}
+          error={errors.password}
+          minlength={props.minLength}
+          maxlength={MAX_PASSWORD_BYTES}
+          autofocus
+        />
+        <Field
+          name="password_confirm"
+          label="New password again"
+          type="password"
+          autocomplete="new-password"
+          error={errors.password_confirm}
+          minlength={props.minLength}
+          maxlength={MAX_PASSWORD_BYTES}
+        />
+        <button type="submit">Save new password</button>
+      </form>
+    </>
+  )
+}
+
+export function PasswordChangedPage(props: { readonly continueTo: string }) {
+  return (
+    <>
+      <h1>Your password has been changed</h1>
+      <Notice kind="ok">
+        Your new password is saved. You are still signed in on this device; every other device where you were signed in
+        has been signed out.
+      </Notice>
+      <ul class="actions">
+        <li>
+          <a class="button" href={props.continueTo}>
+            Continue
+          </a>
+        </li>
+      </ul>
+      <p class="muted">If you did not make this change, reset your password again straight away.</p>
+    </>
+  )
+}

@@ -1,0 +1,93 @@
+/**
+ * The reset flow as steps named after what a person does (STYLE rule 41), over the Browser and
+ * the stand-in's control API, so each test reads as a short story.
+ */
+import { createClient } from '@supabase/supabase-js'
+import { vi } from 'vitest'
+import { inject } from 'vitest'
+import { extractCode, extractLinks, localAuthControl } from '../local-auth/client'
+import { Browser } from './browser'
+
+export const control = () => localAuthControl(inject('authUrl'))
+
+export interface TestUser {
+  readonly email: string
+  readonly password: string
+}
+
+let counter = 0
+/** A fresh user in the stand-in, unique to the test. */
+export async function newUser(overrides: { user_metadata?: Record<string, unknown> } = {}): Promise<TestUser> {
+  const email = `user${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 1e6)}@example.com`
+  const password = `old-password-${counter}`
+  await control().createUser({ email, password, ...overrides })
+  return { email, password }
+}
+
+/** Ask for a reset link from the forgot-password page. */
+export async function requestRecovery(browser: Browser, email: string): Promise<Response> {
+  const page = await browser.get('/account/forgot-password')
+  return browser.submit(await page.text(), { email })
+}
+
+export interface RecoveryEmail {
+  readonly link: string
+  readonly code: string | undefined
+  readonly html: string
+  readonly text: string
+}
+
+/** The newest email to `email` in the stand-in's outbox, with its /auth/confirm link and code. */
+export async function recoveryEmail(email: string): Promise<RecoveryEmail> {
+  const message = await control().latestMessageTo(email, { timeoutMs: 5000 })
+  const link = extractLinks(message.HTML).find((href) => href.includes('/auth/confirm'))
+  if (!link) throw new Error('no /auth/confirm link in the email')
+  return { link, code: extractCode(message.Text), html: message.HTML, text: message.Text }
+}
+
+/** Open the emailed link and press the confirm button: returns the redirect after verification. */
+export async function openLinkAndConfirm(browser: Browser, link: string): Promise<Response> {
+  const page = await browser.get(link)
+  if (page.status !== 200) return page
+  return browser.submit(await page.text())
+}
+
+/** The whole way from "forgot password" to the new-password form being shown. */
+export async function reachUpdateForm(browser: Browser, user: TestUser): Promise<Response> {
+  await requestRecovery(browser, user.email)
+  const { link } = await recoveryEmail(user.email)
+  const confirmed = await openLinkAndConfirm(browser, link)
+  return browser.follow(confirmed)
+}
+
+/** Fill in the new-password form. */
+export async function submitNewPassword(browser: Browser, password: string, confirm = password): Promise<Response> {
+  const page = await browser.get('/account/update-password')
+  return browser.submit(await page.text(), { password, password_confirm: confirm })
+}
+
+/** Sign in against the stand-in directly, as the main site would. */
+export async function signInWith(email: string, password: string) {
+  const client = createClient(inject('authUrl'), inject('anonKey'), {
+    auth: { persistSession: false, autoRefreshToken: false },
+  })
+  return client.auth.signInWithPassword({ email, password })
+}
+
+/** Everything the Worker logs during `run`, as lines. */
+export async function captureLogs<T>(run: () => Promise<T>): Promise<{ result: T; lines: string[] }> {
+  const lines: string[] = []
+  const record = (...args: unknown[]) => {
+    lines.push(args.map(String).join(' '))
+  }
+  const log = vi.spyOn(console, 'log').mockImplementation(record)
+  const error = vi.spyOn(console, 'error').mockImplementation(record)
+  const warn = vi.spyOn(console, 'warn').mockImplementation(record)
+  try {
+    return { result: await run(), lines }
+  } finally {
+    log.mockRestore()
+    error.mockRestore()
+    warn.mockRestore()
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Starts the local Supabase Auth stand-in once for the Worker's tests and hands its URL and keys
+ * to the Worker's bindings (vitest.config.ts) and to the tests (`inject`).
+ */
+import type { TestProject } from 'vitest/node'
+import { startLocalAuth } from '../local-auth/index'
+import { TEST_ORIGIN } from './origin'
+
+export default async function setup(project: TestProject) {
+  const auth = await startLocalAuth({ siteUrl: TEST_ORIGIN })
+  project.provide('authUrl', auth.url)
+  project.provide('anonKey', auth.anonKey)
+  project.provide('serviceRoleKey', auth.serviceRoleKey)
+  return async () => {
+    await auth.stop()
+  }
+}

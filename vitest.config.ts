@@ -1,0 +1,46 @@
+/**
+ * Two projects: the Worker's tests run inside workerd (the Workers Vitest integration) against the
+ * local Supabase Auth stand-in started in globalSetup; the stand-in's own tests run in Node.
+ */
+import { cloudflareTest } from '@cloudflare/vitest-plugin'
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: './wrangler.toml' },
+            miniflare: {
+              bindings: {
+                SUPABASE_URL: inject('authUrl'),
+                SUPABASE_PUBLISHABLE_KEY: inject('anonKey'),
+                SITE_URL: 'https://www.example.com',
+                ALLOWED_REDIRECT_ORIGINS: 'https://app.example.com',
+                // Short enough that tests exercise the timeout without waiting long.
+                UPSTREAM_TIMEOUT_MS: '1500',
+              },
+            },
+          })),
+        ],
+        test: {
+          name: 'worker',
+          include: ['test/**/*.test.{ts,tsx}'],
+          globalSetup: ['test/global-setup.ts'],
+          // All files share one stand-in whose request log some tests read: run files one at a time.
+          fileParallelism: false,
+          restoreMocks: true,
+        },
+      },
+      {
+        test: {
+          name: 'local-auth',
+          environment: 'node',
+          include: ['local-auth/test/**/*.test.ts'],
+          restoreMocks: true,
+        },
+      },
+    ],
+  },
+})
