@@ -31,6 +31,8 @@ export default defineConfig({
           // All files share one stand-in whose request log some tests read: run files one at a time.
           fileParallelism: false,
           restoreMocks: true,
+          // The Worker logs one JSON line per request; show them only for failing tests.
+          silent: 'passed-only',
         },
       },
       {

@@ -1,4 +1,4 @@
-/** Values globalSetup provides to the tests and to the Worker's bindings. */
+/** Values globalSetup provides to the tests and to the Worker's bindings, and the typed entrypoint. */
 declare module 'vitest' {
   export interface ProvidedContext {
     authUrl: string
@@ -6,4 +6,13 @@ declare module 'vitest' {
     serviceRoleKey: string
   }
 }
+
+declare global {
+  namespace Cloudflare {
+    interface GlobalProps {
+      mainModule: typeof import('../src/index')
+    }
+  }
+}
+
 export {}

@@ -7,7 +7,8 @@ import { startLocalAuth } from '../local-auth/index'
 import { TEST_ORIGIN } from './origin'
 
 export default async function setup(project: TestProject) {
-  const auth = await startLocalAuth({ siteUrl: TEST_ORIGIN })
+  // Supabase's minimum (10) above the Worker's (8), so Supabase's own weak_password answer is reachable.
+  const auth = await startLocalAuth({ siteUrl: TEST_ORIGIN, passwordMinLength: 10 })
   project.provide('authUrl', auth.url)
   project.provide('anonKey', auth.anonKey)
   project.provide('serviceRoleKey', auth.serviceRoleKey)

@@ -40,11 +40,12 @@ export function validatePasswordForm(form: Readonly<Record<string, string>>, min
 }
 
 /** Pure: Supabase's `weak_password.reasons` as one sentence for a person. */
-export function describeWeakPassword(reasons: readonly string[], minLength: number): string {
+export function describeWeakPassword(reasons: readonly string[]): string {
   const parts = reasons.map((reason) => {
     switch (reason) {
       case 'length':
-        return `it must be at least ${minLength} characters long`
+        // Supabase's minimum can be above ours; its number is only in its own wording, which we don't show.
+        return 'it is too short for this service, so use a longer one'
       case 'characters':
         return 'it must mix lower-case and upper-case letters, digits and symbols'
       case 'pwned':

@@ -38,7 +38,8 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       setCookie(c, cookieName, token, { path: '/', httpOnly: true, secure, sameSite: 'Lax' })
     }
     c.set('csrfToken', token)
-    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next()
+    // Only POST changes anything; other methods fall through to GET handlers or the 405 page.
+    if (c.req.method !== 'POST') return next()
 
     if (!formContentTypeRe.test(c.req.header('content-type') ?? '')) {
       return refuse(c, 415, 'bad_content_type', 'This page only accepts its own forms', 'Please go back and use the form.')

@@ -7,6 +7,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from '../app-env'
+import { type Config, ConfigError, loadConfig } from '../config'
 import { NO_STORE } from '../constants'
 
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
@@ -15,7 +16,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
       defaultSrc: ["'none'"],
       styleSrc: ["'self'"],
       imgSrc: ["'self'"],
-      formAction: [(c) => formActionSources(c.var.config?.redirectOrigins)],
+      // Runs before load-config; loadConfig is memoised, so this costs nothing extra.
+      formAction: [(c) => formActionSources(loadConfig(c.env))],
       frameAncestors: ["'none'"],
       baseUri: ["'none'"],
     },
@@ -40,8 +42,8 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   }
 }
 
-function formActionSources(origins: readonly string[] | undefined): string {
-  return ["'self'", ...(origins ?? [])].join(' ')
+function formActionSources(config: Config | ConfigError): string {
+  return ["'self'", ...(config instanceof ConfigError ? [] : config.redirectOrigins)].join(' ')
 }
 
 function appendVary(headers: Headers, value: string): void {

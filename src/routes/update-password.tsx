@@ -90,7 +90,7 @@ function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: un
   switch (reason) {
     case 'weak_password': {
       const reasons = Array.isArray(error.reasons) ? error.reasons.filter((r): r is string => typeof r === 'string') : []
-      return { password: describeWeakPassword(reasons, c.var.config.passwordMinLength) }
+      return { password: describeWeakPassword(reasons) }
     }
     case 'same_password':
       return { password: copyFor('same_password').message }

@@ -1,0 +1,113 @@
+/**
+ * Starts the whole local stack: the Supabase Auth stand-in and `wrangler dev` serving the Worker
+ * against it. Used by `npm run dev`, the browser tests and the benchmarks, so all three run the
+ * same thing a person runs. Node only (child processes); not part of the Worker.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startLocalAuth, type LocalAuth, type LocalAuthOptions } from '../local-auth/index'
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+
+export interface StackOptions {
+  /** Port for wrangler dev; 0 picks a free one. */
+  readonly workerPort?: number
+  /** Port for the stand-in; 0 picks a free one. */
+  readonly authPort?: number
+  /** Extra stand-in options (seed, latency, …). */
+  readonly auth?: LocalAuthOptions
+  /** Extra Worker bindings, as `--var` values. */
+  readonly vars?: Readonly<Record<string, string>>
+  /** Wrangler config file (the benchmarks also run a baseline Worker). */
+  readonly config?: string
+  /** Path polled until the Worker answers. */
+  readonly readyPath?: string
+  /** Show wrangler's output (for `npm run dev`). */
+  readonly inheritOutput?: boolean
+}
+
+export interface Stack {
+  readonly workerUrl: string
+  readonly auth: LocalAuth
+  readonly wrangler: ChildProcess
+  stop(): Promise<void>
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))))
+    })
+  })
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const workerPort = options.workerPort || (await freePort())
+  const workerUrl = `http://127.0.0.1:${workerPort}`
+  const auth = await startLocalAuth({ port: options.authPort ?? 0, siteUrl: workerUrl, ...options.auth })
+  const vars: Record<string, string> = {
+    SUPABASE_URL: auth.url,
+    SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
+    SITE_URL: workerUrl,
+    ...options.vars,
+  }
+  const wrangler = spawnWrangler(workerPort, vars, options)
+  try {
+    await waitUntilServing(`${workerUrl}${options.readyPath ?? '/healthz'}`, wrangler)
+  } catch (error) {
+    killGroup(wrangler)
+    await auth.stop()
+    throw error
+  }
+  return {
+    workerUrl,
+    auth,
+    wrangler,
+    async stop() {
+      killGroup(wrangler)
+      await auth.stop()
+    },
+  }
+}
+
+function spawnWrangler(port: number, vars: Record<string, string>, options: StackOptions): ChildProcess {
+  const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'wrangler')
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false']
+  if (options.config) args.push('--config', options.config)
+  for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
+  return spawn(bin, args, {
+    cwd: REPO_ROOT,
+    detached: true, // its own process group, so stop() also ends workerd
+    stdio: options.inheritOutput ? 'inherit' : 'ignore',
+    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
+  })
+}
+
+async function waitUntilServing(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`)
+    try {
+      await fetch(url, { signal: AbortSignal.timeout(2000) })
+      return
+    } catch {
+      await new Promise((r) => setTimeout(r, 250))
+    }
+  }
+  throw new Error(`wrangler dev did not start serving ${url} within ${timeoutMs / 1000} s`)
+}
+
+function killGroup(child: ChildProcess): void {
+  if (child.pid === undefined || child.exitCode !== null) return
+  try {
+    process.kill(-child.pid, 'SIGTERM')
+  } catch {
+    child.kill('SIGTERM')
+  }
+}

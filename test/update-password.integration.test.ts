@@ -1,0 +1,141 @@
+/**
+ * The new-password page: who may see it, how each mistake is explained, and Supabase's own
+ * refusals (weak_password, same_password, session_not_found) as clear messages on the form.
+ */
+import { createClient } from '@supabase/supabase-js'
+import { describe, expect, it } from 'vitest'
+import { inject } from 'vitest'
+import { Browser } from './browser'
+import { control, newUser, reachUpdateForm, signInWith, submitNewPassword } from './flow'
+
+describe('who may set a new password', () => {
+  it('sends a visitor without a session to ask for a link', async () => {
+    const res = await new Browser().get('/account/update-password')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/forgot-password?reason=session_missing')
+    const page = await new Browser().follow(res)
+    expect(await page.text()).toContain('Your reset session has ended or was never started')
+  })
+
+  it('refuses a session that came from a password sign-in (shared computer)', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    // Someone signed in normally; the session cookie is shared with this subdomain.
+    const client = createClient(inject('authUrl'), inject('anonKey'), { auth: { persistSession: false } })
+    const { data } = await client.auth.signInWithPassword(user)
+    const cookieValue = `base64-${btoa(JSON.stringify(data.session)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`
+    browser.jar.set('sb-127-auth-token', cookieValue)
+    const res = await browser.get('/account/update-password')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_required')
+    // And a POST cannot go around it.
+    const post = await browser.post('/account/update-password', {
+      csrf_token: browser.jar.get('__Host-csrf') ?? '',
+      password: 'a brand new password',
+      password_confirm: 'a brand new password',
+    })
+    expect(post.status).toBe(303)
+    expect((await signInWith(user.email, 'a brand new password')).error?.code).toBe('invalid_credentials')
+  })
+
+  it('refuses a recovery session older than RECOVERY_MAX_AGE_SECONDS', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    // The recovery session was made 20 minutes ago (the stand-in's clock is moved back meanwhile).
+    await control().advanceClock(-20 * 60)
+    try {
+      expect((await reachUpdateForm(browser, user)).status).toBe(303)
+    } finally {
+      await control().advanceClock(20 * 60)
+    }
+    const res = await browser.get('/account/update-password')
+    expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_required')
+  })
+})
+
+describe('mistakes on the form', () => {
+  it.each([
+    ['passwords that do not match', 'first password here', 'second password here', 'password_confirm', 'The two passwords do not match.'],
+    ['a password shorter than the minimum', 'short', 'short', 'password', 'Use at least 8 characters.'],
+    ['a password over 72 bytes', 'é'.repeat(40), 'é'.repeat(40), 'password', 'Use at most 72 characters.'],
+  ])('%s → 400 with the message tied to its field', async (_name, password, confirm, field, message) => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const res = await submitNewPassword(browser, password, confirm)
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain(`id="f-${field}-error">${message.replace(/'/g, '&#39;')}</p>`)
+    expect(html).toMatch(new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`))
+    expect(html).not.toContain(password) // passwords are never echoed back
+  })
+
+  it("shows Supabase's weak_password reasons", async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    // 9 characters: enough for the Worker (8), too short for this Supabase project (10).
+    const res = await submitNewPassword(browser, 'ninechars')
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Choose another password: it is too short for this service, so use a longer one.')
+  })
+
+  it('refuses the current password (same_password)', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const res = await submitNewPassword(browser, user.password)
+    expect(res.status).toBe(422)
+    expect(await res.text()).toContain('Your new password must be different from your current one.')
+  })
+
+  it('explains a session ended elsewhere (session_not_found)', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    // The person signs out everywhere from another device before submitting.
+    const other = await signInWith(user.email, user.password)
+    const client = createClient(inject('authUrl'), inject('anonKey'), { auth: { persistSession: false } })
+    await client.auth.setSession({
+      access_token: other.data.session?.access_token ?? '',
+      refresh_token: other.data.session?.refresh_token ?? '',
+    })
+    await client.auth.signOut({ scope: 'global' })
+    const res = await submitNewPassword(browser, 'a perfectly fine password')
+    expect(res.status).toBe(401)
+    expect(await res.text()).toContain('Your reset session has ended')
+  })
+
+  it.each([
+    ['is down', { status: 503, body: 'unavailable' }, 502, 'The sign-in service is having trouble'],
+    ['is too slow', { delay_ms: 4000 }, 504, 'The sign-in service is taking too long'],
+  ])('says so when Supabase %s, and the password is unchanged', async (_name, fault, status, text) => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const page = await browser.get('/account/update-password')
+    await control().injectFault({ path: '/auth/v1/user', method: 'PUT', ...fault })
+    const res = await browser.submit(await page.text(), { password: 'a new password 123', password_confirm: 'a new password 123' })
+    expect(res.status).toBe(status)
+    expect(await res.text()).toContain(text)
+    expect((await signInWith(user.email, user.password)).error).toBeNull()
+  })
+
+  it('carries a safe next to the success page, and drops an unsafe one', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    let page = await browser.get('/account/update-password?next=https://app.example.com/settings')
+    let done = await browser.submit(await page.text(), { password: 'new password one', password_confirm: 'new password one' })
+    expect(await done.text()).toContain('href="https://app.example.com/settings"')
+
+    const user2 = await newUser()
+    const browser2 = new Browser()
+    await reachUpdateForm(browser2, user2)
+    page = await browser2.get('/account/update-password?next=//evil.example')
+    done = await browser2.submit(await page.text(), { password: 'new password two', password_confirm: 'new password two' })
+    const html = await done.text()
+    expect(html).not.toContain('evil.example')
+    expect(html).toContain('href="https://www.example.com/"')
+  })
+})

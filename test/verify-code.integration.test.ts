@@ -1,0 +1,60 @@
+/**
+ * The 6-digit code path: for when a mail scanner burned the link, or the link opens elsewhere.
+ */
+import { describe, expect, it } from 'vitest'
+import { Browser } from './browser'
+import { newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
+
+async function submitCode(browser: Browser, email: string, code: string) {
+  const page = await browser.get('/account/verify-code')
+  return browser.submit(await page.text(), { email, code })
+}
+
+describe('reset with the code from the email', () => {
+  it('works on another device, without the link', async () => {
+    const user = await newUser()
+    await requestRecovery(new Browser(), user.email)
+    const { code } = await recoveryEmail(user.email)
+    const phone = new Browser()
+    // They type the address in upper case and the code with a space, as people do.
+    const res = await submitCode(phone, user.email.toUpperCase(), `${code?.slice(0, 3)} ${code?.slice(3)}`)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/update-password')
+    expect((await submitNewPassword(phone, 'set from my phone')).status).toBe(200)
+    expect((await signInWith(user.email, 'set from my phone')).error).toBeNull()
+  })
+
+  it('refuses a wrong code with a message on the form', async () => {
+    const user = await newUser()
+    await requestRecovery(new Browser(), user.email)
+    const { code } = await recoveryEmail(user.email)
+    const wrong = code === '000000' ? '111111' : '000000'
+    const res = await submitCode(new Browser(), user.email, wrong)
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('That code did not work')
+  })
+
+  it.each([
+    ['letters', 'abcdef', 'Enter the 6 digits from the email.'],
+    ['too few digits', '123', 'Enter the 6 digits from the email.'],
+  ])('explains a malformed code (%s) without asking Supabase', async (_name, code, message) => {
+    const res = await submitCode(new Browser(), 'someone@example.com', code)
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain(message)
+  })
+
+  it('limits guesses per address (429) so the code cannot be brute-forced', async () => {
+    const user = await newUser()
+    await requestRecovery(new Browser(), user.email)
+    const { code } = await recoveryEmail(user.email)
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++) {
+      // Each guess from a different IP: the per-address limit still applies.
+      statuses.push((await submitCode(new Browser(), user.email, String(100000 + i))).status)
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 400)).toBe(true)
+    expect(statuses[5]).toBe(429)
+    // Even the right code is refused while limited.
+    expect((await submitCode(new Browser(), user.email, code ?? '')).status).toBe(429)
+  })
+})
