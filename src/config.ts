@@ -3,7 +3,7 @@
  * Parsing is memoised per env object, so the cost is paid once per isolate, not per request.
  * A bad binding yields a ConfigError naming the keys, never their values (values may be secrets).
  */
-import * as z from 'zod'
+import * as z from 'zod/mini'
 
 /** Email OTP types accepted at /auth/confirm (Supabase's `EmailOtpType`). */
 export const EMAIL_OTP_TYPES = ['recovery', 'invite', 'magiclink', 'signup', 'email', 'email_change'] as const
@@ -55,53 +55,47 @@ export class ConfigError extends Error {
   }
 }
 
-const httpUrl = z.string().trim().refine((value) => {
-  try {
-    const url = new URL(value)
-    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
-  } catch {
-    return false
-  }
-})
+function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false
+  const url = new URL(value)
+  return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
+}
 
-const originList = z
-  .string()
-  .default('')
-  .transform((value, ctx) => {
-    const origins: string[] = []
-    for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
-      const parsed = URL.canParse(item) ? new URL(item) : undefined
-      if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) {
-        ctx.addIssue({ code: 'custom', message: 'each entry must be an origin such as https://app.example.com' })
-        return z.NEVER
-      }
-      origins.push(parsed.origin)
-    }
-    return origins
-  })
+const httpUrl = z.string().check(z.trim(), z.refine(isHttpUrl))
+
+/** Comma-separated origins; each entry must be exactly an origin (no path, no wildcard). */
+function parseOrigins(value: string): string[] | undefined {
+  const origins: string[] = []
+  for (const item of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const parsed = URL.canParse(item) ? new URL(item) : undefined
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '')) return undefined
+    origins.push(parsed.origin)
+  }
+  return origins
+}
+
+const originList = z._default(
+  z.string().check(z.refine((value) => parseOrigins(value) !== undefined)),
+  '',
+)
 
 const intInRange = (min: number, max: number, fallback: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback)
+  z._default(z.coerce.number().check(z.refine(Number.isInteger), z.gte(min), z.lte(max)), fallback)
 
 /** A cookie domain: optional leading dot, then DNS labels. */
 const cookieDomainRe = /^\.?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i
 
 const BindingsSchema = z.object({
   SUPABASE_URL: httpUrl,
-  SUPABASE_PUBLISHABLE_KEY: z.string().trim().min(20).max(4096),
+  SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(20), z.maxLength(4096)),
   SITE_URL: httpUrl,
   ALLOWED_REDIRECT_ORIGINS: originList,
-  COOKIE_DOMAIN: z
-    .string()
-    .trim()
-    .optional()
-    .transform((v) => (v ? v : undefined))
-    .refine((v) => v === undefined || cookieDomainRe.test(v)),
+  COOKIE_DOMAIN: z.optional(z.string().check(z.trim(), z.regex(cookieDomainRe))),
   PASSWORD_MIN_LENGTH: intInRange(6, 72, 8),
-  CONFIRM_MODE: z.enum(['interstitial', 'direct']).default('interstitial'),
+  CONFIRM_MODE: z._default(z.enum(['interstitial', 'direct']), 'interstitial'),
   UPSTREAM_TIMEOUT_MS: intInRange(100, 30_000, 5_000),
   RECOVERY_MAX_AGE_SECONDS: intInRange(60, 86_400, 900),
-  APP_NAME: z.string().trim().min(1).max(80).default('Your account'),
+  APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(80)), 'Your account'),
 })
 
 /** Empty strings in bindings mean "not set", so defaults apply. */
@@ -131,8 +125,8 @@ export function parseConfig(env: Record<string, unknown>): Config | ConfigError 
     supabaseUrl: b.SUPABASE_URL.replace(/\/+$/, ''),
     supabaseKey: b.SUPABASE_PUBLISHABLE_KEY,
     siteUrl: siteUrl.href,
-    redirectOrigins: Object.freeze([...new Set([siteUrl.origin, ...b.ALLOWED_REDIRECT_ORIGINS])]),
-    cookieDomain: b.COOKIE_DOMAIN,
+    redirectOrigins: Object.freeze([...new Set([siteUrl.origin, ...(parseOrigins(b.ALLOWED_REDIRECT_ORIGINS) ?? [])])]),
+    cookieDomain: b.COOKIE_DOMAIN || undefined,
     passwordMinLength: b.PASSWORD_MIN_LENGTH,
     confirmMode: b.CONFIRM_MODE,
     upstreamTimeoutMs: b.UPSTREAM_TIMEOUT_MS,

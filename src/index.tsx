@@ -2,8 +2,7 @@
  * Wiring only: middleware in order, routes, not-found and error handlers. Behaviour lives in
  * middleware/ and routes/, decisions in lib/, markup in views/.
  */
-import { Hono } from 'hono'
-import { jsxRenderer } from 'hono/jsx-renderer'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from './app-env'
 import { loadConfigMiddleware } from './middleware/load-config'
 import { csrfProtection } from './middleware/csrf'
@@ -15,7 +14,6 @@ import { forgotPasswordRoutes } from './routes/forgot-password'
 import { pageRoutes } from './routes/pages'
 import { updatePasswordRoutes } from './routes/update-password'
 import { verifyCodeRoutes } from './routes/verify-code'
-import { Layout } from './views/layout'
 import { renderPage } from './views/render'
 
 const FLOW_PATHS = ['/auth/confirm', '/account/forgot-password', '/account/update-password', '/account/verify-code'] as const
@@ -24,13 +22,6 @@ const app = new Hono<AppEnv>()
 
 app.use(requestLog())
 app.use(securityHeaders())
-app.use(
-  jsxRenderer(({ children, title }, c) => (
-    <Layout title={title} appName={c.var.config?.appName ?? 'Account'}>
-      {children}
-    </Layout>
-  )),
-)
 app.use(loadConfigMiddleware())
 for (const path of FLOW_PATHS) app.use(path, csrfProtection(), supabaseClient())
 

@@ -2,7 +2,7 @@
  * Validation of the new-password form, and the wording of Supabase's weak-password reasons.
  * Pure. Limits mirror Supabase Auth's (72-byte bcrypt cap) so most problems are caught before a round trip.
  */
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import { MAX_PASSWORD_BYTES } from '../constants'
 
 /** Field errors of the new-password form. */
@@ -21,18 +21,20 @@ export type PasswordFormResult =
 export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number): PasswordFormResult {
   const schema = z
     .object({
-      password: z
-        .string()
-        .min(minLength, `Use at least ${minLength} characters.`)
-        .refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, {
-          message: `Use at most ${MAX_PASSWORD_BYTES} characters.`,
+      password: z.string().check(
+        z.minLength(minLength, { error: `Use at least ${minLength} characters.` }),
+        z.refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, {
+          error: `Use at most ${MAX_PASSWORD_BYTES} characters.`,
         }),
+      ),
       password_confirm: z.string(),
     })
-    .refine((v) => v.password === v.password_confirm, {
-      path: ['password_confirm'],
-      message: 'The two passwords do not match.',
-    })
+    .check(
+      z.refine((v) => v.password === v.password_confirm, {
+        path: ['password_confirm'],
+        error: 'The two passwords do not match.',
+      }),
+    )
   const result = schema.safeParse({ password: form.password ?? '', password_confirm: form.password_confirm ?? '' })
   if (result.success) return { ok: true, password: result.data.password }
   const fields = z.flattenError(result.error).fieldErrors

@@ -4,7 +4,7 @@
  * (from `{{ .ConfirmationURL }}` templates) are exchanged on GET: they are useless without the
  * code-verifier cookie, so a scanner cannot spend them. Failures 303 to /auth/auth-code-error.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { EmailOtpType } from '../config'

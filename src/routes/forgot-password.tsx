@@ -4,9 +4,9 @@
  * slowness, outage): the call runs in waitUntil and we answer once the PKCE code-verifier cookie is
  * written, which happens before the network call (field notes §3.9, supabase/auth#2398).
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
-import * as z from 'zod'
+import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
@@ -17,7 +17,7 @@ import { renderPage, renderReason } from '../views/render'
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
-const emailSchema = z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).pipe(z.email())
+const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)), z.email())
 const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
 
 forgotPasswordRoutes.get('/', (c) => {

@@ -2,7 +2,7 @@
  * The small pages around the flow: landing, the error page links land on, health, the stylesheet,
  * and `/.well-known/change-password` (W3C) so password managers can deep-link to a reset.
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../app-env'
 import { FORGOT_PASSWORD_PATH, VERIFY_CODE_PATH } from '../constants'
 import { isReason } from '../lib/reasons'

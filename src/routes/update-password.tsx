@@ -4,7 +4,7 @@
  * local JWT check against cached JWKS, no round trip. POST → updateUser({ password }); Supabase then
  * signs out every other session of the user (contract §6.9).
  */
-import { Hono } from 'hono'
+import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import { forgetConfirmedLink } from '../confirmed-link'

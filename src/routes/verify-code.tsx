@@ -3,8 +3,8 @@
  * form. Works on any device and is immune to mail scanners. Attempts are limited per IP and per
  * address (edge limits), on top of Supabase's own per-IP verify limit and the code's expiry.
  */
-import { Hono } from 'hono'
-import * as z from 'zod'
+import { Hono } from 'hono/tiny'
+import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
@@ -16,11 +16,14 @@ import { VerifyCodeForm } from '../views/verify-code-page'
 export const verifyCodeRoutes = new Hono<AppEnv>()
 
 const CodeForm = z.object({
-  email: z.string().trim().toLowerCase().max(MAX_EMAIL_LENGTH).pipe(z.email('Enter an email address like name@example.com.')),
-  code: z
-    .string()
-    .transform((v) => v.replace(/[\s-]/g, ''))
-    .pipe(z.string().regex(/^\d{6,10}$/, 'Enter the 6 digits from the email.')),
+  email: z.pipe(
+    z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)),
+    z.email({ error: 'Enter an email address like name@example.com.' }),
+  ),
+  code: z.pipe(
+    z.pipe(z.string(), z.transform((v) => v.replace(/[\s-]/g, ''))),
+    z.string().check(z.regex(/^\d{6,10}$/, { error: 'Enter the 6 digits from the email.' })),
+  ),
 })
 
 verifyCodeRoutes.get('/', (c) => renderPage(c, 200, 'Enter your code', <VerifyCodeForm csrfToken={c.var.csrfToken} />))
