@@ -165,3 +165,21 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     expect((await failure(copy, await copy.get(confirmUrl))).reason).toBe('link_expired')
   })
 })
+
+describe('edge limits on confirming links', () => {
+  it('limits confirmations per IP (429 page)', async () => {
+    const browser = new Browser()
+    const page = await browser.get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`)
+    const html = await page.text()
+    const reasons: (string | null)[] = []
+    for (let i = 0; i < 21; i++) {
+      const res = await browser.submit(html)
+      reasons.push(new URL(res.headers.get('location') ?? '/', 'https://x').searchParams.get('reason'))
+    }
+    expect(reasons.slice(0, 20).every((r) => r === 'link_expired')).toBe(true)
+    expect(reasons[20]).toBe('rate_limited')
+    const limited = await browser.follow(await browser.submit(html))
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+  })
+})

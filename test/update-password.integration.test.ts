@@ -139,3 +139,15 @@ describe('mistakes on the form', () => {
     expect(html).toContain('href="https://www.example.com/"')
   })
 })
+
+describe('edge limits on the new-password form', () => {
+  it('limits submissions per session (429 with Retry-After)', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await submitNewPassword(browser, `mismatch ${i} aaaa`, 'other')).status)
+    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true)
+    expect(statuses[10]).toBe(429)
+  })
+})

@@ -58,3 +58,13 @@ describe('reset with the code from the email', () => {
     expect((await submitCode(new Browser(), user.email, code ?? '')).status).toBe(429)
   })
 })
+
+describe('edge limits per IP on codes', () => {
+  it('limits guesses from one IP across addresses', async () => {
+    const browser = new Browser()
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await submitCode(browser, `spray-${i}-${browser.ip}@example.com`, '123456')).status)
+    expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true)
+    expect(statuses[10]).toBe(429)
+  })
+})

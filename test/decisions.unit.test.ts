@@ -1,0 +1,117 @@
+/**
+ * The pure decisions beside next-url: reading a confirm request, classifying Supabase errors,
+ * recovery-session freshness, masking, and the new-password form rules.
+ */
+import { describe, expect, it } from 'vitest'
+import { defaultNextFor, parseConfirmRequest } from '../src/lib/confirm-request'
+import { describeWeakPassword, validatePasswordForm } from '../src/lib/password-form'
+import { classifyAuthError, REASONS, statusFor } from '../src/lib/reasons'
+import { isFreshRecoverySession, maskEmail } from '../src/lib/recovery-session'
+
+const HASH = 'pkce_' + 'ab'.repeat(28)
+
+describe('parseConfirmRequest', () => {
+  it.each([
+    [{ token_hash: HASH, type: 'recovery', next: '/x' }, { kind: 'token', tokenHash: HASH, type: 'recovery', next: '/x' }],
+    [{ token_hash: HASH, type: 'email_change' }, { kind: 'token', tokenHash: HASH, type: 'email_change', next: undefined }],
+    [{ code: '0b6f9a3c-1f0e-4a57-9d0a-3f1c2b7e8d90' }, { kind: 'code', code: '0b6f9a3c-1f0e-4a57-9d0a-3f1c2b7e8d90', next: undefined }],
+    [{ token_hash: HASH, type: 'phone_change' }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ token_hash: 'short', type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ code: 'a b' }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ error_code: 'otp_expired', token_hash: HASH, type: 'recovery' }, { kind: 'failed', reason: 'link_expired' }],
+    [{ error: 'server_error' }, { kind: 'failed', reason: 'link_invalid' }],
+    [{}, { kind: 'failed', reason: 'link_invalid' }],
+  ])('%j → %j', (params, want) => {
+    expect(parseConfirmRequest(params)).toEqual(want)
+  })
+
+  it('sends recovery and invitations to the new-password form, everything else to the site', () => {
+    expect(defaultNextFor('recovery', 'https://www.example.com/')).toBe('/account/update-password')
+    expect(defaultNextFor('invite', 'https://www.example.com/')).toBe('/account/update-password')
+    expect(defaultNextFor('code-recovery', 'https://www.example.com/')).toBe('/account/update-password')
+    expect(defaultNextFor('magiclink', 'https://www.example.com/')).toBe('https://www.example.com/')
+    expect(defaultNextFor('signup', 'https://www.example.com/')).toBe('https://www.example.com/')
+  })
+})
+
+describe('classifyAuthError', () => {
+  const ok = { timedOut: false }
+  it.each([
+    [{ code: 'otp_expired', status: 403 }, 'link_expired'],
+    [{ code: 'flow_state_expired', status: 422 }, 'link_expired'],
+    [{ code: 'bad_code_verifier', status: 400 }, 'other_device'],
+    [{ name: 'AuthPKCECodeVerifierMissingError', code: 'pkce_code_verifier_not_found', status: 400 }, 'other_device'],
+    [{ code: 'over_email_send_rate_limit', status: 429 }, 'rate_limited'],
+    [{ status: 429 }, 'rate_limited'],
+    [{ code: 'weak_password', status: 422 }, 'weak_password'],
+    [{ code: 'same_password', status: 422 }, 'same_password'],
+    [{ code: 'session_not_found', status: 403 }, 'session_missing'],
+    [{ name: 'AuthSessionMissingError', status: 400 }, 'session_missing'],
+    [{ code: 'reauthentication_needed', status: 400 }, 'reauthentication_needed'],
+    [{ code: 'insufficient_aal', status: 401 }, 'mfa_required'],
+    [{ code: 'user_banned', status: 403 }, 'account_unavailable'],
+    [{ name: 'AuthRetryableFetchError', status: 0 }, 'upstream_unavailable'],
+    [{ name: 'AuthRetryableFetchError', status: 503 }, 'upstream_unavailable'],
+    [{ name: 'AuthUnknownError', status: 200 }, 'upstream_unavailable'],
+    [{ code: 'something_new', status: 400 }, 'unexpected'],
+  ])('%j → %s', (error, want) => {
+    expect(classifyAuthError(error, ok)).toBe(want)
+  })
+
+  it('calls any failure after our timeout fired a timeout', () => {
+    expect(classifyAuthError({ name: 'AuthRetryableFetchError', status: 0 }, { timedOut: true })).toBe('upstream_timeout')
+  })
+
+  it('gives every reason a status', () => {
+    for (const reason of REASONS) expect(statusFor(reason)).toBeGreaterThanOrEqual(400)
+  })
+})
+
+describe('isFreshRecoverySession', () => {
+  const now = 1_800_000_000
+  it.each([
+    ['otp 1 minute ago', [{ method: 'otp', timestamp: now - 60 }], true],
+    ['recovery (PKCE) just now', [{ method: 'recovery', timestamp: now }], true],
+    ['invite', [{ method: 'invite', timestamp: now - 10 }], true],
+    ['otp 20 minutes ago', [{ method: 'otp', timestamp: now - 1200 }], false],
+    ['password sign-in', [{ method: 'password', timestamp: now }], false],
+    ['password now, otp long ago', [{ method: 'password', timestamp: now }, { method: 'otp', timestamp: now - 5000 }], false],
+    ['a timestamp far in the future', [{ method: 'otp', timestamp: now + 3600 }], false],
+    ['amr as strings (old format)', ['otp'], false],
+    ['no amr', undefined, false],
+  ])('%s → %s', (_name, amr, want) => {
+    expect(isFreshRecoverySession({ amr }, now, 900)).toBe(want)
+  })
+})
+
+describe('maskEmail', () => {
+  it.each([
+    ['jane.doe@example.com', 'j***e@example.com'],
+    ['jo@example.com', 'j***@example.com'],
+    ['x@example.com', 'x***@example.com'],
+    ['no-at-sign', '***'],
+  ])('%s → %s', (email, want) => {
+    expect(maskEmail(email)).toBe(want)
+  })
+})
+
+describe('validatePasswordForm', () => {
+  it('accepts a long enough matching pair', () => {
+    expect(validatePasswordForm({ password: 'long enough', password_confirm: 'long enough' }, 8)).toEqual({ ok: true, password: 'long enough' })
+  })
+  it.each([
+    [{ password: 'short', password_confirm: 'short' }, { password: 'Use at least 8 characters.' }],
+    [{ password: 'long enough', password_confirm: 'different!!' }, { password_confirm: 'The two passwords do not match.' }],
+    [{ password: '€'.repeat(25), password_confirm: '€'.repeat(25) }, { password: 'Use at most 72 characters.' }],
+    [{}, { password: 'Use at least 8 characters.' }],
+  ])('%j → %j', (form, errors) => {
+    const result = validatePasswordForm(form, 8)
+    expect(result.ok).toBe(false)
+    if (!result.ok) expect(result.errors).toMatchObject(errors)
+  })
+  it('words Supabase weak-password reasons without numbers it cannot know', () => {
+    expect(describeWeakPassword(['length', 'pwned'])).toBe(
+      'Choose another password: it is too short for this service, so use a longer one; it has appeared in a data breach, so attackers try it first.',
+    )
+  })
+})
