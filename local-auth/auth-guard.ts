@@ -1,0 +1,64 @@
+/**
+ * GoTrue's `requireAuthentication` and `requireAdminCredentials` as Hono middleware: bearer → verified
+ * JWT → user → session row (checked on every call, so a revoked session fails at once even with a live
+ * JWT). Admin calls need role service_role. The gateway's key translation (sb_publishable_/sb_secret_ as
+ * bearer → anon/service_role JWT) happens here too, as Kong does before GoTrue sees the request.
+ */
+import type { MiddlewareHandler } from 'hono'
+import { ADMIN_ROLES } from './constants'
+import type { AppEnv, AuthState, LocalAuthContext } from './context'
+import { AuthError, badRequest, forbidden } from './errors'
+import { PUBLISHABLE_KEY, SECRET_KEY } from './constants'
+import { verifyBearer } from './tokens'
+import { isBanned } from './users'
+
+const bearerRe = /^(?:B|b)earer (\S+$)/
+const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Extract and verify the bearer; maps new-style keys to their legacy JWTs first. */
+async function verifiedClaims(ctx: LocalAuthContext, header: string | undefined) {
+  const raw = bearerRe.exec(header ?? '')?.[1]
+  if (!raw) throw new AuthError(401, 'no_authorization', 'This endpoint requires a valid Bearer token')
+  const token = raw === PUBLISHABLE_KEY ? ctx.keys.anonKey : raw === SECRET_KEY ? ctx.keys.serviceRoleKey : raw
+  const result = await verifyBearer(ctx.keys, token, ctx.clock.nowMs())
+  if (!result.ok) throw forbidden('bad_jwt', result.message)
+  return result.claims
+}
+
+/** Resolve the caller of a user-scoped endpoint (GET/PUT /user, /logout). */
+export async function authenticate(ctx: LocalAuthContext, header: string | undefined): Promise<AuthState> {
+  const claims = await verifiedClaims(ctx, header)
+  if (!claims.sub) throw forbidden('bad_jwt', 'invalid claim: missing sub claim')
+  if (!uuidRe.test(claims.sub)) throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID')
+  const user = ctx.store.users.get(claims.sub)
+  if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist')
+  let session
+  if (claims.session_id) {
+    if (!uuidRe.test(claims.session_id)) throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID')
+    session = ctx.store.sessions.get(claims.session_id)
+    if (!session) throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist')
+  }
+  if (isBanned(user, ctx.clock.nowMs())) throw forbidden('user_banned', 'User is banned')
+  return { claims, user, session }
+}
+
+/** Middleware: a signed-in user is required. */
+export function requireUser(ctx: LocalAuthContext): MiddlewareHandler<AppEnv> {
+  return async function requireUserMiddleware(c, next) {
+    c.set('auth', await authenticate(ctx, c.req.header('Authorization')))
+    await next()
+  }
+}
+
+/** Middleware: a JWT whose role is an admin role (service_role) is required. */
+export function requireAdmin(ctx: LocalAuthContext): MiddlewareHandler<AppEnv> {
+  return async function requireAdminMiddleware(c, next) {
+    const claims = await verifiedClaims(ctx, c.req.header('Authorization'))
+    if (!claims.role || !ADMIN_ROLES.includes(claims.role)) throw forbidden('not_admin', 'User not allowed')
+    if (claims.session_id && !ctx.store.sessions.has(claims.session_id)) {
+      throw forbidden('session_expired', 'Session is no longer valid')
+    }
+    c.set('auth', { claims })
+    await next()
+  }
+}

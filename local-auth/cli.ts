@@ -1,0 +1,40 @@
+/**
+ * `npm run auth:local`: start the stand-in on PORT (default 54321) with SITE_URL from the environment,
+ * seed the demo user, print settings as KEY=value lines, and run until SIGINT/SIGTERM.
+ * Reads env here and nowhere else; logs go to stderr so stdout stays machine-readable.
+ */
+import { DEFAULT_CLI_PORT } from './constants'
+import { startLocalAuth } from './index'
+
+const port = process.env.PORT !== undefined && process.env.PORT !== '' ? Number(process.env.PORT) : DEFAULT_CLI_PORT
+const auth = await startLocalAuth({
+  port,
+  host: process.env.HOST || undefined,
+  siteUrl: process.env.SITE_URL || undefined,
+  uriAllowList: process.env.URI_ALLOW_LIST ? process.env.URI_ALLOW_LIST.split(',').map((s) => s.trim()) : undefined,
+  seedDemoUser: true,
+  log: (line) => process.stderr.write(`[local-auth] ${line}\n`),
+})
+
+const settings: Record<string, string> = {
+  SUPABASE_URL: auth.url,
+  SUPABASE_ANON_KEY: auth.anonKey,
+  SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
+  SUPABASE_SERVICE_ROLE_KEY: auth.serviceRoleKey,
+  SUPABASE_SECRET_KEY: auth.secretKey,
+  INBOX_URL: auth.inboxUrl,
+  DEMO_EMAIL: auth.demoUser.email,
+  DEMO_PASSWORD: auth.demoUser.password,
+}
+process.stdout.write(Object.entries(settings).map(([k, v]) => `${k}=${v}\n`).join(''))
+
+let stopping = false
+async function shutdown(signal: string) {
+  if (stopping) return
+  stopping = true
+  process.stderr.write(`[local-auth] ${signal}: stopping\n`)
+  await auth.stop()
+  process.exit(0)
+}
+process.on('SIGINT', () => void shutdown('SIGINT'))
+process.on('SIGTERM', () => void shutdown('SIGTERM'))

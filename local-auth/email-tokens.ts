@@ -1,0 +1,112 @@
+/**
+ * Issuing emailed one-time tokens: the per-user resend gap, PKCE flow states, the OTP/hash stored on the
+ * user (replacing any older one of the same kind), the `*_sent_at` stamp and the rendered email.
+ * Shared by /recover, /otp, /signup, /invite, PUT /user (email change) and POST /__local/tokens.
+ * Trade-off: no instance-wide hourly email budget (GoTrue's CLI stack sets it effectively unlimited).
+ */
+import { randomUUID } from 'node:crypto'
+import type { LocalAuthContext } from './context'
+import { AuthError, unexpectedFailure } from './errors'
+import { goQueryEscape } from './go-url'
+import type { EmailType, OutboxMessage } from './mailer'
+import { generateOtp, normaliseChallengeMethod, tokenHash, withFlowPrefix } from './otp'
+import type { FlowStateRow, OneTimeTokenType, UserRow } from './store'
+
+/** GoTrue's `authentication_method` for a flow state, per email type [auth:internal/models/flow_state.go]. */
+export const flowMethodByType: Record<string, string> = {
+  recovery: 'recovery',
+  magiclink: 'magiclink',
+  signup: 'email/signup',
+  invite: 'invite',
+  email_change: 'email_change',
+}
+
+const tokenTypeByEmail: Record<EmailType, OneTimeTokenType> = {
+  recovery: 'recovery_token',
+  magiclink: 'recovery_token',
+  signup: 'confirmation_token',
+  invite: 'confirmation_token',
+  email_change: 'email_change_token_new',
+}
+
+/** The `*_sent_at` a type's gap and expiry count from. */
+export function sentAtFor(user: UserRow, type: EmailType): number | undefined {
+  if (type === 'recovery' || type === 'magiclink') return user.recoverySentAt
+  if (type === 'email_change') return user.emailChangeSentAt
+  return user.confirmationSentAt
+}
+
+/** 429 over_email_send_rate_limit inside the per-user gap, with GoTrue's exact message. */
+export function assertResendGap(ctx: LocalAuthContext, sentAt: number | undefined): void {
+  if (sentAt === undefined) return
+  const gapMs = ctx.config.maxFrequencySeconds * 1000
+  const leftMs = sentAt + gapMs - ctx.clock.nowMs()
+  if (leftMs > 0) {
+    throw new AuthError(429, 'over_email_send_rate_limit', `For security purposes, you can only request this after ${Math.floor(leftMs / 1000)} seconds.`)
+  }
+}
+
+/** Create the PKCE flow state (before the gap check, as GoTrue does). Unknown methods are a 500. */
+export function createFlowState(ctx: LocalAuthContext, user: UserRow, type: EmailType, pkce: { challenge: string; method: string }): FlowStateRow {
+  const method = normaliseChallengeMethod(pkce.method)
+  if (!method) throw unexpectedFailure()
+  const row: FlowStateRow = {
+    id: randomUUID(),
+    authCode: randomUUID(),
+    userId: user.id,
+    authenticationMethod: flowMethodByType[type] ?? type,
+    codeChallenge: pkce.challenge,
+    codeChallengeMethod: method,
+    createdAt: ctx.clock.nowMs(),
+  }
+  ctx.store.flowStates.set(row.id, row)
+  return row
+}
+
+/** What a sent token email carries, returned to the control API. */
+export interface IssuedToken {
+  otp: string
+  tokenHash: string
+  message: OutboxMessage
+}
+
+/** `.ConfirmationURL`: redirect inserted raw unless it holds `&`, `=` or `#` (then query-escaped). */
+function confirmationUrl(ctx: LocalAuthContext, hash: string, type: EmailType, redirectTo: string): string {
+  const redirect = /[&=#]/.test(redirectTo) ? goQueryEscape(redirectTo) : redirectTo
+  return `${ctx.url}/auth/v1/verify?token=${hash}&type=${type}&redirect_to=${redirect}`
+}
+
+/** Store a fresh OTP for `user`, stamp `*_sent_at` and send the `type` email. */
+export async function issueEmailToken(
+  ctx: LocalAuthContext,
+  user: UserRow,
+  type: EmailType,
+  options: { redirectTo: string; isPkce: boolean; newEmail?: string },
+): Promise<IssuedToken> {
+  const now = ctx.clock.nowMs()
+  const otp = generateOtp()
+  const target = type === 'email_change' ? (options.newEmail ?? user.email) : user.email
+  const hash = withFlowPrefix(tokenHash(target, otp), options.isPkce)
+  ctx.store.putOneTimeToken({ userId: user.id, type: tokenTypeByEmail[type], tokenHash: hash, relatesTo: target, createdAt: now })
+  if (type === 'recovery' || type === 'magiclink') user.recoverySentAt = now
+  else if (type === 'email_change') {
+    user.emailChangeSentAt = now
+    user.newEmail = target
+  } else {
+    user.confirmationSentAt = now
+    if (type === 'invite') user.invitedAt = now
+  }
+  user.updatedAt = now
+  const message = await ctx.mailer.send(type, target, {
+    SiteURL: ctx.config.siteUrl,
+    Email: user.email,
+    NewEmail: user.newEmail ?? '',
+    Token: otp,
+    TokenHash: hash,
+    RedirectTo: options.redirectTo,
+    ConfirmationURL: confirmationUrl(ctx, hash, type, options.redirectTo),
+    Data: user.userMetadata,
+  }, now)
+  ctx.config.log(`email ${type} -> ${target} (${message.id})`)
+  return { otp, tokenHash: hash, message }
+}

@@ -1,0 +1,100 @@
+/**
+ * GoTrue's error values and their two wire shapes (legacy and 2024-01-01), plus Kong's gateway errors.
+ * Handlers throw `AuthError` to end a request; `renderAuthError` is the single place that picks the
+ * shape from X-Supabase-Api-Version [auth:internal/api/errors.go]. Not OAuth bodies: /verify redirects
+ * carry those fields in the URL instead (routes/verify-get.ts).
+ */
+import { API_VERSION_2024 } from './constants'
+
+/** The GoTrue error codes this stand-in can produce (exact strings, contract §2.4). */
+export type ErrorCode =
+  | 'validation_failed'
+  | 'bad_json'
+  | 'email_exists'
+  | 'bad_jwt'
+  | 'not_admin'
+  | 'no_authorization'
+  | 'user_not_found'
+  | 'session_not_found'
+  | 'session_expired'
+  | 'refresh_token_not_found'
+  | 'refresh_token_already_used'
+  | 'flow_state_not_found'
+  | 'flow_state_expired'
+  | 'user_banned'
+  | 'same_password'
+  | 'otp_expired'
+  | 'otp_disabled'
+  | 'weak_password'
+  | 'over_request_rate_limit'
+  | 'over_email_send_rate_limit'
+  | 'bad_code_verifier'
+  | 'invalid_credentials'
+  | 'email_not_confirmed'
+  | 'request_entity_too_large'
+  | 'unexpected_failure'
+  | 'not_found'
+  | 'unknown'
+
+/** An expected GoTrue failure; thrown to end the request, rendered once by `renderAuthError`. */
+export class AuthError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    /** `weak_password.reasons` for 422 weak_password. */
+    readonly reasons?: string[],
+  ) {
+    super(message)
+    this.name = 'AuthError'
+  }
+}
+
+export const badRequest = (code: ErrorCode, message: string) => new AuthError(400, code, message)
+export const forbidden = (code: ErrorCode, message: string) => new AuthError(403, code, message)
+export const notFound = (code: ErrorCode, message: string) => new AuthError(404, code, message)
+export const unprocessable = (code: ErrorCode, message: string) => new AuthError(422, code, message)
+
+/** 500 with GoTrue's generic text, for failures the real server would not expect either. */
+export const unexpectedFailure = (message = 'Unexpected failure, please check server logs for more information') =>
+  new AuthError(500, 'unexpected_failure', message)
+
+/** True when X-Supabase-Api-Version names 2024-01-01 or later (a valid YYYY-MM-DD date). */
+export function isApiVersion2024(header: string | undefined | null): boolean {
+  if (!header) return false
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(header.trim())
+  if (!m) return false
+  const date = new Date(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`)
+  if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== header.trim()) return false
+  return date.getTime() >= Date.parse(`${API_VERSION_2024}T00:00:00Z`)
+}
+
+/**
+ * Render an AuthError in the shape the request asked for.
+ * - 2024: `{code, message}` + echoed `X-Supabase-Api-Version`; weak_password adds `weak_password.reasons`
+ *   and (only in this shape) omits `x-sb-error-code`.
+ * - legacy: `{code: <status>, error_code, msg}`, plus `error_id` for status >= 500.
+ */
+export function renderAuthError(err: AuthError, apiVersionHeader: string | undefined | null, requestId: string): Response {
+  const v2024 = isApiVersion2024(apiVersionHeader)
+  const headers = new Headers({ 'Content-Type': 'application/json' })
+  let body: Record<string, unknown>
+  if (v2024) {
+    headers.set('X-Supabase-Api-Version', API_VERSION_2024)
+    body = { code: err.code, message: err.message }
+  } else {
+    body = { code: err.status, error_code: err.code, msg: err.message }
+    if (err.status >= 500) body.error_id = requestId
+  }
+  if (err.code === 'weak_password') body.weak_password = { reasons: err.reasons ?? [] }
+  if (!(v2024 && err.code === 'weak_password')) headers.set('x-sb-error-code', err.code)
+  return new Response(JSON.stringify(body), { status: err.status, headers })
+}
+
+/** Kong's key-auth rejection: always this bare shape, whatever the API version. */
+export function renderGatewayError(status: number, message: string): Response {
+  return new Response(JSON.stringify({ message }), {
+    status,
+    headers: { 'Content-Type': 'application/json; charset=utf-8' },
+  })
+}

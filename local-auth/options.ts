@@ -1,0 +1,69 @@
+/**
+ * `LocalAuthOptions` (the public knobs) and their normalisation into a frozen `LocalAuthConfig`.
+ * Defaults live in one object so they are visible in one place; nothing else reads options.
+ * Trade-off: values are taken as given (GoTrue would raise a password minimum below 6 or a flow-state
+ * expiry below 300 s); a test that sets them wants exactly that.
+ */
+import { fileURLToPath } from 'node:url'
+import * as C from './constants'
+
+/** Options of {@link startLocalAuth}. */
+export interface LocalAuthOptions {
+  /** Port to listen on; 0 picks a free port (default 0; the CLI uses 54321 or PORT). */
+  port?: number
+  /** Interface to bind (default '127.0.0.1'). */
+  host?: string
+  /** GoTrue SITE_URL: `.SiteURL` in emails and the redirect_to fallback/allow rule. */
+  siteUrl?: string
+  /** GOTRUE_URI_ALLOW_LIST globs (`*` within a segment, `**` across, `?` one character). */
+  uriAllowList?: string[]
+  /** Folder holding recovery.html etc. Default: `<repo>/templates`, resolved from this file. */
+  templatesDir?: string
+  /** GOTRUE_MAILER_OTP_EXP in seconds (default 3600, as the CLI stack). */
+  otpExpirySeconds?: number
+  /** GOTRUE_SMTP_MAX_FREQUENCY: per-user resend gap in seconds (default 60, production). */
+  maxFrequencySeconds?: number
+  /** GOTRUE_PASSWORD_MIN_LENGTH (default 6). */
+  passwordMinLength?: number
+  /** Access-token signing: 'ES256' (default; JWKS served with a kid) or 'HS256' (shared secret). */
+  jwtAlgorithm?: 'ES256' | 'HS256'
+  /** HS secret; also signs the legacy anon/service_role apikey JWTs. */
+  jwtSecret?: string
+  /** GOTRUE_JWT_EXP in seconds (default 3600). */
+  jwtExpirySeconds?: number
+  /** PKCE flow-state lifetime in seconds (default 300). */
+  flowStateExpirySeconds?: number
+  /** Extra delay in ms before every /auth/v1 response (benchmarks use 30). */
+  latencyMs?: number
+  /** Seed demo@example.com on start and on reset (default false; the CLI sets true). */
+  seedDemoUser?: boolean
+  /** Logger for one-line events; silent by default. */
+  log?: (line: string) => void
+}
+
+/** Normalised options; `templatesDir` is absolute. */
+export type LocalAuthConfig = Readonly<Required<LocalAuthOptions>>
+
+const defaultTemplatesDir = fileURLToPath(new URL('../templates', import.meta.url))
+
+/** Fill in defaults and freeze. */
+export function resolveOptions(options: LocalAuthOptions = {}): LocalAuthConfig {
+  const config = {
+    port: options.port ?? 0,
+    host: options.host ?? C.DEFAULT_HOST,
+    siteUrl: options.siteUrl ?? C.DEFAULT_SITE_URL,
+    uriAllowList: options.uriAllowList ?? [],
+    templatesDir: options.templatesDir ?? defaultTemplatesDir,
+    otpExpirySeconds: options.otpExpirySeconds ?? C.DEFAULT_OTP_EXPIRY_SECONDS,
+    maxFrequencySeconds: options.maxFrequencySeconds ?? C.DEFAULT_MAX_FREQUENCY_SECONDS,
+    passwordMinLength: options.passwordMinLength ?? C.DEFAULT_PASSWORD_MIN_LENGTH,
+    jwtAlgorithm: options.jwtAlgorithm ?? 'ES256',
+    jwtSecret: options.jwtSecret ?? C.DEFAULT_JWT_SECRET,
+    jwtExpirySeconds: options.jwtExpirySeconds ?? C.DEFAULT_JWT_EXPIRY_SECONDS,
+    flowStateExpirySeconds: options.flowStateExpirySeconds ?? C.DEFAULT_FLOW_STATE_EXPIRY_SECONDS,
+    latencyMs: options.latencyMs ?? 0,
+    seedDemoUser: options.seedDemoUser ?? false,
+    log: options.log ?? (() => {}),
+  } satisfies LocalAuthConfig
+  return Object.freeze(config)
+}

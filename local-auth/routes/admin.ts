@@ -1,0 +1,113 @@
+/**
+ * The service-role admin users API (contract §6.12–6.13): create, list (page/per_page with GoTrue's
+ * Link and X-Total-Count headers), get and delete, plus POST /invite. Gated on a JWT with role
+ * service_role (the legacy key, or sb_secret_ as bearer). No `password_hash` import (no bcrypt here)
+ * and soft delete behaves like hard delete.
+ */
+import { randomBytes } from 'node:crypto'
+import { Hono } from 'hono'
+import type { Context } from 'hono'
+import { requireAdmin } from '../auth-guard'
+import { readJsonBody, str } from '../body'
+import { ADMIN_DEFAULT_PER_PAGE, DEFAULT_AUD, MAX_PASSWORD_BYTES } from '../constants'
+import type { AppEnv, LocalAuthContext } from '../context'
+import { issueEmailToken } from '../email-tokens'
+import { badRequest, notFound, unprocessable } from '../errors'
+import { goEncodeValues } from '../go-url'
+import type { UserRow } from '../store'
+import { createUser, userJson } from '../users'
+import { parseGoDurationMs, uuidRe, validateEmail } from '../validate'
+import { requestRedirect, unwrap } from './helpers'
+
+const objectOr = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
+
+/** Validate an admin create body into createUser input. */
+function parseCreate(ctx: LocalAuthContext, body: Record<string, unknown>) {
+  const rawEmail = str(body, 'email')
+  if (!rawEmail && !str(body, 'phone')) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone')
+  if (!rawEmail) throw badRequest('validation_failed', 'Phone users are not supported by local-auth')
+  const { email } = unwrap(validateEmail(rawEmail))
+  if (ctx.store.findUserByEmail(email)) throw unprocessable('email_exists', 'A user with this email address has already been registered')
+  const password = str(body, 'password')
+  if (password && str(body, 'password_hash')) throw badRequest('validation_failed', 'Only a password or a password hash should be provided')
+  if (str(body, 'password_hash')) throw badRequest('validation_failed', 'password_hash is not supported by local-auth')
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw badRequest('validation_failed', 'password length exceeds 72 bytes')
+  const id = str(body, 'id')
+  if (id && !uuidRe.test(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format')
+  if (id === '00000000-0000-0000-0000-000000000000') throw badRequest('validation_failed', 'ID cannot be a nil uuid')
+  const ban = str(body, 'ban_duration')
+  let bannedUntil: number | undefined
+  if (ban && ban !== 'none') {
+    const ms = parseGoDurationMs(ban)
+    if (ms === undefined) throw badRequest('validation_failed', `invalid format for ban duration: time: invalid duration "${ban}"`)
+    bannedUntil = ctx.clock.nowMs() + ms
+  }
+  return {
+    email,
+    password: password || randomBytes(48).toString('base64url').slice(0, 64),
+    emailConfirm: body.email_confirm === true,
+    userMetadata: objectOr(body.user_metadata),
+    appMetadata: objectOr(body.app_metadata),
+    role: str(body, 'role') || undefined,
+    id: id || undefined,
+    bannedUntil,
+  }
+}
+
+/** GoTrue's Link header: next (if any) and last, on the request path as GoTrue sees it (no /auth/v1). */
+function paginationLink(c: Context<AppEnv>, page: number, perPage: number, total: number): string {
+  const url = new URL(c.req.url)
+  const path = url.pathname.replace(/^\/auth\/v1/, '')
+  const totalPages = Math.ceil(total / perPage)
+  const link = (p: number) => `<${path}?${goEncodeValues([...[...url.searchParams].filter(([k]) => k !== 'page'), ['page', String(p)]])}>`
+  return `${totalPages > page ? `${link(page + 1)}; rel="next", ` : ''}${link(totalPages)}; rel="last"`
+}
+
+function loadUser(ctx: LocalAuthContext, id: string): UserRow {
+  if (!uuidRe.test(id)) throw notFound('validation_failed', 'user_id must be an UUID')
+  const user = ctx.store.users.get(id)
+  if (!user) throw notFound('user_not_found', 'User not found')
+  return user
+}
+
+/** /admin/users (list, create, get, delete) and POST /invite, all service-role only. */
+export function adminRoutes(ctx: LocalAuthContext) {
+  return new Hono<AppEnv>()
+    .use('/admin/*', requireAdmin(ctx))
+    .use('/invite', requireAdmin(ctx))
+    .post('/admin/users', async (c) => {
+      const user = await createUser(ctx.store, ctx.clock, parseCreate(ctx, await readJsonBody(c)))
+      return c.json(userJson(user))
+    })
+    .get('/admin/users', (c) => {
+      // supabase-js sends empty strings when no page is asked for; GoTrue treats "" as the default.
+      const page = Number(c.req.query('page') || 1)
+      const perPage = Number(c.req.query('per_page') || ADMIN_DEFAULT_PER_PAGE)
+      if (!Number.isInteger(page) || page < 0 || !Number.isInteger(perPage) || perPage < 1) {
+        throw badRequest('validation_failed', 'Bad Pagination Parameters')
+      }
+      const all = [...ctx.store.users.values()].sort((a, b) => b.createdAt - a.createdAt)
+      const start = (Math.max(page, 1) - 1) * perPage
+      c.header('X-Total-Count', String(all.length))
+      c.header('Link', paginationLink(c, Math.max(page, 1), perPage, all.length))
+      return c.json({ users: all.slice(start, start + perPage).map(userJson), aud: DEFAULT_AUD })
+    })
+    .get('/admin/users/:id', (c) => c.json(userJson(loadUser(ctx, c.req.param('id')))))
+    .delete('/admin/users/:id', async (c) => {
+      const user = loadUser(ctx, c.req.param('id'))
+      await readJsonBody(c, { allowEmpty: true })
+      ctx.store.deleteUser(user.id)
+      return c.json({})
+    })
+    .post('/invite', async (c) => {
+      const body = await readJsonBody(c)
+      const { email } = unwrap(validateEmail(str(body, 'email')))
+      let user = ctx.store.findUserByEmail(email)
+      if (user?.emailConfirmedAt !== undefined) {
+        throw unprocessable('email_exists', 'A user with this email address has already been registered')
+      }
+      user ??= await createUser(ctx.store, ctx.clock, { email, userMetadata: objectOr(body.data) })
+      await issueEmailToken(ctx, user, 'invite', { redirectTo: requestRedirect(ctx, c), isPkce: false })
+      return c.json(userJson(user))
+    })
+}

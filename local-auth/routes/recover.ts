@@ -1,0 +1,32 @@
+/**
+ * POST /auth/v1/recover (contract §6.1): validates email and PKCE pair, answers 200 {} whether or not
+ * the account exists, and for an existing one creates the PKCE flow state, enforces the per-user resend
+ * gap and emails recovery.html. No captcha and no per-IP limiter (both off in the CLI stack).
+ */
+import { Hono } from 'hono'
+import { readJsonBody, str } from '../body'
+import type { AppEnv, LocalAuthContext } from '../context'
+import { assertResendGap, createFlowState, issueEmailToken } from '../email-tokens'
+import { badRequest } from '../errors'
+import { parseCodeChallenge } from '../otp'
+import { validateEmail } from '../validate'
+import { requestRedirect, unwrap } from './helpers'
+
+/** POST /recover. */
+export function recoverRoutes(ctx: LocalAuthContext) {
+  return new Hono<AppEnv>().post('/recover', async (c) => {
+    const body = await readJsonBody(c)
+    const rawEmail = str(body, 'email')
+    if (!rawEmail) throw badRequest('validation_failed', 'Password recovery requires an email')
+    const { email } = unwrap(validateEmail(rawEmail))
+    const { pkce } = unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method))
+    const redirectTo = requestRedirect(ctx, c)
+    const user = ctx.store.findUserByEmail(email)
+    // Same answer for unknown emails: nothing sent, nothing charged (anti-enumeration).
+    if (!user) return c.json({})
+    if (pkce) createFlowState(ctx, user, 'recovery', pkce)
+    assertResendGap(ctx, user.recoverySentAt)
+    await issueEmailToken(ctx, user, 'recovery', { redirectTo, isPkce: pkce !== undefined })
+    return c.json({})
+  })
+}

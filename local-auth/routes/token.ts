@@ -1,0 +1,68 @@
+/**
+ * POST /auth/v1/token?grant_type=password|refresh_token|pkce (contract §6.4–6.6).
+ * The PKCE exchange deletes the flow state on success only (a wrong verifier may retry) and gives the
+ * session the flow's AMR (`recovery` for password reset). No phone logins, no id_token grant.
+ */
+import { Hono } from 'hono'
+import { readJsonBody, str } from '../body'
+import type { AppEnv, LocalAuthContext } from '../context'
+import { badRequest, notFound, unprocessable } from '../errors'
+import { isCodeVerifierValid } from '../otp'
+import { isPasswordMatch } from '../password'
+import { issueSession, refreshSession, type TokenResponse } from '../sessions'
+import { isBanned } from '../users'
+
+async function passwordGrant(ctx: LocalAuthContext, body: Record<string, unknown>): Promise<TokenResponse> {
+  const email = str(body, 'email')
+  const phone = str(body, 'phone')
+  const password = str(body, 'password')
+  if (email && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on login.')
+  if (!email && !phone) throw badRequest('validation_failed', 'missing email or phone')
+  const invalid = badRequest('invalid_credentials', 'Invalid login credentials')
+  const user = email ? ctx.store.findUserByEmail(email) : undefined
+  if (!user || !user.passwordHash) throw invalid
+  if (isBanned(user, ctx.clock.nowMs())) throw badRequest('user_banned', 'User is banned')
+  if (!(await isPasswordMatch(password, user.passwordHash))) throw invalid
+  if (user.emailConfirmedAt === undefined) throw badRequest('email_not_confirmed', 'Email not confirmed')
+  const session = await issueSession(ctx, user, 'password')
+  const min = ctx.config.passwordMinLength
+  if (password.length < min) {
+    session.weak_password = { message: `Password should be at least ${min} characters.`, reasons: ['length'] }
+  }
+  return session
+}
+
+async function pkceGrant(ctx: LocalAuthContext, body: Record<string, unknown>): Promise<TokenResponse> {
+  const authCode = str(body, 'auth_code')
+  const verifier = str(body, 'code_verifier')
+  if (!authCode || !verifier) {
+    throw badRequest('validation_failed', 'invalid request: both auth code and code verifier should be non-empty')
+  }
+  const notFoundError = notFound('flow_state_not_found', 'invalid flow state, no valid flow state found')
+  const flowState = ctx.store.findFlowStateByAuthCode(authCode)
+  if (!flowState) throw notFoundError
+  // Magic-link flow states count from the click; every other one from the request (contract §5.4).
+  const start = flowState.authenticationMethod === 'magiclink' ? (flowState.authCodeIssuedAt ?? flowState.createdAt) : flowState.createdAt
+  if (ctx.clock.nowMs() > start + ctx.config.flowStateExpirySeconds * 1000) {
+    throw unprocessable('flow_state_expired', 'invalid flow state, flow state has expired')
+  }
+  const user = ctx.store.users.get(flowState.userId)
+  if (!user) throw notFoundError
+  if (!isCodeVerifierValid(verifier, flowState.codeChallenge, flowState.codeChallengeMethod)) {
+    throw badRequest('bad_code_verifier', 'code challenge does not match previously saved code verifier')
+  }
+  if (isBanned(user, ctx.clock.nowMs())) throw badRequest('user_banned', 'User is banned')
+  ctx.store.flowStates.delete(flowState.id)
+  return issueSession(ctx, user, flowState.authenticationMethod)
+}
+
+/** POST /token, dispatching on the grant_type query parameter. */
+export function tokenRoutes(ctx: LocalAuthContext) {
+  return new Hono<AppEnv>().post('/token', async (c) => {
+    const grantType = c.req.query('grant_type') ?? ''
+    if (grantType === 'password') return c.json(await passwordGrant(ctx, await readJsonBody(c)))
+    if (grantType === 'refresh_token') return c.json(await refreshSession(ctx, str(await readJsonBody(c), 'refresh_token')))
+    if (grantType === 'pkce') return c.json(await pkceGrant(ctx, await readJsonBody(c)))
+    throw badRequest('invalid_credentials', 'unsupported_grant_type')
+  })
+}

@@ -1,0 +1,70 @@
+/**
+ * GET and PUT /auth/v1/user (contract §6.7, §6.9). PUT applies GoTrue's password rules in order
+ * (72-byte cap, strength, admin-only app_metadata, same password), then stores the new hash, clears
+ * one-time tokens and `*_sent_at`, and deletes the user's other sessions; the caller keeps its own.
+ * An `email` starts a single-confirmation email change (secure double confirmation is not modelled).
+ */
+import { Hono } from 'hono'
+import { requireUser } from '../auth-guard'
+import { readJsonBody, str } from '../body'
+import type { AppEnv, LocalAuthContext } from '../context'
+import { assertResendGap, createFlowState, issueEmailToken } from '../email-tokens'
+import { forbidden, unprocessable } from '../errors'
+import { parseCodeChallenge } from '../otp'
+import { checkPasswordStrength, hashPassword, isPasswordMatch } from '../password'
+import type { SessionRow, UserRow } from '../store'
+import { userJson } from '../users'
+import { validateEmail } from '../validate'
+import { requestRedirect, unwrap } from './helpers'
+
+/** Store the new password and revoke everything a reset must revoke [auth:internal/api/user.go]. */
+async function applyPasswordChange(ctx: LocalAuthContext, user: UserRow, session: SessionRow | undefined, password: string) {
+  user.passwordHash = await hashPassword(password)
+  user.confirmationSentAt = undefined
+  user.recoverySentAt = undefined
+  user.emailChangeSentAt = undefined
+  user.updatedAt = ctx.clock.nowMs()
+  ctx.store.deleteOneTimeTokens(user.id)
+  ctx.store.deleteSessionsWhere((s) => s.userId === user.id && s.id !== session?.id)
+}
+
+/** GET and PUT /user. */
+export function userRoutes(ctx: LocalAuthContext) {
+  return new Hono<AppEnv>()
+    .use('/user', requireUser(ctx))
+    .get('/user', (c) => c.json(userJson(c.get('auth').user as UserRow)))
+    .put('/user', async (c) => {
+      const { user: maybeUser, session } = c.get('auth')
+      const user = maybeUser as UserRow
+      const body = await readJsonBody(c)
+      const hasPassword = body.password !== undefined && body.password !== null
+      const password = str(body, 'password')
+      if (hasPassword) {
+        const weak = checkPasswordStrength(password, ctx.config.passwordMinLength)
+        if (weak) throw weak
+      }
+      if (body.app_metadata !== undefined && body.app_metadata !== null) {
+        throw forbidden('not_admin', 'Updating app_metadata requires admin privileges')
+      }
+      if (hasPassword && (await isPasswordMatch(password, user.passwordHash))) {
+        throw unprocessable('same_password', 'New password should be different from the old password.')
+      }
+      if (body.data && typeof body.data === 'object' && !Array.isArray(body.data)) {
+        user.userMetadata = { ...user.userMetadata, ...(body.data as Record<string, unknown>) }
+        user.updatedAt = ctx.clock.nowMs()
+      }
+      if (hasPassword) await applyPasswordChange(ctx, user, session, password)
+      const rawEmail = str(body, 'email')
+      if (rawEmail && rawEmail.toLowerCase() !== user.email) {
+        const { email } = unwrap(validateEmail(rawEmail))
+        if (ctx.store.findUserByEmail(email)) {
+          throw unprocessable('email_exists', 'A user with this email address has already been registered')
+        }
+        const { pkce } = unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method))
+        assertResendGap(ctx, user.emailChangeSentAt)
+        if (pkce) createFlowState(ctx, user, 'email_change', pkce)
+        await issueEmailToken(ctx, user, 'email_change', { redirectTo: requestRedirect(ctx, c), isPkce: pkce !== undefined, newEmail: email })
+      }
+      return c.json(userJson(user))
+    })
+}

@@ -1,0 +1,75 @@
+/**
+ * GET /auth/v1/verify (contract §6.2), the email-link target: consumes the token and answers 303 to
+ * redirect_to with the session in the fragment (implicit) or `?code=` (PKCE, `pkce_` token). Failures
+ * redirect with error/error_code/error_description in the fragment (and the query for PKCE); only missing
+ * parameters are JSON errors. A failure changes nothing, as GoTrue's transaction rolls back.
+ */
+import { Hono } from 'hono'
+import type { AppEnv, LocalAuthContext } from '../context'
+import { flowMethodByType } from '../email-tokens'
+import { badRequest, unexpectedFailure } from '../errors'
+import { goEncodeValues, goSetFragment, goSetQuery } from '../go-url'
+import { issueSession } from '../sessions'
+import { consumeVerification, findByTokenHash, isVerifyType } from '../verification'
+import { requestRedirect } from './helpers'
+
+const oauthErrorByStatus: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized_client',
+  403: 'access_denied',
+  500: 'server_error',
+  503: 'temporarily_unavailable',
+}
+
+/** Where a failed verification sends the browser (pure). */
+export function errorRedirectUrl(redirectTo: string, isPkce: boolean, status: number, code: string, description: string): string {
+  const params: [string, string][] = []
+  const word = oauthErrorByStatus[status]
+  if (word) params.push(['error', word])
+  params.push(['error_code', code], ['error_description', description])
+  const url = isPkce ? goSetQuery(redirectTo, Object.fromEntries(params)) : redirectTo
+  return goSetFragment(url, goEncodeValues([...params, ['sb', '']]))
+}
+
+/** GET /verify. */
+export function verifyGetRoutes(ctx: LocalAuthContext) {
+  return new Hono<AppEnv>().get('/verify', async (c) => {
+    const type = c.req.query('type') ?? ''
+    const token = c.req.query('token') ?? ''
+    if (!type) throw badRequest('validation_failed', 'Verify requires a verification type')
+    if (!token) throw badRequest('validation_failed', 'Verify requires a token or a token hash')
+    const redirectTo = requestRedirect(ctx, c)
+    const isPkce = token.startsWith('pkce_')
+    const fail = (status: number, code: string, description: string) =>
+      c.redirect(errorRedirectUrl(redirectTo, isPkce, status, code, description), 303)
+
+    if (isPkce && !flowMethodByType[type]) throw unexpectedFailure()
+    if (!isVerifyType(type)) return fail(400, 'validation_failed', 'Invalid email verification type')
+    const found = findByTokenHash(ctx, type, token)
+    if (!found.ok) {
+      return found.reason === 'banned'
+        ? fail(403, 'user_banned', 'User is banned')
+        : fail(403, 'otp_expired', 'Email link is invalid or has expired')
+    }
+    const { user, row } = found
+    if (isPkce) {
+      const flowState = ctx.store.latestFlowState(user.id, flowMethodByType[type] as string)
+      if (!flowState) return fail(400, 'flow_state_not_found', 'No associated flow state found. record not found')
+      consumeVerification(ctx, user, row)
+      flowState.authCodeIssuedAt = ctx.clock.nowMs()
+      return c.redirect(goSetQuery(redirectTo, { code: flowState.authCode }), 303)
+    }
+    consumeVerification(ctx, user, row)
+    const session = await issueSession(ctx, user, 'otp')
+    const fragment = goEncodeValues([
+      ['access_token', session.access_token],
+      ['expires_at', String(session.expires_at)],
+      ['expires_in', String(session.expires_in)],
+      ['refresh_token', session.refresh_token],
+      ['sb', ''],
+      ['token_type', session.token_type],
+      ['type', type],
+    ])
+    return c.redirect(goSetFragment(redirectTo, fragment), 303)
+  })
+}

@@ -1,0 +1,50 @@
+/**
+ * POST /auth/v1/verify (contract §6.3): `type` + `token_hash`, or `type` + `email` + 6-digit `token`.
+ * Always returns a session directly (AMR `otp`), even for a token minted under PKCE. No phone OTPs:
+ * a `phone` is accepted by the validation rules but can never match.
+ */
+import { Hono } from 'hono'
+import { readJsonBody, str } from '../body'
+import type { AppEnv, LocalAuthContext } from '../context'
+import { badRequest, forbidden, unprocessable } from '../errors'
+import { issueSession } from '../sessions'
+import { validateEmail } from '../validate'
+import { consumeVerification, findByEmailOtp, findByTokenHash, isVerifyType, type Verified } from '../verification'
+
+const LINK_INVALID = 'Email link is invalid or has expired'
+const CODE_INVALID = 'Token has expired or is invalid'
+
+/** Validate the body and find the token; throws GoTrue's errors in GoTrue's order. */
+function lookup(ctx: LocalAuthContext, body: Record<string, unknown>): { found: Verified; invalidMessage: string } {
+  const type = str(body, 'type')
+  const token = str(body, 'token')
+  const hash = str(body, 'token_hash')
+  const email = str(body, 'email')
+  const phone = str(body, 'phone')
+  if (!type) throw badRequest('validation_failed', 'Verify requires a verification type')
+  if ((!token && !hash) || (token && hash)) throw badRequest('validation_failed', 'Verify requires either a token or a token hash')
+  if (hash) {
+    if (email || phone) throw badRequest('validation_failed', 'Only the token_hash and type should be provided')
+    if (!isVerifyType(type)) throw badRequest('validation_failed', 'Invalid email verification type')
+    return { found: findByTokenHash(ctx, type, hash), invalidMessage: LINK_INVALID }
+  }
+  if ((!email && !phone) || (email && phone)) {
+    throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify')
+  }
+  if (phone || !isVerifyType(type)) return { found: { ok: false, reason: 'invalid' }, invalidMessage: CODE_INVALID }
+  const valid = validateEmail(email)
+  if (!valid.ok) throw unprocessable('validation_failed', 'Invalid email format')
+  return { found: findByEmailOtp(ctx, type, valid.email, token), invalidMessage: CODE_INVALID }
+}
+
+/** POST /verify. */
+export function verifyPostRoutes(ctx: LocalAuthContext) {
+  return new Hono<AppEnv>().post('/verify', async (c) => {
+    const { found, invalidMessage } = lookup(ctx, await readJsonBody(c))
+    if (!found.ok) {
+      throw found.reason === 'banned' ? forbidden('user_banned', 'User is banned') : forbidden('otp_expired', invalidMessage)
+    }
+    consumeVerification(ctx, found.user, found.row)
+    return c.json(await issueSession(ctx, found.user, 'otp'))
+  })
+}

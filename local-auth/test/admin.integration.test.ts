@@ -1,0 +1,81 @@
+// The service-role admin users API through supabase-js auth.admin (contract §6.12–6.13).
+import { describe, expect, it } from 'vitest'
+import { PASSWORD, useLocalAuth } from './helpers'
+
+const h = useLocalAuth()
+
+describe('admin users API', () => {
+  it('creates a user (200, bare user, email identity, merged app_metadata) who can sign in', async () => {
+    const { data, error } = await h.admin().auth.admin.createUser({
+      email: 'Admin.Made@Example.com', password: PASSWORD, email_confirm: true,
+      user_metadata: { name: 'Ada' }, app_metadata: { plan: 'pro' },
+    })
+    expect(error).toBeNull()
+    expect(data.user).toMatchObject({
+      email: 'admin.made@example.com', aud: 'authenticated', role: 'authenticated',
+      app_metadata: { provider: 'email', providers: ['email'], plan: 'pro' },
+      user_metadata: { name: 'Ada', email_verified: true },
+    })
+    expect(data.user?.identities?.[0]).toMatchObject({ provider: 'email', identity_data: { sub: data.user?.id, email: 'admin.made@example.com' } })
+    expect((await h.client().auth.signInWithPassword({ email: 'admin.made@example.com', password: PASSWORD })).error).toBeNull()
+  })
+
+  it('does not check password strength on create, but refuses duplicates and bad emails', async () => {
+    const admin = h.admin().auth.admin
+    expect((await admin.createUser({ email: 'a@example.com', password: '1' })).error).toBeNull()
+    expect((await admin.createUser({ email: 'a@example.com', password: PASSWORD })).error).toMatchObject({
+      status: 422, code: 'email_exists', message: 'A user with this email address has already been registered',
+    })
+    expect((await admin.createUser({ email: 'nope', password: PASSWORD })).error).toMatchObject({ status: 400, code: 'validation_failed' })
+    expect((await admin.createUser({ password: PASSWORD })).error).toMatchObject({
+      status: 400, message: 'Cannot create a user without either an email or phone',
+    })
+  })
+
+  it('lists newest first with X-Total-Count and Link pagination', async () => {
+    for (const n of [1, 2, 3]) await h.control.createUser({ email: `u${n}@example.com`, password: PASSWORD })
+    const page = await h.admin().auth.admin.listUsers({ page: 1, perPage: 2 })
+    expect(page.error).toBeNull()
+    expect(page.data).toMatchObject({ total: 3, nextPage: 2, lastPage: 2, aud: 'authenticated' })
+    expect(page.data.users.map((u) => u.email)).toEqual(['u3@example.com', 'u2@example.com'])
+    const raw = await h.api('/admin/users?per_page=2&page=2', { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } })
+    expect(raw.headers.get('x-total-count')).toBe('3')
+    expect(raw.headers.get('link')).toBe('</admin/users?page=2&per_page=2>; rel="last"')
+  })
+
+  it('gets and deletes by id; afterwards the user is gone', async () => {
+    const created = await h.control.createUser({ email: 'gone@example.com', password: PASSWORD })
+    const admin = h.admin().auth.admin
+    expect((await admin.getUserById(created.id)).data.user?.email).toBe('gone@example.com')
+    expect((await admin.deleteUser(created.id)).error).toBeNull()
+    expect((await admin.getUserById(created.id)).error).toMatchObject({ status: 404, code: 'user_not_found', message: 'User not found' })
+    // supabase-js refuses a non-UUID before sending, so ask on the wire.
+    const bad = await h.api('/admin/users/not-a-uuid', { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } })
+    expect(bad.status).toBe(404)
+    expect(await bad.json()).toEqual({ code: 'validation_failed', message: 'user_id must be an UUID' })
+  })
+
+  it('accepts sb_secret_ as the admin bearer and rejects anon/publishable keys as not_admin', async () => {
+    expect((await h.admin(h.auth.secretKey).auth.admin.listUsers()).error).toBeNull()
+    for (const key of [h.auth.anonKey, h.auth.publishableKey]) {
+      expect((await h.admin(key).auth.admin.listUsers()).error).toMatchObject({ status: 403, code: 'not_admin', message: 'User not allowed' })
+    }
+  })
+
+  it('requires a bearer and a valid JWT', async () => {
+    const none = await h.api('/admin/users', { headers: { apikey: h.auth.serviceRoleKey } })
+    expect(none.status).toBe(401)
+    expect((await none.json()).code).toBe('no_authorization')
+    const forged = await h.api('/admin/users', { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey.slice(0, -2)}xx` } })
+    expect(forged.status).toBe(403)
+    expect((await forged.json()).code).toBe('bad_jwt')
+  })
+
+  it('refuses a user session JWT (role authenticated)', async () => {
+    await h.control.createUser({ email: 'plain@example.com', password: PASSWORD })
+    const { data } = await h.client().auth.signInWithPassword({ email: 'plain@example.com', password: PASSWORD })
+    const res = await h.api('/admin/users', { headers: { Authorization: `Bearer ${data.session!.access_token}` } })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({ code: 'not_admin', message: 'User not allowed' })
+  })
+})

@@ -1,0 +1,208 @@
+// The gateway and robustness layer: Kong's apikey rule, both error shapes, bad input, faults, the
+// request log, latency, and the meta endpoints (contract §1, §2, §5.7, §6.14).
+import { AuthRetryableFetchError } from '@supabase/supabase-js'
+import { describe, expect, it } from 'vitest'
+import { startLocalAuth } from '../index'
+import { PASSWORD, useLocalAuth } from './helpers'
+
+const h = useLocalAuth()
+const EMAIL = 'gateway@example.com'
+
+describe('apikey (Kong key-auth)', () => {
+  it.each([
+    ['missing', {}, 'No API key found in request'],
+    ['wrong', { apikey: 'nope' }, 'Invalid authentication credentials'],
+  ])('%s apikey → 401 with Kong\'s body', async (_name, headers, message) => {
+    const res = await fetch(`${h.auth.url}/auth/v1/recover`, { method: 'POST', headers, body: '{}' })
+    expect(res.status).toBe(401)
+    expect(await res.json()).toEqual({ message })
+  })
+
+  it.each(['anonKey', 'publishableKey', 'serviceRoleKey', 'secretKey'] as const)('accepts %s, also as ?apikey=', async (key) => {
+    expect((await fetch(`${h.auth.url}/auth/v1/health`, { headers: { apikey: h.auth[key] } })).status).toBe(200)
+    expect((await fetch(`${h.auth.url}/auth/v1/settings?apikey=${h.auth[key]}`)).status).toBe(200)
+  })
+
+  it.each(['/auth/v1/verify?type=recovery&token=x', '/auth/v1/.well-known/jwks.json'])('leaves %s open', async (path) => {
+    expect((await fetch(`${h.auth.url}${path}`, { redirect: 'manual' })).status).not.toBe(401)
+  })
+
+  it('lets POST /verify through without a key, as Kong\'s open route does', async () => {
+    const res = await fetch(`${h.auth.url}/auth/v1/verify`, { method: 'POST', body: JSON.stringify({ type: 'recovery', token_hash: 'x' }) })
+    expect(res.status).toBe(403)
+  })
+
+  it('works for a supabase-js client built with the publishable key', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const res = await h.client({ key: h.auth.publishableKey }).auth.signInWithPassword({ email: EMAIL, password: PASSWORD })
+    expect(res.error).toBeNull()
+  })
+})
+
+describe('error shapes', () => {
+  const badVerify = (version: string | null) => h.api('/verify', { method: 'POST', version, body: JSON.stringify({ type: 'recovery', token_hash: 'x' }) })
+
+  it.each([
+    ['no header', null],
+    ['a version before 2024-01-01', '2023-12-31'],
+    ['an unparseable version', 'yesterday'],
+  ])('legacy body for %s', async (_name, version) => {
+    const res = await badVerify(version)
+    expect(res.headers.get('x-supabase-api-version')).toBeNull()
+    expect(res.headers.get('x-sb-error-code')).toBe('otp_expired')
+    expect(await res.json()).toEqual({ code: 403, error_code: 'otp_expired', msg: 'Email link is invalid or has expired' })
+  })
+
+  it.each(['2024-01-01', '2025-06-30'])('2024 body and echoed header for %s', async (version) => {
+    const res = await badVerify(version)
+    expect(res.headers.get('x-supabase-api-version')).toBe('2024-01-01')
+    expect(await res.json()).toEqual({ code: 'otp_expired', message: 'Email link is invalid or has expired' })
+  })
+
+  it('adds error_id to legacy 5xx bodies', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    // An unsupported code_challenge_method fails while creating the flow state: GoTrue's default 500.
+    const body = JSON.stringify({ email: EMAIL, code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' })
+    const res = await h.api('/recover', { method: 'POST', version: null, body })
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, please check server logs for more information', error_id: expect.any(String) })
+  })
+})
+
+describe('bad input', () => {
+  it('answers malformed JSON with 400 bad_json (supabase-js sees the code)', async () => {
+    const res = await h.api('/token?grant_type=password', { method: 'POST', body: '{"email":' })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ code: 'bad_json', message: 'Could not parse request body as JSON: unexpected end of JSON input' })
+    const notObject = await h.api('/recover', { method: 'POST', body: '[1]' })
+    expect((await notObject.json()).code).toBe('bad_json')
+  })
+
+  it('answers a body over 1 MiB with 413 request_entity_too_large', async () => {
+    const res = await h.api('/recover', { method: 'POST', body: JSON.stringify({ email: 'a@b.c', pad: 'x'.repeat(1024 * 1024) }) })
+    expect(res.status).toBe(413)
+    expect(await res.json()).toEqual({ code: 'request_entity_too_large', message: 'Request body too large (max 1048576 bytes)' })
+  })
+
+  it('answers unknown routes with a JSON 404', async () => {
+    const auth = await h.api('/does-not-exist')
+    expect(auth.status).toBe(404)
+    expect(await auth.json()).toEqual({ code: 'not_found', message: '404 page not found' })
+    const other = await fetch(`${h.auth.url}/rest/v1/things`)
+    expect(other.status).toBe(404)
+    expect(await other.json()).toEqual({ message: 'no Route matched with those values' })
+  })
+
+  it('keeps serving after junk', async () => {
+    const junk: [string, RequestInit][] = [
+      ['/auth/v1/token?grant_type=refresh_token', { method: 'POST', body: '\u0000\u0001' }],
+      ['/auth/v1/user', { method: 'PUT', body: 'null', headers: { Authorization: 'Bearer a.b.c' } }],
+      ['/auth/v1/admin/users/%E0%A4%A', { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } }],
+      ['/__local/faults', { method: 'POST', body: '{' }],
+      ['/api/v1/message/none', {}],
+    ]
+    for (const [path, init] of junk) {
+      const res = await fetch(`${h.auth.url}${path}`, { ...init, headers: { apikey: h.auth.anonKey, ...init.headers } })
+      expect(res.status).toBeLessThan(500)
+    }
+    expect((await h.api('/health')).status).toBe(200)
+  })
+})
+
+describe('fault injection', () => {
+  it('replaces the next N responses with a status, then recovers', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    await h.control.injectFault({ path: '/auth/v1/recover', status: 503, times: 2 })
+    const first = await h.client().auth.resetPasswordForEmail(EMAIL)
+    expect(first.error).toBeInstanceOf(AuthRetryableFetchError)
+    expect(first.error?.status).toBe(503)
+    expect((await h.client().auth.resetPasswordForEmail(EMAIL)).error?.status).toBe(503)
+    expect((await h.client().auth.resetPasswordForEmail(EMAIL)).error).toBeNull()
+    expect(await h.control.messages()).toHaveLength(1)
+  })
+
+  it('sends a custom body, or a malformed one', async () => {
+    await h.control.injectFault({ path: '/auth/v1/token', method: 'POST', status: 400, body: { code: 'captcha_failed', message: 'nope' } })
+    const custom = await h.client().auth.signInWithPassword({ email: EMAIL, password: PASSWORD })
+    expect(custom.error).toMatchObject({ status: 400, message: 'nope' })
+    // A body without a status stands for a 200 carrying that body.
+    await h.control.injectFault({ path: '/auth/v1/token', body: 'malformed' })
+    const raw = await h.api('/token?grant_type=password', { method: 'POST', body: '{}' })
+    expect(raw.status).toBe(200)
+    expect(raw.headers.get('content-type')).toBe('application/json')
+    expect(await raw.text()).toBe('{"broken')
+  })
+
+  it('delays the real handler when only delay_ms is given', async () => {
+    await h.control.injectFault({ path: '/auth/v1/health', delay_ms: 150 })
+    const started = performance.now()
+    const res = await h.api('/health')
+    expect(res.status).toBe(200)
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140)
+  })
+
+  it('drops the connection, and only for the matching method', async () => {
+    await h.control.injectFault({ path: '/auth/v1/settings', method: 'GET', drop: true })
+    await expect(h.api('/settings')).rejects.toThrow()
+    expect((await h.api('/settings')).status).toBe(200)
+  })
+
+  it('is cleared by DELETE /__local/faults and by reset', async () => {
+    await h.control.injectFault({ path: '/auth/v1/health', status: 500, times: 5 })
+    await h.control.clearFaults()
+    expect((await h.api('/health')).status).toBe(200)
+  })
+})
+
+describe('request log', () => {
+  it('records method, path, query and time of /auth/v1 requests only, and can be cleared', async () => {
+    await h.client().auth.resetPasswordForEmail('none@example.com', { redirectTo: 'http://127.0.0.1:8787/x' })
+    await h.control.messages()
+    const log = await h.control.requests()
+    expect(log).toEqual([
+      { method: 'POST', path: '/auth/v1/recover', query: { redirect_to: 'http://127.0.0.1:8787/x' }, time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) },
+    ])
+    await h.control.clearRequests()
+    expect(await h.control.requests()).toEqual([])
+  })
+
+  it('stamps requests with the fake clock', async () => {
+    const { now } = await h.control.advanceClock(86400)
+    await h.api('/health')
+    const [entry] = await h.control.requests()
+    expect(Math.abs(Date.parse(entry!.time) / 1000 - now)).toBeLessThan(5)
+  })
+})
+
+describe('meta endpoints and options', () => {
+  it('serves health, settings and a cacheable JWKS', async () => {
+    expect(await (await h.api('/health')).json()).toMatchObject({ name: 'GoTrue' })
+    expect(await (await h.api('/settings')).json()).toMatchObject({ external: { email: true, phone: false }, disable_signup: false, mailer_autoconfirm: false })
+    const jwks = await fetch(`${h.auth.url}/auth/v1/.well-known/jwks.json`)
+    expect(jwks.headers.get('cache-control')).toBe('public, max-age=600')
+    expect(((await jwks.json()) as { keys: object[] }).keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256', kid: expect.any(String) })
+  })
+
+  it('answers CORS preflights without an apikey', async () => {
+    const res = await fetch(`${h.auth.url}/auth/v1/token`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://127.0.0.1:8787', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'apikey,content-type' },
+    })
+    expect(res.status).toBeLessThan(300)
+    expect(res.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8787')
+    expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('apikey')
+  })
+
+  it('starts fast and adds latencyMs to each /auth/v1 response', async () => {
+    const started = performance.now()
+    const slow = await startLocalAuth({ latencyMs: 60 })
+    try {
+      expect(performance.now() - started).toBeLessThan(500)
+      const t0 = performance.now()
+      await fetch(`${slow.url}/auth/v1/health`, { headers: { apikey: slow.anonKey } })
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(55)
+    } finally {
+      await slow.stop()
+    }
+  })
+})

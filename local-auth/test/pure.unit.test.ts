@@ -1,0 +1,89 @@
+// Pure helpers: Go-style template escaping, the text part, link/code extraction, redirect rules and
+// Go query encoding. No server.
+import { describe, expect, it } from 'vitest'
+import { extractCode, extractLinks } from '../client'
+import { goSetQuery } from '../go-url'
+import { compileGlob, isRedirectAllowed, resolveRedirect } from '../redirect'
+import { htmlToText, renderTemplate } from '../template'
+
+describe('renderTemplate (Go html/template escaping)', () => {
+  const data = {
+    SiteURL: 'http://app.test/base?x=1&y=2',
+    Email: 'a+b@example.com',
+    TokenHash: 'pkce_ab12',
+    Data: { name: '<Ada & "Bob">' },
+  }
+
+  it.each([
+    ['text context escapes & < > " \' +', '<p>{{ .Email }} {{ .Data.name }}</p>', '<p>a&#43;b@example.com &lt;Ada &amp; &#34;Bob&#34;&gt;</p>'],
+    ['URL start is normalised then attribute-escaped', '<a href="{{ .SiteURL }}">x</a>', '<a href="http://app.test/base?x=1&amp;y=2">x</a>'],
+    ['query values are query-escaped', '<a href="{{.SiteURL}}/c?token_hash={{.TokenHash}}&e={{ .Email }}">x</a>', '<a href="http://app.test/base?x=1&amp;y=2/c?token_hash=pkce_ab12&e=a%2bb%40example.com">x</a>'],
+    ['unsafe schemes are filtered', '<a href="{{ .Bad }}">x</a>', '<a href="#ZgotmplZ">x</a>'],
+    ['whitespace inside braces and missing fields', '{{.Email}}|{{   .Nope   }}|{{ .Data.missing }}', 'a&#43;b@example.com||'],
+    ['non-URL attributes are HTML-escaped only', '<img alt="{{ .Data.name }}">', '<img alt="&lt;Ada &amp; &#34;Bob&#34;&gt;">'],
+  ])('%s', (_name, source, expected) => {
+    expect(renderTemplate(source, { ...data, Bad: 'javascript:alert(1)' })).toBe(expected)
+  })
+})
+
+describe('htmlToText', () => {
+  it('keeps link targets visible and decodes entities', () => {
+    const text = htmlToText('<h2>Hi</h2><p>Go <a href="http://x.test/a?b=1&amp;c=2">here</a> &amp; enter <strong>123456</strong></p>')
+    expect(text).toBe('Hi\nGo here ( http://x.test/a?b=1&c=2 ) & enter 123456')
+  })
+})
+
+describe('extractLinks / extractCode', () => {
+  it('decodes &amp; in hrefs, both quote styles, in order', () => {
+    expect(extractLinks(`<a href="http://a.test/?x=1&amp;y=2">a</a><a href='http://b.test/'>b</a>`)).toEqual([
+      'http://a.test/?x=1&y=2',
+      'http://b.test/',
+    ])
+  })
+
+  it.each([
+    ['enter this code: 042917', '042917'],
+    ['token_hash=0123456789abcdef0123456789abcdef and code 555123 ( http://x:54321 )', '555123'],
+    ['no code here 12345', undefined],
+  ])('%s → %s', (text, code) => {
+    expect(extractCode(text)).toBe(code)
+  })
+})
+
+describe('redirect rules (contract §8)', () => {
+  const site = 'http://127.0.0.1:8787'
+  const allow = ['https://*.example.app/callback', 'https://docs.example.com/**', 'myapp://auth']
+  it.each([
+    ['same host and port as SITE_URL, any path', 'http://127.0.0.1:8787/any/path?q=1', true],
+    ['loopback host on another port', 'http://127.0.0.1:3000/cb', true],
+    ['localhost literal is not an IP: needs same host as SITE_URL', 'http://localhost:3000/cb', false],
+    ['IPv6 loopback literal', 'http://[::1]:9999/x', true],
+    ['decimal-integer host', 'http://2130706433/x', false],
+    ['scheme downgrade against an https site', 'http://app.test/x', false],
+    ['glob * within one segment', 'https://pr-1.example.app/callback', true],
+    ['glob * does not cross a dot', 'https://a.b.example.app/callback', false],
+    ['glob ** crosses slashes', 'https://docs.example.com/a/b/c', true],
+    ['exact custom-scheme entry', 'myapp://auth', true],
+    ['foreign host', 'https://evil.example/cb', false],
+    ['empty', '', false],
+  ])('%s', (_name, url, ok) => {
+    const siteUrl = url.startsWith('http://app.test') ? 'https://app.test' : site
+    expect(isRedirectAllowed(url, siteUrl, allow)).toBe(ok)
+  })
+
+  it('falls back through the candidates to SITE_URL', () => {
+    expect(resolveRedirect(['https://evil.example', 'http://127.0.0.1:8787/from-referer'], site, [])).toBe('http://127.0.0.1:8787/from-referer')
+    expect(resolveRedirect([undefined, 'https://evil.example'], site, [])).toBe(site)
+  })
+
+  it('compiles `?` as one non-separator character', () => {
+    expect(compileGlob('https://a?.test').test('https://ab.test')).toBe(true)
+    expect(compileGlob('https://a?.test').test('https://a/.test')).toBe(false)
+  })
+})
+
+describe('goSetQuery', () => {
+  it('sorts keys and escapes like Go url.Values.Encode', () => {
+    expect(goSetQuery('http://x.test/p?z=1&a=b c#frag', { code: "it's" })).toBe('http://x.test/p?a=b+c&code=it%27s&z=1#frag')
+  })
+})

@@ -1,0 +1,28 @@
+/**
+ * Input checks shared by several endpoints: email format (GoTrue uses checkmail's regex), UUIDs and
+ * Go duration strings (admin `ban_duration`). Pure; errors are AuthError values for the caller to throw.
+ * The email regex is checkmail's format check, not a deliverability check, as in GoTrue.
+ */
+import { MAX_EMAIL_LENGTH } from './constants'
+import { badRequest, type AuthError } from './errors'
+
+const emailRe =
+  /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
+export const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** GoTrue's `validateEmail`: length, format, then lowercase [auth:internal/api/mail.go]. */
+export function validateEmail(email: string): { ok: true; email: string } | { ok: false; error: AuthError } {
+  if (email.length > MAX_EMAIL_LENGTH) return { ok: false, error: badRequest('validation_failed', 'An email address is too long') }
+  if (!emailRe.test(email)) return { ok: false, error: badRequest('validation_failed', 'Unable to validate email address: invalid format') }
+  return { ok: true, email: email.toLowerCase() }
+}
+
+const durationUnitsMs: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
+
+/** Parse a Go duration such as `24h`, `1h30m` or `90s` into milliseconds. */
+export function parseGoDurationMs(value: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) return undefined
+  let total = 0
+  for (const m of value.matchAll(/(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/g)) total += Number(m[1]) * (durationUnitsMs[m[2] as string] ?? 0)
+  return total
+}

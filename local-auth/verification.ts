@@ -1,0 +1,74 @@
+/**
+ * Looking up and consuming emailed tokens for GET and POST /verify: by exact token hash (prefix
+ * included), or by email + OTP (where a stored `pkce_<hash>` also matches). Expiry counts from the
+ * matching `*_sent_at`. Success confirms the email (or applies an email change) and deletes all of the
+ * user's one-time tokens, so every link and code is single-use. No HTTP here.
+ */
+import type { LocalAuthContext } from './context'
+import { tokenHash } from './otp'
+import type { OneTimeTokenRow, OneTimeTokenType, UserRow } from './store'
+import { confirmEmail, isBanned } from './users'
+
+/** The email verification types GoTrue accepts. */
+export const VERIFY_TYPES = ['signup', 'invite', 'recovery', 'magiclink', 'email_change', 'email'] as const
+export type VerifyType = (typeof VERIFY_TYPES)[number]
+
+export function isVerifyType(value: unknown): value is VerifyType {
+  return typeof value === 'string' && (VERIFY_TYPES as readonly string[]).includes(value)
+}
+
+const lookupTypes: Record<VerifyType, readonly OneTimeTokenType[]> = {
+  signup: ['confirmation_token'],
+  invite: ['confirmation_token'],
+  recovery: ['recovery_token'],
+  magiclink: ['recovery_token'],
+  email_change: ['email_change_token_new'],
+  email: ['confirmation_token', 'recovery_token'],
+}
+
+export type Verified = { ok: true; user: UserRow; row: OneTimeTokenRow } | { ok: false; reason: 'invalid' | 'banned' }
+
+function sentAtOf(user: UserRow, type: OneTimeTokenType): number | undefined {
+  if (type === 'recovery_token') return user.recoverySentAt
+  if (type === 'email_change_token_new') return user.emailChangeSentAt
+  return user.confirmationSentAt ?? user.invitedAt
+}
+
+function check(ctx: LocalAuthContext, row: OneTimeTokenRow | undefined): Verified {
+  const user = row && ctx.store.users.get(row.userId)
+  if (!row || !user) return { ok: false, reason: 'invalid' }
+  const now = ctx.clock.nowMs()
+  if (isBanned(user, now)) return { ok: false, reason: 'banned' }
+  const sentAt = sentAtOf(user, row.type)
+  if (sentAt === undefined || now > sentAt + ctx.config.otpExpirySeconds * 1000) return { ok: false, reason: 'invalid' }
+  return { ok: true, user, row }
+}
+
+/** Find the token behind an emailed `token_hash` (exact string, `pkce_` prefix included). */
+export function findByTokenHash(ctx: LocalAuthContext, type: VerifyType, hash: string): Verified {
+  const row = ctx.store.oneTimeTokens.get(hash)
+  return check(ctx, row && lookupTypes[type].includes(row.type) ? row : undefined)
+}
+
+/** Find the token behind an email + typed OTP. */
+export function findByEmailOtp(ctx: LocalAuthContext, type: VerifyType, email: string, otp: string): Verified {
+  const hash = tokenHash(email, otp)
+  for (const row of ctx.store.oneTimeTokens.values()) {
+    if (!lookupTypes[type].includes(row.type) || row.relatesTo !== email) continue
+    if (row.tokenHash === hash || row.tokenHash === `pkce_${hash}`) return check(ctx, row)
+  }
+  return { ok: false, reason: 'invalid' }
+}
+
+/** Apply a successful verification and burn every one-time token of the user. */
+export function consumeVerification(ctx: LocalAuthContext, user: UserRow, row: OneTimeTokenRow): void {
+  const now = ctx.clock.nowMs()
+  if (row.type === 'email_change_token_new' && user.newEmail) {
+    user.email = user.newEmail
+    user.newEmail = undefined
+    user.emailChangeSentAt = undefined
+  }
+  if (user.emailConfirmedAt === undefined) confirmEmail(user, now)
+  user.updatedAt = now
+  ctx.store.deleteOneTimeTokens(user.id)
+}
