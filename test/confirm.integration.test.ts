@@ -183,3 +183,17 @@ describe('edge limits on confirming links', () => {
     expect(limited.headers.get('retry-after')).toBe('60')
   })
 })
+
+describe('/auth/auth-code-error', () => {
+  it.each([
+    ['link_expired', 410],
+    ['other_device', 400],
+    ['upstream_timeout', 504],
+    ['weak_password', 400], // a form-only reason: shown as an incomplete link, not an empty page
+    ['nonsense', 400],
+  ])('?reason=%s → %i', async (reason, status) => {
+    const res = await new Browser().get(`/auth/auth-code-error?reason=${reason}`)
+    expect(res.status).toBe(status)
+    expect(await res.text()).toContain('href="/account/forgot-password"')
+  })
+})
