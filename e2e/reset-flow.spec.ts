@@ -1,0 +1,44 @@
+/**
+ * The password reset as a person meets it: the forgot-password form, the email in the inbox, the
+ * link, the confirm page, the new-password form (with two mistakes first), the success page.
+ */
+import { expect, test } from './support/fixtures'
+import {
+  chooseNewPasswordWithMistakes,
+  clickLinkInEmail,
+  expectPasswordIsNow,
+  followContinue,
+  NEW_PASSWORD,
+  newUser,
+  openEmailInInbox,
+  pressConfirm,
+  requestReset,
+} from './support/flow'
+
+test('a person resets a forgotten password through the emailed link and signs in with the new one', async ({ page, stack, control }) => {
+  const user = await newUser(control)
+
+  await page.goto('/')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Account help')
+  await page.getByRole('link', { name: 'Reset my password' }).click()
+  await expect(page).toHaveURL(/\/account\/forgot-password$/)
+
+  await requestReset(page, user.email)
+  // The address is shown masked, the same whether or not an account exists.
+  await expect(page.getByRole('status')).toContainText(`${user.email[0]}***${user.email.split('@')[0]!.at(-1)}@example.com`)
+
+  await openEmailInInbox(page, stack, control, user.email)
+  await clickLinkInEmail(page, stack)
+  // Opening the link spends nothing; the button does.
+  await expect(page.getByRole('button', { name: 'Continue to choose a new password' })).toBeVisible()
+  await pressConfirm(page)
+  // The form names the account, masked, and gives password managers the username.
+  await expect(page.getByRole('main')).toContainText(`${user.email[0]}***`)
+  await expect(page.locator('input[autocomplete="username"]')).toHaveValue(user.email)
+
+  await chooseNewPasswordWithMistakes(page)
+  await followContinue(page, stack)
+
+  await expectPasswordIsNow(stack, user, NEW_PASSWORD)
+
+})

@@ -1,0 +1,190 @@
+/**
+ * A walk through every page the Worker shows, in every state worth seeing, calling `visit(name)` on
+ * each: the accessibility test runs axe there, the screenshot tests take a picture. Names are stable
+ * (they become file names: docs/screenshots/<name>.<device>.png).
+ *
+ * Everything shown is the same on every run (fixed addresses typed, masked addresses with fixed first
+ * and last letters), so the screenshots only change when the pages do.
+ */
+import type { Page } from '@playwright/test'
+import type { LocalAuthControl } from '../../local-auth/client'
+import type { Reason } from '../../src/lib/reasons'
+import { copyFor } from '../../src/views/reason-copy'
+import { expect } from './fixtures'
+import {
+  expectPasswordChanged,
+  expectUpdateForm,
+  linkAndCode,
+  NEW_PASSWORD,
+  newUser,
+  requestReset,
+  submitNewPassword,
+  waitForEmail,
+} from './flow'
+
+export type Visit = (name: string) => Promise<void>
+
+/**
+ * Reasons with a page of their own at /auth/auth-code-error (src/routes/pages.tsx, LINK_REASONS); the
+ * others (weak_password, same_password, session_missing, …) are shown inside the forms and fall back
+ * to the link_invalid page there. The tour checks each page shows its own title.
+ */
+export const ERROR_PAGE_REASONS: readonly Reason[] = [
+  'link_expired',
+  'link_invalid',
+  'other_device',
+  'rate_limited',
+  'upstream_timeout',
+  'upstream_unavailable',
+  'account_unavailable',
+  'unexpected',
+]
+
+/** Every page name the tour visits, in order (for docs and for checking the screenshot folder). */
+export const TOUR_PAGES: readonly string[] = [
+  'landing',
+  'forgot-password',
+  'forgot-password.invalid-email',
+  'forgot-password.session-ended',
+  'forgot-password.confirm-first',
+  'check-email',
+  'confirm',
+  'update-password',
+  'update-password.mismatch',
+  'update-password.too-short',
+  'update-password.same-password',
+  'update-password.breached-password',
+  'update-password.session-ended',
+  'password-changed',
+  'verify-code',
+  'verify-code.missing-fields',
+  'verify-code.wrong-code',
+  ...ERROR_PAGE_REASONS.map((reason) => `error.${reason.replace(/_/g, '-')}`),
+  'not-found',
+  'form-refused',
+  'method-not-allowed',
+]
+
+const h1 = (page: Page) => page.getByRole('heading', { level: 1 })
+
+/**
+ * `persona` is the name typed into the forms (`jamie@example.com`); the Worker limits code attempts per
+ * address (5 a minute, in wrangler's persisted state), so callers that run in the same minute use
+ * different ones unless the pictures must match (the screenshot tests use one at both widths).
+ */
+export async function tour(page: Page, control: LocalAuthControl, visit: Visit, persona = 'jamie'): Promise<string[]> {
+  const typed = `${persona}@example.com`
+  const visited: string[] = []
+  const at = async (name: string) => {
+    visited.push(name)
+    await visit(name)
+  }
+
+  await page.goto('/')
+  await expect(h1(page)).toHaveText('Account help')
+  await at('landing')
+
+  await page.goto('/account/forgot-password')
+  await expect(h1(page)).toHaveText('Reset your password')
+  await at('forgot-password')
+  await page.getByLabel('Email address').fill(`${persona}@`)
+  await page.getByRole('button', { name: 'Send me a reset link' }).click()
+  await expect(page.getByLabel('Email address')).toHaveAttribute('aria-invalid', 'true')
+  await at('forgot-password.invalid-email')
+  await page.goto('/account/forgot-password?reason=session_missing')
+  await expect(page.getByRole('status')).toContainText('Your reset session has ended')
+  await at('forgot-password.session-ended')
+  await page.goto('/account/forgot-password?reason=recovery_required')
+  await expect(page.getByRole('status')).toContainText('first confirm it is you')
+  await at('forgot-password.confirm-first')
+
+  // A new account each time, shown masked the same way every time (j***e@example.com for jamie).
+  const user = await newUser(control, { first: persona[0], last: persona.at(-1) })
+  await requestReset(page, user.email)
+  await at('check-email')
+
+  const { link } = linkAndCode(await waitForEmail(control, user.email))
+  await page.goto(link)
+  await expect(page.getByRole('button', { name: 'Continue to choose a new password' })).toBeVisible()
+  await at('confirm')
+  await page.getByRole('button', { name: 'Continue to choose a new password' }).click()
+  await expectUpdateForm(page)
+  await at('update-password')
+  await submitNewPassword(page, NEW_PASSWORD, 'correct horse battery stapler')
+  await expect(page.getByText('The two passwords do not match.')).toBeVisible()
+  await at('update-password.mismatch')
+  await submitNewPassword(page, 'short')
+  await expect(page.getByText('Use at least 8 characters.')).toBeVisible()
+  await at('update-password.too-short')
+  await submitNewPassword(page, user.password)
+  await expect(page.getByText('Your new password must be different from your current one.')).toBeVisible()
+  await at('update-password.same-password')
+  // Supabase's own verdicts, which only it can give: a password known from breaches (HaveIBeenPwned
+  // check, off in the stand-in), and a session revoked while the form was open. Injected as the
+  // stand-in's answer to the next PUT /auth/v1/user.
+  await control.injectFault({
+    path: '/auth/v1/user',
+    method: 'PUT',
+    status: 422,
+    body: { code: 422, error_code: 'weak_password', msg: 'Password is known to be weak and easy to guess', weak_password: { reasons: ['pwned'] } },
+  })
+  await submitNewPassword(page, 'password1234')
+  await expect(page.getByText('it has appeared in a data breach')).toBeVisible()
+  await at('update-password.breached-password')
+  await control.injectFault({
+    path: '/auth/v1/user',
+    method: 'PUT',
+    status: 403,
+    body: { code: 403, error_code: 'session_not_found', msg: 'Session from session_id claim in JWT does not exist' },
+  })
+  await submitNewPassword(page, NEW_PASSWORD)
+  await expect(page.getByRole('alert')).toContainText('Your reset session has ended')
+  await at('update-password.session-ended')
+  await submitNewPassword(page, NEW_PASSWORD)
+  await expectPasswordChanged(page)
+  await at('password-changed')
+
+  await page.goto('/account/verify-code')
+  await expect(h1(page)).toHaveText('Enter your code')
+  await at('verify-code')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByLabel('Code')).toHaveAttribute('aria-invalid', 'true')
+  await at('verify-code.missing-fields')
+  await page.getByLabel('Email address').fill(typed)
+  await page.getByLabel('Code').fill('000000')
+  await page.getByRole('button', { name: 'Continue' }).click()
+  await expect(page.getByRole('alert')).toContainText('That code did not work')
+  await at('verify-code.wrong-code')
+
+  for (const reason of ERROR_PAGE_REASONS) {
+    await page.goto(`/auth/auth-code-error?reason=${reason}`)
+    await expect(h1(page)).toHaveText(copyFor(reason).title)
+    await expect(page.getByRole('alert')).toHaveText(copyFor(reason).message)
+    await at(`error.${reason.replace(/_/g, '-')}`)
+  }
+
+  const missing = await page.goto('/account/no-such-page')
+  expect(missing?.status()).toBe(404)
+  await expect(h1(page)).toHaveText('Page not found')
+  await at('not-found')
+
+  // A form left open until its CSRF cookie is gone (cleared cookies, another browser profile).
+  await page.goto('/account/forgot-password')
+  await page.context().clearCookies()
+  await page.getByLabel('Email address').fill(typed)
+  await page.getByRole('button', { name: 'Send me a reset link' }).click()
+  await expect(h1(page)).toHaveText('This form could not be accepted')
+  await at('form-refused')
+
+  // No link or form leads here; a script or a tool using another method does.
+  const url = `${new URL(page.url()).origin}/account/forgot-password`
+  await page.route(url, (route) => route.continue({ method: 'DELETE' }))
+  const refused = await page.goto(url)
+  await page.unroute(url)
+  expect(refused?.status()).toBe(405)
+  await expect(h1(page)).toHaveText('That is not something this page can do')
+  await at('method-not-allowed')
+
+  expect(visited, 'the tour visits every page in TOUR_PAGES, in order').toEqual(TOUR_PAGES)
+  return visited
+}
