@@ -16,9 +16,9 @@ function confirmedLinkCookie(c: Context<AppEnv>): string {
   return isSecureRequest(c) ? CONFIRMED_LINK_COOKIE_SECURE : CONFIRMED_LINK_COOKIE_PLAIN
 }
 
-/** Remember, as a hash, the link this browser confirmed, for as long as the recovery session is fresh. */
-export async function rememberConfirmedLink(c: Context<AppEnv>, tokenHash: string) {
-  setCookie(c, confirmedLinkCookie(c), await sha256(tokenHash), {
+/** Remember, as a hash, the link (its token hash or PKCE code) this browser confirmed, while the recovery session is fresh. */
+export async function rememberConfirmedLink(c: Context<AppEnv>, linkSecret: string) {
+  setCookie(c, confirmedLinkCookie(c), await sha256(linkSecret), {
     path: '/',
     httpOnly: true,
     secure: isSecureRequest(c),
@@ -28,9 +28,9 @@ export async function rememberConfirmedLink(c: Context<AppEnv>, tokenHash: strin
 }
 
 /** True for a second click on the link this browser confirmed, while its recovery session is fresh. */
-export async function continuesConfirmedLink(c: Context<AppEnv>, tokenHash: string): Promise<boolean> {
+export async function continuesConfirmedLink(c: Context<AppEnv>, linkSecret: string): Promise<boolean> {
   const remembered = getCookie(c, confirmedLinkCookie(c))
-  if (!remembered || remembered !== (await sha256(tokenHash))) return false
+  if (!remembered || remembered !== (await sha256(linkSecret))) return false
   const { data } = await c.var.supabase.auth.getClaims()
   if (!data) return false
   return isFreshRecoverySession(data.claims, Math.floor(Date.now() / 1000), c.var.config.recoveryMaxAgeSeconds)

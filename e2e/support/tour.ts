@@ -8,7 +8,7 @@
  */
 import type { Page } from '@playwright/test'
 import type { LocalAuthControl } from '../../local-auth/client'
-import type { Reason } from '../../src/lib/reasons'
+import { LINK_REASONS, type Reason } from '../../src/lib/reasons'
 import { copyFor } from '../../src/views/reason-copy'
 import { expect } from './fixtures'
 import {
@@ -24,21 +24,8 @@ import {
 
 export type Visit = (name: string) => Promise<void>
 
-/**
- * Reasons with a page of their own at /auth/auth-code-error (src/routes/pages.tsx, LINK_REASONS); the
- * others (weak_password, same_password, session_missing, …) are shown inside the forms and fall back
- * to the link_invalid page there. The tour checks each page shows its own title.
- */
-export const ERROR_PAGE_REASONS: readonly Reason[] = [
-  'link_expired',
-  'link_invalid',
-  'other_device',
-  'rate_limited',
-  'upstream_timeout',
-  'upstream_unavailable',
-  'account_unavailable',
-  'unexpected',
-]
+/** Reasons with a page of their own at /auth/auth-code-error; the tour checks each page shows its own title. */
+export const ERROR_PAGE_REASONS: readonly Reason[] = [...LINK_REASONS]
 
 /** Every page name the tour visits, in order (for docs and for checking the screenshot folder). */
 export const TOUR_PAGES: readonly string[] = [

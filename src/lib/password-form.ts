@@ -11,6 +11,13 @@ export interface UpdatePasswordErrors {
   readonly password_confirm?: string | undefined
   /** A problem with the request as a whole, shown above the form. */
   readonly form?: string | undefined
+  /** A way forward for `form`, e.g. asking for a new link. */
+  readonly formLink?: { readonly href: string; readonly label: string } | undefined
+}
+
+/** True when the form has any error: the page title then says so. */
+export function hasErrors(errors: UpdatePasswordErrors): boolean {
+  return Boolean(errors.password || errors.password_confirm || errors.form)
 }
 
 export type PasswordFormResult =

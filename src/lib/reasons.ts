@@ -23,6 +23,18 @@ export const REASONS = [
 ] as const
 export type Reason = (typeof REASONS)[number]
 
+/** Reasons an emailed link can fail for: the ones /auth/auth-code-error has a page for. */
+export const LINK_REASONS: ReadonlySet<Reason> = new Set<Reason>([
+  'link_expired',
+  'link_invalid',
+  'other_device',
+  'rate_limited',
+  'upstream_timeout',
+  'upstream_unavailable',
+  'account_unavailable',
+  'unexpected',
+])
+
 export function isReason(value: unknown): value is Reason {
   return typeof value === 'string' && (REASONS as readonly string[]).includes(value)
 }

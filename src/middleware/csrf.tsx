@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app-env'
 import { CSRF_COOKIE_PLAIN, CSRF_COOKIE_SECURE, CSRF_FIELD, FORGOT_PASSWORD_PATH, MAX_FORM_BYTES } from '../constants'
 import { randomToken, timingSafeEqualStrings } from '../lib/crypto'
+import { Actions, Notice } from '../views/components'
 import { renderPage } from '../views/render'
 
 const tokenRe = /^[A-Za-z0-9_-]{43}$/
@@ -94,16 +95,16 @@ function refuseForgery(c: Context<AppEnv>) {
 
 function refuse(c: Context<AppEnv>, status: number, reason: string, title: string, message: string) {
   c.set('reason', reason)
+  // Back to the page whose form was refused (it renders a fresh form); confirm forms need their link.
+  const back = c.req.path === '/auth/confirm' ? FORGOT_PASSWORD_PATH : c.req.path
   return renderPage(
     c,
     status,
     title,
     <>
       <h1>{title}</h1>
-      <p>{message}</p>
-      <p>
-        <a href={FORGOT_PASSWORD_PATH}>Start again</a>
-      </p>
+      <Notice kind="error">{message}</Notice>
+      <Actions actions={[{ href: back, label: back === c.req.path ? 'Reload the form' : 'Start again' }]} />
     </>,
   )
 }

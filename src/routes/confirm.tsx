@@ -63,10 +63,16 @@ async function verifyTokenHash(c: Context<AppEnv>, tokenHash: string, type: Emai
 }
 
 async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | undefined) {
+  // Reloading the page after the exchange: the verifier is gone, but this browser holds the session.
+  if (await continuesConfirmedLink(c, code)) {
+    c.set('reason', 'already_confirmed')
+    return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor('code-recovery', c.var.config.siteUrl))).target, 303)
+  }
   const { data, error } = await c.var.supabase.auth.exchangeCodeForSession(code)
   if (error) return redirectToError(c, classifyAuthError(error, c.var.upstream))
   // supabase-js sets redirectType to 'recovery' when the verifier carried the recovery marker.
   const kind = (data as { redirectType?: string | null }).redirectType === 'recovery' ? 'code-recovery' : 'code-other'
+  if (kind === 'code-recovery') await rememberConfirmedLink(c, code)
   c.set('reason', `confirmed_${kind}`)
   return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor(kind, c.var.config.siteUrl))).target, 303)
 }

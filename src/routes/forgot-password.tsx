@@ -33,7 +33,7 @@ forgotPasswordRoutes.post('/', async (c) => {
     return renderPage(
       c,
       400,
-      'Reset your password',
+      'Error: reset your password',
       <ForgotPasswordForm
         csrfToken={c.var.csrfToken}
         email={(c.var.form.email ?? '').slice(0, MAX_EMAIL_LENGTH)}

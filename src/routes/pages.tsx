@@ -5,7 +5,7 @@
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../app-env'
 import { FORGOT_PASSWORD_PATH, VERIFY_CODE_PATH } from '../constants'
-import { isReason, type Reason } from '../lib/reasons'
+import { isReason, LINK_REASONS } from '../lib/reasons'
 import { Actions } from '../views/components'
 import { renderPage, renderReason } from '../views/render'
 import { STYLESHEET } from '../views/style'
@@ -31,20 +31,9 @@ pageRoutes.get('/', (c) =>
   ),
 )
 
-/** Reasons a link can fail for; form-only reasons (weak_password, …) have no page of their own. */
-const LINK_REASONS: ReadonlySet<Reason> = new Set<Reason>([
-  'link_expired',
-  'link_invalid',
-  'other_device',
-  'rate_limited',
-  'upstream_timeout',
-  'upstream_unavailable',
-  'account_unavailable',
-  'unexpected',
-])
-
 pageRoutes.get('/auth/auth-code-error', (c) => {
   const reason = c.req.query('reason')
+  // Form-only reasons (weak_password, …) have no page of their own: read them as an incomplete link.
   return renderReason(c, isReason(reason) && LINK_REASONS.has(reason) ? reason : 'link_invalid')
 })
 

@@ -9,7 +9,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import { forgetConfirmedLink } from '../confirmed-link'
 import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
-import { describeWeakPassword, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
+import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { resolveNext } from '../lib/next-url'
 import { isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
@@ -94,9 +94,10 @@ function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: un
     }
     case 'same_password':
       return { password: copyFor('same_password').message }
-    case 'rate_limited':
     case 'session_missing':
     case 'reauthentication_needed':
+      return { form: `${copyFor(reason).title}. ${copyFor(reason).message}`, formLink: { href: FORGOT_PASSWORD_PATH, label: 'Send me a new link' } }
+    case 'rate_limited':
     case 'mfa_required':
       return { form: `${copyFor(reason).title}. ${copyFor(reason).message}` }
     default:
@@ -114,7 +115,7 @@ function renderForm(
   return renderPage(
     c,
     status,
-    'Choose a new password',
+    hasErrors(errors) ? 'Error: choose a new password' : 'Choose a new password',
     <UpdatePasswordForm
       csrfToken={c.var.csrfToken}
       email={session.email}

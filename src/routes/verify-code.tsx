@@ -38,7 +38,7 @@ verifyCodeRoutes.post('/', async (c) => {
     return renderPage(
       c,
       400,
-      'Enter your code',
+      'Error: enter your code',
       <VerifyCodeForm csrfToken={c.var.csrfToken} email={echoEmail} errors={{ email: fields.email?.[0], code: fields.code?.[0] }} />,
     )
   }
@@ -59,7 +59,7 @@ verifyCodeRoutes.post('/', async (c) => {
   return renderPage(
     c,
     statusFor(reason),
-    'Enter your code',
+    'Error: enter your code',
     <VerifyCodeForm csrfToken={c.var.csrfToken} email={echoEmail} errors={{ form: `${copyFor(reason).title}. ${copyFor(reason).message}` }} />,
   )
 })

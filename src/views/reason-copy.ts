@@ -15,6 +15,7 @@ export interface ReasonCopy {
 
 const newLink: LinkAction = { href: FORGOT_PASSWORD_PATH, label: 'Send me a new link' }
 const enterCode: LinkAction = { href: VERIFY_CODE_PATH, label: 'Enter the 6-digit code from the email instead' }
+const newerCode: LinkAction = { href: VERIFY_CODE_PATH, label: 'I have a code from a newer email' }
 const tryAgain: LinkAction = { href: FORGOT_PASSWORD_PATH, label: 'Start again' }
 
 export function copyFor(reason: Reason): ReasonCopy {
@@ -23,8 +24,8 @@ export function copyFor(reason: Reason): ReasonCopy {
       return {
         title: 'This link has expired or was already used',
         message:
-          'Each link works once and only for a limited time. Some work email systems open links to scan them, which can use a link up before you click it. If the same email has a 6-digit code, you can enter it instead; otherwise ask for a new link.',
-        actions: [enterCode, newLink],
+          'Each link works once and only for a limited time, and asking for a new email makes older ones stop working. The code in the same email has stopped working too. Ask for a new link: it takes a minute.',
+        actions: [newLink, newerCode],
       }
     case 'link_invalid':
       return {
@@ -37,8 +38,8 @@ export function copyFor(reason: Reason): ReasonCopy {
       return {
         title: 'Open this link on the device where you asked for it',
         message:
-          'This kind of link only works in the same browser and device where the reset was requested. Open the email there, or enter the 6-digit code from the email, or ask for a new link here.',
-        actions: [enterCode, newLink],
+          'This kind of link only works in the browser where the reset was requested, and opening it elsewhere used it up. Ask for a new link here, and open it on this device.',
+        actions: [newLink, newerCode],
       }
     case 'rate_limited':
       return {

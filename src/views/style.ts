@@ -11,7 +11,7 @@ body{margin:0;background:var(--bg);color:var(--text);font:1rem/1.55 system-ui,-a
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--card);padding:.5rem}
 header.site{max-width:30rem;margin:0 auto;padding:1.5rem 1.25rem 0;color:var(--muted);font-weight:600;letter-spacing:.01em}
 main{max-width:30rem;margin:1rem auto 3rem;padding:1.75rem 1.25rem;background:var(--card);border:1px solid var(--line);border-radius:12px}
-@media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}}
+@media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}header.site,footer{padding-left:calc(1.75rem + 1px);padding-right:calc(1.75rem + 1px)}}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}
 p{margin:.5rem 0 1rem}
 .muted{color:var(--muted);font-size:.925rem}
@@ -21,6 +21,7 @@ label{display:block;font-weight:600;margin:1rem 0 .35rem}
 input[type=email],input[type=password],input[type=text]{width:100%;font:inherit;padding:.7rem .8rem;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--text)}
 input[aria-invalid=true]{border-color:var(--error);border-width:2px}
 input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+input[aria-invalid=true]:focus-visible{outline-color:var(--error)}
 .field-error{color:var(--error);font-size:.925rem;margin:.35rem 0 0}
 button,.button{display:block;width:100%;margin:1.5rem 0 .5rem;padding:.8rem 1rem;font:inherit;font-weight:600;border:0;border-radius:8px;background:var(--accent);color:var(--accent-text);cursor:pointer;text-align:center;text-decoration:none}
 .button.secondary{background:transparent;color:var(--accent);border:1px solid var(--line)}

@@ -25,7 +25,17 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
         You are changing the password of <strong>{props.maskedEmail}</strong>. If that is not your account, stop here
         and close this page.
       </p>
-      {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
+      {errors.form ? (
+        <Notice kind="error">
+          {errors.form}
+          {errors.formLink ? (
+            <>
+              {' '}
+              <a href={errors.formLink.href}>{errors.formLink.label}</a>
+            </>
+          ) : null}
+        </Notice>
+      ) : null}
       <form method="post" action="/account/update-password" novalidate>
         <CsrfField token={props.csrfToken} />
         {props.next !== undefined ? <input type="hidden" name="next" value={props.next} /> : null}
@@ -39,7 +49,7 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
           error={errors.password}
           minlength={props.minLength}
           maxlength={MAX_PASSWORD_BYTES}
-          autofocus
+          autofocus={!errors.password_confirm || Boolean(errors.password)}
         />
         <Field
           name="password_confirm"
@@ -49,6 +59,7 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
           error={errors.password_confirm}
           minlength={props.minLength}
           maxlength={MAX_PASSWORD_BYTES}
+          autofocus={Boolean(errors.password_confirm) && !errors.password}
         />
         <button type="submit">Save new password</button>
       </form>

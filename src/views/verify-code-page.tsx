@@ -28,7 +28,7 @@ export function VerifyCodeForm(props: { readonly csrfToken: string; readonly ema
           value={props.email}
           error={errors.email}
           maxlength={MAX_EMAIL_LENGTH}
-          autofocus
+          autofocus={!props.email || Boolean(errors.email)}
         />
         <Field
           name="code"
@@ -40,6 +40,7 @@ export function VerifyCodeForm(props: { readonly csrfToken: string; readonly ema
           hint="6 digits, from the same email as the link."
           error={errors.code}
           maxlength={12}
+          autofocus={Boolean(props.email) && !errors.email}
         />
         <button type="submit">Continue</button>
       </form>
