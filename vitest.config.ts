@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // The Worker logs one JSON line per request; show console output only for failing tests.
+    silent: 'passed-only',
     projects: [
       {
         plugins: [
@@ -31,8 +33,6 @@ export default defineConfig({
           // All files share one stand-in whose request log some tests read: run files one at a time.
           fileParallelism: false,
           restoreMocks: true,
-          // The Worker logs one JSON line per request; show them only for failing tests.
-          silent: 'passed-only',
         },
       },
       {

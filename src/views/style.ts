@@ -11,7 +11,6 @@ body{margin:0;background:var(--bg);color:var(--text);font:1rem/1.55 system-ui,-a
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--card);padding:.5rem}
 header.site{max-width:30rem;margin:0 auto;padding:1.5rem 1.25rem 0;color:var(--muted);font-weight:600;letter-spacing:.01em}
 main{max-width:30rem;margin:1rem auto 3rem;padding:1.75rem 1.25rem;background:var(--card);border:1px solid var(--line);border-radius:12px}
-@media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}header.site,footer{padding-left:calc(1.75rem + 1px);padding-right:calc(1.75rem + 1px)}}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}
 p{margin:.5rem 0 1rem}
 .muted{color:var(--muted);font-size:.925rem}
@@ -32,5 +31,7 @@ button,.button{display:block;width:100%;margin:1.5rem 0 .5rem;padding:.8rem 1rem
 .code{font:600 1.25rem/1 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.3em}
 ul.actions{list-style:none;padding:0;margin:1.25rem 0 0}ul.actions li{margin:.5rem 0}
 footer{max-width:30rem;margin:0 auto 2rem;padding:0 1.25rem;color:var(--muted);font-size:.85rem}
+/* Phones last, so it overrides the rules above. */
+@media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}header.site,footer{padding-left:calc(1.75rem + 1px);padding-right:calc(1.75rem + 1px)}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `
