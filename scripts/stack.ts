@@ -4,6 +4,8 @@
  * same thing a person runs. Node only (child processes); not part of the Worker.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -57,28 +59,26 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     SITE_URL: workerUrl,
     ...options.vars,
   }
-  const wrangler = spawnWrangler(workerPort, vars, options)
+  // Fresh local state per run: rate-limit counters must not leak between runs or parallel stacks.
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'reset-worker-state-'))
+  const wrangler = spawnWrangler(workerPort, vars, stateDir, options)
+  const stop = async () => {
+    killGroup(wrangler)
+    await auth.stop()
+    rmSync(stateDir, { recursive: true, force: true })
+  }
   try {
     await waitUntilServing(`${workerUrl}${options.readyPath ?? '/healthz'}`, wrangler)
   } catch (error) {
-    killGroup(wrangler)
-    await auth.stop()
+    await stop()
     throw error
   }
-  return {
-    workerUrl,
-    auth,
-    wrangler,
-    async stop() {
-      killGroup(wrangler)
-      await auth.stop()
-    },
-  }
+  return { workerUrl, auth, wrangler, stop }
 }
 
-function spawnWrangler(port: number, vars: Record<string, string>, options: StackOptions): ChildProcess {
+function spawnWrangler(port: number, vars: Record<string, string>, stateDir: string, options: StackOptions): ChildProcess {
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'wrangler')
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--show-interactive-dev-session=false']
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false']
   if (options.config) args.push('--config', options.config)
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
   return spawn(bin, args, {
