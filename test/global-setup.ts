@@ -12,7 +12,11 @@ export default async function setup(project: TestProject) {
   project.provide('authUrl', auth.url)
   project.provide('anonKey', auth.anonKey)
   project.provide('serviceRoleKey', auth.serviceRoleKey)
+  // A second project signing with a legacy HS256 secret (no JWKS): getClaims() must fall back to GET /user.
+  const legacy = await startLocalAuth({ siteUrl: TEST_ORIGIN, passwordMinLength: 10, jwtAlgorithm: 'HS256' })
+  project.provide('legacyAuthUrl', legacy.url)
+  project.provide('legacyAnonKey', legacy.anonKey)
   return async () => {
-    await auth.stop()
+    await Promise.all([auth.stop(), legacy.stop()])
   }
 }
