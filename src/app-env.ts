@@ -24,8 +24,8 @@ export interface AppEnv {
     csrfToken: string
     /** The parsed form body of a POST (middleware/csrf.ts). */
     form: Record<string, string>
-    /** Per-request Supabase client (middleware/supabase.ts). */
-    supabase: SupabaseClient
+    /** This request's Supabase client, created on first call (middleware/supabase.ts). */
+    supabase: () => SupabaseClient
     upstream: UpstreamState
     /** Resolves when the client first calls Supabase: by then it has written the PKCE verifier cookie. */
     upstreamStarted: Promise<void>

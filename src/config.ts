@@ -4,6 +4,7 @@
  * A bad binding yields a ConfigError naming the keys, never their values (values may be secrets).
  */
 import * as z from 'zod/mini'
+import { lazy } from './lib/lazy'
 
 /** Email OTP types accepted at /auth/confirm (Supabase's `EmailOtpType`). */
 export const EMAIL_OTP_TYPES = ['recovery', 'invite', 'magiclink', 'signup', 'email', 'email_change'] as const
@@ -61,7 +62,6 @@ function isHttpUrl(value: string): boolean {
   return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
 }
 
-const httpUrl = z.string().check(z.trim(), z.refine(isHttpUrl))
 
 /** Comma-separated origins; each entry must be exactly an origin (no path, no wildcard). */
 function parseOrigins(value: string): string[] | undefined {
@@ -74,28 +74,27 @@ function parseOrigins(value: string): string[] | undefined {
   return origins
 }
 
-const originList = z._default(
-  z.string().check(z.refine((value) => parseOrigins(value) !== undefined)),
-  '',
-)
-
 const intInRange = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.refine(Number.isInteger), z.gte(min), z.lte(max)), fallback)
 
 /** A cookie domain: optional leading dot, then DNS labels. */
 const cookieDomainRe = /^\.?(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i
 
-const BindingsSchema = z.object({
-  SUPABASE_URL: httpUrl,
-  SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(20), z.maxLength(4096)),
-  SITE_URL: httpUrl,
-  ALLOWED_REDIRECT_ORIGINS: originList,
-  COOKIE_DOMAIN: z.optional(z.string().check(z.trim(), z.regex(cookieDomainRe))),
-  PASSWORD_MIN_LENGTH: intInRange(6, 72, 8),
-  CONFIRM_MODE: z._default(z.enum(['interstitial', 'direct']), 'interstitial'),
-  UPSTREAM_TIMEOUT_MS: intInRange(100, 30_000, 5_000),
-  RECOVERY_MAX_AGE_SECONDS: intInRange(60, 86_400, 900),
-  APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(80)), 'Your account'),
+const bindingsSchema = lazy(() => {
+  const httpUrl = z.string().check(z.trim(), z.refine(isHttpUrl))
+  const originList = z._default(z.string().check(z.refine((value) => parseOrigins(value) !== undefined)), '')
+  return z.object({
+    SUPABASE_URL: httpUrl,
+    SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(20), z.maxLength(4096)),
+    SITE_URL: httpUrl,
+    ALLOWED_REDIRECT_ORIGINS: originList,
+    COOKIE_DOMAIN: z.optional(z.string().check(z.trim(), z.regex(cookieDomainRe))),
+    PASSWORD_MIN_LENGTH: intInRange(6, 72, 8),
+    CONFIRM_MODE: z._default(z.enum(['interstitial', 'direct']), 'interstitial'),
+    UPSTREAM_TIMEOUT_MS: intInRange(100, 30_000, 5_000),
+    RECOVERY_MAX_AGE_SECONDS: intInRange(60, 86_400, 900),
+    APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(80)), 'Your account'),
+  })
 })
 
 /** Empty strings in bindings mean "not set", so defaults apply. */
@@ -109,7 +108,7 @@ function isRateLimiter(value: unknown): value is RateLimiter {
 
 /** Pure: bindings in, Config or the names of the bad keys out. */
 export function parseConfig(env: Record<string, unknown>): Config | ConfigError {
-  const result = BindingsSchema.safeParse(withoutEmpty(env))
+  const result = bindingsSchema().safeParse(withoutEmpty(env))
   if (!result.success) {
     const keys = [...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? 'env')))]
     return new ConfigError(keys.sort())

@@ -31,7 +31,7 @@ export async function rememberConfirmedLink(c: Context<AppEnv>, linkSecret: stri
 export async function continuesConfirmedLink(c: Context<AppEnv>, linkSecret: string): Promise<boolean> {
   const remembered = getCookie(c, confirmedLinkCookie(c))
   if (!remembered || remembered !== (await sha256(linkSecret))) return false
-  const { data } = await c.var.supabase.auth.getClaims()
+  const { data } = await c.var.supabase().auth.getClaims()
   if (!data) return false
   return isFreshRecoverySession(data.claims, Math.floor(Date.now() / 1000), c.var.config.recoveryMaxAgeSeconds)
 }

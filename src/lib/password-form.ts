@@ -24,9 +24,11 @@ export type PasswordFormResult =
   | { readonly ok: true; readonly password: string }
   | { readonly ok: false; readonly errors: UpdatePasswordErrors }
 
-/** Pure: check the two fields against the configured minimum length. */
-export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number): PasswordFormResult {
-  const schema = z
+/** One schema per minimum length (one per deployment), built on first use. */
+const schemas = new Map<number, ReturnType<typeof buildSchema>>()
+
+function buildSchema(minLength: number) {
+  return z
     .object({
       password: z.string().check(
         z.minLength(minLength, { error: `Use at least ${minLength} characters.` }),
@@ -42,6 +44,12 @@ export function validatePasswordForm(form: Readonly<Record<string, string>>, min
         error: 'The two passwords do not match.',
       }),
     )
+}
+
+/** Pure: check the two fields against the configured minimum length. */
+export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number): PasswordFormResult {
+  let schema = schemas.get(minLength)
+  if (!schema) schemas.set(minLength, (schema = buildSchema(minLength)))
   const result = schema.safeParse({ password: form.password ?? '', password_confirm: form.password_confirm ?? '' })
   if (result.success) return { ok: true, password: result.data.password }
   const fields = z.flattenError(result.error).fieldErrors

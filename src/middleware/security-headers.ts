@@ -10,25 +10,36 @@ import type { AppEnv } from '../app-env'
 import { type Config, ConfigError, loadConfig } from '../config'
 import { NO_STORE } from '../constants'
 
+/** Hono's secureHeaders with this deployment's CSP; one instance per config, so no per-request CSP work. */
+function stockHeadersFor(config: Config | ConfigError): MiddlewareHandler {
+  let middleware = perConfig.get(config)
+  if (!middleware) {
+    middleware = secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'"],
+        formAction: [formActionSources(config)],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      referrerPolicy: 'no-referrer',
+      strictTransportSecurity: false, // set below, on https only
+      xFrameOptions: 'DENY',
+      crossOriginResourcePolicy: 'same-origin',
+      permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
+    })
+    perConfig.set(config, middleware)
+  }
+  return middleware
+}
+
+const perConfig = new WeakMap<Config | ConfigError, MiddlewareHandler>()
+
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
-  const stock = secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      styleSrc: ["'self'"],
-      imgSrc: ["'self'"],
-      // Runs before load-config; loadConfig is memoised, so this costs nothing extra.
-      formAction: [(c) => formActionSources(loadConfig(c.env))],
-      frameAncestors: ["'none'"],
-      baseUri: ["'none'"],
-    },
-    referrerPolicy: 'no-referrer',
-    strictTransportSecurity: false, // set below, on https only
-    xFrameOptions: 'DENY',
-    crossOriginResourcePolicy: 'same-origin',
-    permissionsPolicy: { camera: [], microphone: [], geolocation: [], payment: [], usb: [] },
-  })
   return async function securityHeaders_(c, next) {
-    await stock(c, async () => {
+    // Runs before load-config; loadConfig is memoised per env, so this costs a map lookup.
+    await stockHeadersFor(loadConfig(c.env))(c, async () => {
       await next()
     })
     const headers = c.res.headers
@@ -36,7 +47,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     if (!headers.get('Cache-Control')?.includes('no-store')) headers.set('Cache-Control', NO_STORE)
     appendVary(headers, 'Cookie')
     headers.set('X-Robots-Tag', 'noindex, nofollow')
-    if (new URL(c.req.url).protocol === 'https:') {
+    if (c.req.url.startsWith('https:')) {
       headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
     }
   }

@@ -55,7 +55,7 @@ confirmRoutes.post('/', async (c) => {
 })
 
 async function verifyTokenHash(c: Context<AppEnv>, tokenHash: string, type: EmailOtpType, next: string) {
-  const { error } = await c.var.supabase.auth.verifyOtp({ type, token_hash: tokenHash })
+  const { error } = await c.var.supabase().auth.verifyOtp({ type, token_hash: tokenHash })
   if (error) return redirectToError(c, classifyAuthError(error, c.var.upstream))
   if (type === 'recovery' || type === 'invite' || type === 'magiclink') await rememberConfirmedLink(c, tokenHash)
   c.set('reason', `confirmed_${type}`)
@@ -68,7 +68,7 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
     c.set('reason', 'already_confirmed')
     return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor('code-recovery', c.var.config.siteUrl))).target, 303)
   }
-  const { data, error } = await c.var.supabase.auth.exchangeCodeForSession(code)
+  const { data, error } = await c.var.supabase().auth.exchangeCodeForSession(code)
   if (error) return redirectToError(c, classifyAuthError(error, c.var.upstream))
   // supabase-js sets redirectType to 'recovery' when the verifier carried the recovery marker.
   const kind = (data as { redirectType?: string | null }).redirectType === 'recovery' ? 'code-recovery' : 'code-other'

@@ -9,6 +9,7 @@ import type { Context } from 'hono'
 import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
+import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
@@ -17,7 +18,7 @@ import { renderPage, renderReason } from '../views/render'
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
-const emailSchema = z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)), z.email())
+const emailSchema = lazy(() => z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)), z.email()))
 const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
 
 forgotPasswordRoutes.get('/', (c) => {
@@ -27,7 +28,7 @@ forgotPasswordRoutes.get('/', (c) => {
 })
 
 forgotPasswordRoutes.post('/', async (c) => {
-  const parsed = emailSchema.safeParse(c.var.form.email ?? '')
+  const parsed = emailSchema().safeParse(c.var.form.email ?? '')
   if (!parsed.success) {
     c.set('reason', 'email_invalid')
     return renderPage(
@@ -57,7 +58,7 @@ async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void
   const redirectTo = new URL(`/auth/confirm?next=${UPDATE_PASSWORD_PATH}`, c.req.url).href
   const upstream = c.var.upstream
   const requestId = c.var.requestId
-  const sending = c.var.supabase.auth
+  const sending = c.var.supabase().auth
     .resetPasswordForEmail(email, { redirectTo })
     .then(({ error }) => (error ? classifyAuthError(error, upstream) : 'sent'))
     .catch(() => 'unexpected')

@@ -38,7 +38,7 @@ updatePasswordRoutes.post('/', async (c) => {
     c.set('reason', 'password_invalid')
     return renderForm(c, session, form.next, 400, checked.errors)
   }
-  const { error } = await c.var.supabase.auth.updateUser({ password: checked.password })
+  const { error } = await c.var.supabase().auth.updateUser({ password: checked.password })
   if (error) {
     const reason = classifyAuthError(error, c.var.upstream)
     c.set('reason', reason)
@@ -64,7 +64,7 @@ interface RecoverySession {
 
 /** The verified recovery session, or the response that sends the person elsewhere. */
 async function readRecoverySession(c: Context<AppEnv>): Promise<RecoverySession | Response> {
-  const { data, error } = await c.var.supabase.auth.getClaims()
+  const { data, error } = await c.var.supabase().auth.getClaims()
   if (error) {
     const reason = classifyAuthError(error, c.var.upstream)
     if (reason === 'upstream_timeout' || reason === 'upstream_unavailable') return renderReason(c, reason)

@@ -7,6 +7,7 @@ import { Hono } from 'hono/tiny'
 import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
+import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor } from '../lib/reasons'
 import { copyFor } from '../views/reason-copy'
@@ -15,7 +16,8 @@ import { VerifyCodeForm } from '../views/verify-code-page'
 
 export const verifyCodeRoutes = new Hono<AppEnv>()
 
-const CodeForm = z.object({
+const codeForm = lazy(() =>
+  z.object({
   email: z.pipe(
     z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)),
     z.email({ error: 'Enter an email address like name@example.com.' }),
@@ -24,14 +26,15 @@ const CodeForm = z.object({
     z.pipe(z.string(), z.transform((v) => v.replace(/[\s-]/g, ''))),
     z.string().check(z.regex(/^\d{6,10}$/, { error: 'Enter the 6 digits from the email.' })),
   ),
-})
+  }),
+)
 
 verifyCodeRoutes.get('/', (c) => renderPage(c, 200, 'Enter your code', <VerifyCodeForm csrfToken={c.var.csrfToken} />))
 
 verifyCodeRoutes.post('/', async (c) => {
   const form = c.var.form
   const echoEmail = (form.email ?? '').slice(0, MAX_EMAIL_LENGTH)
-  const parsed = CodeForm.safeParse({ email: form.email ?? '', code: form.code ?? '' })
+  const parsed = codeForm().safeParse({ email: form.email ?? '', code: form.code ?? '' })
   if (!parsed.success) {
     c.set('reason', 'code_form_invalid')
     const fields = z.flattenError(parsed.error).fieldErrors
@@ -46,7 +49,7 @@ verifyCodeRoutes.post('/', async (c) => {
   if ((await isOverLimit(c, 'CODE_IP_LIMITER', clientIp(c))) || (await isOverLimit(c, 'CODE_EMAIL_LIMITER', await emailKey(email)))) {
     return renderReason(c, 'rate_limited')
   }
-  const { error } = await c.var.supabase.auth.verifyOtp({ email, token: code, type: 'recovery' })
+  const { error } = await c.var.supabase().auth.verifyOtp({ email, token: code, type: 'recovery' })
   if (!error) {
     c.set('reason', 'code_verified')
     return c.redirect(UPDATE_PASSWORD_PATH, 303)
