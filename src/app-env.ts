@@ -1,5 +1,7 @@
 /**
  * The Hono generic for this app: bindings and the per-request variables middleware sets.
+ * Read them with `c.get('name')`, not `c.var.name`: Hono builds a fresh object from all variables on
+ * every `c.var` access, and a request reads them a few dozen times.
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Config } from './config'

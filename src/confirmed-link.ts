@@ -23,7 +23,7 @@ export async function rememberConfirmedLink(c: Context<AppEnv>, linkSecret: stri
     httpOnly: true,
     secure: isSecureRequest(c),
     sameSite: 'Lax',
-    maxAge: c.var.config.recoveryMaxAgeSeconds,
+    maxAge: c.get('config').recoveryMaxAgeSeconds,
   })
 }
 
@@ -31,9 +31,9 @@ export async function rememberConfirmedLink(c: Context<AppEnv>, linkSecret: stri
 export async function continuesConfirmedLink(c: Context<AppEnv>, linkSecret: string): Promise<boolean> {
   const remembered = getCookie(c, confirmedLinkCookie(c))
   if (!remembered || remembered !== (await sha256(linkSecret))) return false
-  const { data } = await c.var.supabase().auth.getClaims()
+  const { data } = await c.get('supabase')().auth.getClaims()
   if (!data) return false
-  return isFreshRecoverySession(data.claims, Math.floor(Date.now() / 1000), c.var.config.recoveryMaxAgeSeconds)
+  return isFreshRecoverySession(data.claims, Math.floor(Date.now() / 1000), c.get('config').recoveryMaxAgeSeconds)
 }
 
 /** After the password is changed the link has done its job. */

@@ -56,7 +56,7 @@ app.notFound((c) =>
 
 app.onError((error, c) => {
   // The message may quote input (a URL, a header); log only the error's name.
-  console.error(JSON.stringify({ msg: 'unhandled_error', id: c.var.requestId, error: error.name }))
+  console.error(JSON.stringify({ msg: 'unhandled_error', id: c.get('requestId'), error: error.name }))
   c.set('reason', 'unhandled_error')
   return renderPage(
     c,

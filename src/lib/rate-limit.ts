@@ -20,7 +20,7 @@ export async function emailKey(email: string): Promise<string> {
 
 /** True when `key` is over the limit named `name`. */
 export async function isOverLimit(c: Context<AppEnv>, name: LimiterName, key: string): Promise<boolean> {
-  const limiter = c.var.config.limiters[name]
+  const limiter = c.get('config').limiters[name]
   if (!limiter) return false
   try {
     const { success } = await limiter.limit({ key })

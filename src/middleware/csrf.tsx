@@ -2,7 +2,7 @@
  * CSRF defence for every POST, with no JavaScript needed: Hono's `csrf()` (Origin / Sec-Fetch-Site
  * must be this origin) and a double-submit token: a random value in a `__Host-` cookie (plain name
  * over http in local development) that each form echoes in a hidden field.
- * Also bounds and parses the form body once, so handlers read `c.var.form` (strings only).
+ * Also bounds and parses the form body once, so handlers read `c.get('form')` (strings only).
  * Trade-off: requests with neither Origin nor Sec-Fetch-Site are refused; every current browser sends one.
  */
 import type { Context, MiddlewareHandler } from 'hono'

@@ -1,5 +1,5 @@
 /**
- * Puts the parsed Config on `c.var.config`. A misconfigured deployment answers every request with
+ * Puts the parsed Config on `c.get('config')`. A misconfigured deployment answers every request with
  * a 500 page and one log line that name the bad keys, never their values.
  */
 import type { MiddlewareHandler } from 'hono'

@@ -25,13 +25,13 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     await next()
     const line: LogLine = {
       msg: 'request',
-      id: c.var.requestId,
+      id: c.get('requestId'),
       method: c.req.method,
       // The route pattern, not the URL: the URL may carry a token.
       route: routeOf(routePath(c)),
       status: c.res.status,
-      ...(c.var.reason ? { reason: String(c.var.reason) } : {}),
-      ...(c.var.upstream ? { upstream_calls: c.var.upstream.calls } : {}),
+      ...(c.get('reason') ? { reason: String(c.get('reason')) } : {}),
+      ...(c.get('upstream') ? { upstream_calls: c.get('upstream').calls } : {}),
       ms: Date.now() - started,
     }
     console.log(JSON.stringify(line))

@@ -24,7 +24,7 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
     })
     // Created on first use: building supabase-js is a fifth of the CPU of a page that never calls it.
     let client: SupabaseClient | undefined
-    c.set('supabase', () => (client ??= createClient(c, c.var.config, upstream, () => sealed, () => markStarted())))
+    c.set('supabase', () => (client ??= createClient(c, c.get('config'), upstream, () => sealed, () => markStarted())))
     await next()
     sealed = true
   }

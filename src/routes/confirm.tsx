@@ -29,7 +29,7 @@ confirmRoutes.get('/', async (c) => {
     c.set('reason', 'already_confirmed')
     return c.redirect(next, 303)
   }
-  if (c.var.config.confirmMode === 'direct' && c.req.method === 'GET') {
+  if (c.get('config').confirmMode === 'direct' && c.req.method === 'GET') {
     return verifyTokenHash(c, request.tokenHash, request.type, next)
   }
   c.header('Referrer-Policy', 'no-referrer')
@@ -37,13 +37,13 @@ confirmRoutes.get('/', async (c) => {
     c,
     200,
     confirmTitle(request.type),
-    <ConfirmPage type={request.type} tokenHash={request.tokenHash} next={request.next} csrfToken={c.var.csrfToken} />,
+    <ConfirmPage type={request.type} tokenHash={request.tokenHash} next={request.next} csrfToken={c.get('csrfToken')} />,
   )
 })
 
 confirmRoutes.post('/', async (c) => {
   if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
-  const { token_hash, type, next: rawNext } = c.var.form
+  const { token_hash, type, next: rawNext } = c.get('form')
   const request = parseConfirmRequest({ token_hash, type, next: rawNext })
   if (request.kind !== 'token') return redirectToError(c, request.kind === 'failed' ? request.reason : 'link_invalid')
   const next = safeNext(c, request.next, request.type)
@@ -55,8 +55,8 @@ confirmRoutes.post('/', async (c) => {
 })
 
 async function verifyTokenHash(c: Context<AppEnv>, tokenHash: string, type: EmailOtpType, next: string) {
-  const { error } = await c.var.supabase().auth.verifyOtp({ type, token_hash: tokenHash })
-  if (error) return redirectToError(c, classifyAuthError(error, c.var.upstream))
+  const { error } = await c.get('supabase')().auth.verifyOtp({ type, token_hash: tokenHash })
+  if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))
   if (type === 'recovery' || type === 'invite' || type === 'magiclink') await rememberConfirmedLink(c, tokenHash)
   c.set('reason', `confirmed_${type}`)
   return c.redirect(next, 303)
@@ -66,25 +66,25 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   // Reloading the page after the exchange: the verifier is gone, but this browser holds the session.
   if (await continuesConfirmedLink(c, code)) {
     c.set('reason', 'already_confirmed')
-    return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor('code-recovery', c.var.config.siteUrl))).target, 303)
+    return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor('code-recovery', c.get('config').siteUrl))).target, 303)
   }
-  const { data, error } = await c.var.supabase().auth.exchangeCodeForSession(code)
-  if (error) return redirectToError(c, classifyAuthError(error, c.var.upstream))
+  const { data, error } = await c.get('supabase')().auth.exchangeCodeForSession(code)
+  if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))
   // supabase-js sets redirectType to 'recovery' when the verifier carried the recovery marker.
   const kind = (data as { redirectType?: string | null }).redirectType === 'recovery' ? 'code-recovery' : 'code-other'
   if (kind === 'code-recovery') await rememberConfirmedLink(c, code)
   c.set('reason', `confirmed_${kind}`)
-  return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor(kind, c.var.config.siteUrl))).target, 303)
+  return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor(kind, c.get('config').siteUrl))).target, 303)
 }
 
 function safeNext(c: Context<AppEnv>, rawNext: string | undefined, type: EmailOtpType): string {
-  const decision = resolveNext(rawNext, nextOptions(c, defaultNextFor(type, c.var.config.siteUrl)))
+  const decision = resolveNext(rawNext, nextOptions(c, defaultNextFor(type, c.get('config').siteUrl)))
   if (decision.refused) c.set('reason', `next_refused_${decision.refused}`)
   return decision.target
 }
 
 function nextOptions(c: Context<AppEnv>, fallback: string) {
-  return { selfOrigin: new URL(c.req.url).origin, allowedOrigins: c.var.config.redirectOrigins, fallback }
+  return { selfOrigin: new URL(c.req.url).origin, allowedOrigins: c.get('config').redirectOrigins, fallback }
 }
 
 function redirectToError(c: Context<AppEnv>, reason: Reason) {

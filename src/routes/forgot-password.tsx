@@ -24,11 +24,11 @@ const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
 forgotPasswordRoutes.get('/', (c) => {
   const code = c.req.query('reason')
   const notice = code && NOTICE_CODES.has(code) ? (code as ForgotNotice) : undefined
-  return renderPage(c, 200, 'Reset your password', <ForgotPasswordForm csrfToken={c.var.csrfToken} notice={notice} />)
+  return renderPage(c, 200, 'Reset your password', <ForgotPasswordForm csrfToken={c.get('csrfToken')} notice={notice} />)
 })
 
 forgotPasswordRoutes.post('/', async (c) => {
-  const parsed = emailSchema().safeParse(c.var.form.email ?? '')
+  const parsed = emailSchema().safeParse(c.get('form').email ?? '')
   if (!parsed.success) {
     c.set('reason', 'email_invalid')
     return renderPage(
@@ -36,8 +36,8 @@ forgotPasswordRoutes.post('/', async (c) => {
       400,
       'Error: reset your password',
       <ForgotPasswordForm
-        csrfToken={c.var.csrfToken}
-        email={(c.var.form.email ?? '').slice(0, MAX_EMAIL_LENGTH)}
+        csrfToken={c.get('csrfToken')}
+        email={(c.get('form').email ?? '').slice(0, MAX_EMAIL_LENGTH)}
         error="Enter an email address like name@example.com."
       />,
     )
@@ -51,14 +51,14 @@ forgotPasswordRoutes.post('/', async (c) => {
   }
   await sendInBackground(c, email)
   c.set('reason', 'reset_requested')
-  return renderPage(c, 200, 'Check your email', <CheckEmailPage maskedEmail={maskEmail(email)} csrfToken={c.var.csrfToken} />)
+  return renderPage(c, 200, 'Check your email', <CheckEmailPage maskedEmail={maskEmail(email)} csrfToken={c.get('csrfToken')} />)
 })
 
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {
   const redirectTo = new URL(`/auth/confirm?next=${UPDATE_PASSWORD_PATH}`, c.req.url).href
-  const upstream = c.var.upstream
-  const requestId = c.var.requestId
-  const sending = c.var.supabase().auth
+  const upstream = c.get('upstream')
+  const requestId = c.get('requestId')
+  const sending = c.get('supabase')().auth
     .resetPasswordForEmail(email, { redirectTo })
     .then(({ error }) => (error ? classifyAuthError(error, upstream) : 'sent'))
     .catch(() => 'unexpected')
@@ -69,6 +69,6 @@ async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void
     await sending // no execution context (app.request in unit tests): just finish the call
   }
   // supabase-js writes the code-verifier cookie before the request leaves: wait for that, not for Supabase.
-  await Promise.race([c.var.upstreamStarted, sending])
-  c.var.sealCookies()
+  await Promise.race([c.get('upstreamStarted'), sending])
+  c.get('sealCookies')()
 }

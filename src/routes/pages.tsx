@@ -24,7 +24,7 @@ pageRoutes.get('/', (c) =>
         actions={[
           { href: FORGOT_PASSWORD_PATH, label: 'Reset my password' },
           { href: VERIFY_CODE_PATH, label: 'I have a code' },
-          { href: c.var.config.siteUrl, label: 'Back to the site' },
+          { href: c.get('config').siteUrl, label: 'Back to the site' },
         ]}
       />
     </>,

@@ -29,18 +29,18 @@ updatePasswordRoutes.get('/', async (c) => {
 updatePasswordRoutes.post('/', async (c) => {
   const session = await readRecoverySession(c)
   if (session instanceof Response) return session
-  const form = c.var.form
+  const form = c.get('form')
   if (await isOverLimit(c, 'UPDATE_SESSION_LIMITER', `session:${session.sessionId}`)) {
     return renderReason(c, 'rate_limited')
   }
-  const checked = validatePasswordForm(form, c.var.config.passwordMinLength)
+  const checked = validatePasswordForm(form, c.get('config').passwordMinLength)
   if (!checked.ok) {
     c.set('reason', 'password_invalid')
     return renderForm(c, session, form.next, 400, checked.errors)
   }
-  const { error } = await c.var.supabase().auth.updateUser({ password: checked.password })
+  const { error } = await c.get('supabase')().auth.updateUser({ password: checked.password })
   if (error) {
-    const reason = classifyAuthError(error, c.var.upstream)
+    const reason = classifyAuthError(error, c.get('upstream'))
     c.set('reason', reason)
     const errors = formErrorsFor(c, reason, error as { reasons?: unknown })
     if (!errors) return renderReason(c, reason)
@@ -49,11 +49,11 @@ updatePasswordRoutes.post('/', async (c) => {
   c.set('reason', 'password_updated')
   const continueTo = resolveNext(form.next, {
     selfOrigin: new URL(c.req.url).origin,
-    allowedOrigins: c.var.config.redirectOrigins,
-    fallback: c.var.config.siteUrl,
+    allowedOrigins: c.get('config').redirectOrigins,
+    fallback: c.get('config').siteUrl,
   }).target
   forgetConfirmedLink(c)
-  const target = continueTo === UPDATE_PASSWORD_PATH ? c.var.config.siteUrl : continueTo
+  const target = continueTo === UPDATE_PASSWORD_PATH ? c.get('config').siteUrl : continueTo
   return renderPage(c, 200, 'Password changed', <PasswordChangedPage continueTo={target} />)
 })
 
@@ -64,9 +64,9 @@ interface RecoverySession {
 
 /** The verified recovery session, or the response that sends the person elsewhere. */
 async function readRecoverySession(c: Context<AppEnv>): Promise<RecoverySession | Response> {
-  const { data, error } = await c.var.supabase().auth.getClaims()
+  const { data, error } = await c.get('supabase')().auth.getClaims()
   if (error) {
-    const reason = classifyAuthError(error, c.var.upstream)
+    const reason = classifyAuthError(error, c.get('upstream'))
     if (reason === 'upstream_timeout' || reason === 'upstream_unavailable') return renderReason(c, reason)
   }
   const claims: SessionClaims | undefined = data?.claims
@@ -74,7 +74,7 @@ async function readRecoverySession(c: Context<AppEnv>): Promise<RecoverySession 
     return redirectToForgot(c, 'session_missing')
   }
   const now = Math.floor(Date.now() / 1000)
-  if (!isFreshRecoverySession(claims, now, c.var.config.recoveryMaxAgeSeconds)) {
+  if (!isFreshRecoverySession(claims, now, c.get('config').recoveryMaxAgeSeconds)) {
     return redirectToForgot(c, 'recovery_required')
   }
   return { email: claims.email, sessionId: claims.session_id }
@@ -117,10 +117,10 @@ function renderForm(
     status,
     hasErrors(errors) ? 'Error: choose a new password' : 'Choose a new password',
     <UpdatePasswordForm
-      csrfToken={c.var.csrfToken}
+      csrfToken={c.get('csrfToken')}
       email={session.email}
       maskedEmail={maskEmail(session.email)}
-      minLength={c.var.config.passwordMinLength}
+      minLength={c.get('config').passwordMinLength}
       next={next}
       errors={errors}
     />,

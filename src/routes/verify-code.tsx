@@ -29,10 +29,10 @@ const codeForm = lazy(() =>
   }),
 )
 
-verifyCodeRoutes.get('/', (c) => renderPage(c, 200, 'Enter your code', <VerifyCodeForm csrfToken={c.var.csrfToken} />))
+verifyCodeRoutes.get('/', (c) => renderPage(c, 200, 'Enter your code', <VerifyCodeForm csrfToken={c.get('csrfToken')} />))
 
 verifyCodeRoutes.post('/', async (c) => {
-  const form = c.var.form
+  const form = c.get('form')
   const echoEmail = (form.email ?? '').slice(0, MAX_EMAIL_LENGTH)
   const parsed = codeForm().safeParse({ email: form.email ?? '', code: form.code ?? '' })
   if (!parsed.success) {
@@ -42,19 +42,19 @@ verifyCodeRoutes.post('/', async (c) => {
       c,
       400,
       'Error: enter your code',
-      <VerifyCodeForm csrfToken={c.var.csrfToken} email={echoEmail} errors={{ email: fields.email?.[0], code: fields.code?.[0] }} />,
+      <VerifyCodeForm csrfToken={c.get('csrfToken')} email={echoEmail} errors={{ email: fields.email?.[0], code: fields.code?.[0] }} />,
     )
   }
   const { email, code } = parsed.data
   if ((await isOverLimit(c, 'CODE_IP_LIMITER', clientIp(c))) || (await isOverLimit(c, 'CODE_EMAIL_LIMITER', await emailKey(email)))) {
     return renderReason(c, 'rate_limited')
   }
-  const { error } = await c.var.supabase().auth.verifyOtp({ email, token: code, type: 'recovery' })
+  const { error } = await c.get('supabase')().auth.verifyOtp({ email, token: code, type: 'recovery' })
   if (!error) {
     c.set('reason', 'code_verified')
     return c.redirect(UPDATE_PASSWORD_PATH, 303)
   }
-  const classified = classifyAuthError(error, c.var.upstream)
+  const classified = classifyAuthError(error, c.get('upstream'))
   const reason = classified === 'link_expired' || classified === 'link_invalid' ? 'code_invalid' : classified
   if (reason !== 'code_invalid' && reason !== 'rate_limited') return renderReason(c, reason)
   c.set('reason', reason)
@@ -63,6 +63,6 @@ verifyCodeRoutes.post('/', async (c) => {
     c,
     statusFor(reason),
     'Error: enter your code',
-    <VerifyCodeForm csrfToken={c.var.csrfToken} email={echoEmail} errors={{ form: `${copyFor(reason).title}. ${copyFor(reason).message}` }} />,
+    <VerifyCodeForm csrfToken={c.get('csrfToken')} email={echoEmail} errors={{ form: `${copyFor(reason).title}. ${copyFor(reason).message}` }} />,
   )
 })

@@ -17,7 +17,7 @@ import { copyFor } from './reason-copy'
  */
 export function renderPage(c: Context<AppEnv>, status: number, title: string, body: Child): Response | Promise<Response> {
   const page = (
-    <Layout title={title} appName={c.var.config?.appName ?? 'Account'}>
+    <Layout title={title} appName={c.get('config')?.appName ?? 'Account'}>
       {body}
     </Layout>
   )
