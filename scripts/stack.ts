@@ -61,7 +61,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   }
   // Fresh local state per run: rate-limit counters must not leak between runs or parallel stacks.
   const stateDir = mkdtempSync(path.join(tmpdir(), 'reset-worker-state-'))
-  const wrangler = spawnWrangler(workerPort, vars, stateDir, options)
+  // Its own inspector port: two stacks starting at once would otherwise both take 9229, and one dies.
+  const wrangler = spawnWrangler(workerPort, await freePort(), vars, stateDir, options)
   const stop = async () => {
     killGroup(wrangler)
     await auth.stop()
@@ -76,9 +77,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   return { workerUrl, auth, wrangler, stop }
 }
 
-function spawnWrangler(port: number, vars: Record<string, string>, stateDir: string, options: StackOptions): ChildProcess {
+function spawnWrangler(
+  port: number,
+  inspectorPort: number,
+  vars: Record<string, string>,
+  stateDir: string,
+  options: StackOptions,
+): ChildProcess {
   const bin = path.join(REPO_ROOT, 'node_modules', '.bin', 'wrangler')
-  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false']
+  const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)]
+  args.push('--persist-to', stateDir, '--show-interactive-dev-session=false')
   if (options.config) args.push('--config', options.config)
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
   return spawn(bin, args, {

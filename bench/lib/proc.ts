@@ -1,0 +1,70 @@
+/**
+ * CPU time of the processes under test, from /proc/<pid>/stat (utime + stime, which include threads
+ * that have already exited), in milliseconds. Used to turn a load run into "CPU ms per request".
+ */
+import { readdir, readFile } from 'node:fs/promises'
+
+const CLOCK_TICKS_PER_SECOND = 100 // Linux USER_HZ
+
+export interface ProcInfo {
+  readonly pid: number
+  readonly comm: string
+  readonly pgrp: number
+  readonly cpuMs: number
+  readonly cmdline: string
+}
+
+export async function procInfo(pid: number): Promise<ProcInfo | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8')
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'))
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    const cmdline = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replace(/\0/g, ' ')
+    const ticks = Number(fields[11]) + Number(fields[12])
+    return { pid, comm, pgrp: Number(fields[2]), cpuMs: (ticks * 1000) / CLOCK_TICKS_PER_SECOND, cmdline }
+  } catch {
+    return undefined
+  }
+}
+
+/** Every process in process group `pgid` (wrangler dev and the workerd processes it started). */
+export async function processGroup(pgid: number): Promise<ProcInfo[]> {
+  const out: ProcInfo[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    const info = await procInfo(Number(entry))
+    if (info && info.pgrp === pgid) out.push(info)
+  }
+  return out
+}
+
+/**
+ * wrangler dev runs two workerd processes: a proxy (on the public port) that forwards each request
+ * to the one running the user Worker (the one started with an inspector address).
+ */
+export function roleOf(info: ProcInfo): 'worker' | 'proxy' | 'wrangler' {
+  if (info.comm !== 'workerd') return 'wrangler'
+  return info.cmdline.includes('--inspector-addr') ? 'worker' : 'proxy'
+}
+
+export type CpuSnapshot = Map<number, ProcInfo>
+
+export async function snapshot(pids: readonly number[]): Promise<CpuSnapshot> {
+  const map: CpuSnapshot = new Map()
+  for (const pid of pids) {
+    const info = await procInfo(pid)
+    if (info) map.set(pid, info)
+  }
+  return map
+}
+
+/** CPU ms used between two snapshots, summed by role. */
+export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, role: (info: ProcInfo) => string): Record<string, number> {
+  const out: Record<string, number> = {}
+  for (const [pid, end] of after) {
+    const start = before.get(pid)?.cpuMs ?? 0
+    const key = role(end)
+    out[key] = (out[key] ?? 0) + (end.cpuMs - start)
+  }
+  return out
+}

@@ -1,0 +1,269 @@
+/**
+ * Turns results.json into bench/RESULTS.md: a summary of targets with pass/miss, one table per section
+ * (medians with min–max over the runs, ratios to the baseline), and findings derived from the numbers.
+ */
+import { findings } from './findings'
+import { fmt, fmtSummary, type Summary } from './stats'
+import { STEPS } from './flow'
+import type { BenchResults, LoadCell } from './types'
+
+const PASS = 'pass'
+const MISS = '**miss**'
+const mark = (ok: boolean) => (ok ? PASS : MISS)
+const k = (bytes: number) => fmt(bytes / 1024, 1)
+
+export interface TargetRow {
+  readonly target: string
+  readonly measured: string
+  /** undefined: the evidence disagrees with itself (said in `measured`). */
+  readonly ok: boolean | undefined
+}
+
+export function targets(r: BenchResults): TargetRow[] {
+  const rows: TargetRow[] = []
+  if (r.bundle) {
+    rows.push({
+      target: `Bundle: ours within ${r.bundle.targetGzipKiB} KiB gzip of the baseline`,
+      measured: `${signed(r.bundle.deltaGzipKiB)} KiB gzip (${k(r.bundle.ours.gzipBytes)} vs ${k(r.bundle.baseline.gzipBytes)})`,
+      ok: r.bundle.deltaGzipKiB <= r.bundle.targetGzipKiB,
+    })
+  }
+  if (r.startup) {
+    rows.push({
+      target: `Start-up CPU ≤ ${r.startup.targetRatio}× the baseline`,
+      measured: `${fmt(r.startup.ratio, 2)}× (${fmt(r.startup.netMs.ours.median, 2)} vs ${fmt(r.startup.netMs.baseline.median, 2)} ms, medians; fastest runs ${fmt(r.startup.ratioOfMins, 2)}×)${(r.startup.ratio <= r.startup.targetRatio) !== (r.startup.ratioOfMins <= r.startup.targetRatio) ? '; medians and fastest runs disagree: re-run on a quieter machine' : ''}`,
+      ok: (r.startup.ratio <= r.startup.targetRatio) === (r.startup.ratioOfMins <= r.startup.targetRatio) ? r.startup.ratio <= r.startup.targetRatio : undefined,
+    })
+  }
+  if (r.roundTrips) {
+    const steady = r.roundTrips.ours.perFlow.at(-1)
+    const first = r.roundTrips.ours.perFlow[0]
+    if (steady && first) {
+      const want: Record<string, number> = { 'POST forgot': 1, 'POST confirm': 1, 'GET update': 0, 'POST update': 1 }
+      const got = Object.keys(want).map((s) => steady[s as keyof typeof steady].count)
+      const jwks = r.roundTrips.ours.perFlow.flatMap((f) => STEPS.flatMap((s) => f[s].calls)).filter((c) => c.includes('jwks')).length
+      rows.push({
+        target: 'Round trips: forgot 1, confirm 1, update page 0, update submit 1 (+1 JWKS per isolate)',
+        measured: `${got.join(', ')} (+${jwks} JWKS over ${r.roundTrips.ours.flows} flows in one isolate)`,
+        ok: got.every((v, i) => v === Object.values(want)[i]) && jwks <= 1 && r.roundTrips.ours.errors.length === 0,
+      })
+    }
+  }
+  if (r.load) {
+    for (const latency of [...new Set(r.load.cells.map((c) => c.latencyMs))]) {
+      const cells = r.load.cells.filter((c) => c.latencyMs === latency)
+      const worstRatio = Math.min(...cells.map((c) => c.rpsRatio))
+      const worstP99 = Math.max(...cells.map((c) => c.addedP99Ms))
+      rows.push({
+        target: `Throughput ≥ 0.8× baseline on every route (stand-in latency ${latency} ms)`,
+        measured: `lowest ×${fmt(worstRatio, 2)} (${cells.map((c) => `${short(c)} ×${fmt(c.rpsRatio, 2)}`).join(', ')})`,
+        ok: worstRatio >= 0.8,
+      })
+      rows.push({
+        target: `Added p99 ≤ 2 ms on every route, one connection (stand-in latency ${latency} ms)`,
+        measured: `highest ${signed(worstP99)} ms (${cells.map((c) => `${short(c)} ${signed(c.addedP99Ms)}`).join(', ')})`,
+        ok: worstP99 <= 2,
+      })
+    }
+  }
+  if (r.concurrency) {
+    const c = r.concurrency
+    rows.push({
+      target: `${c.flows} complete resets, ${c.concurrency} at a time: 0 errors, each password changed exactly once, no foreign session cookie`,
+      measured: `${c.errors} errors; ${c.passwordUpdates} password updates, new password works for ${c.newPasswordWorks}, old refused for ${c.oldPasswordRefused}; ${c.foreignSessionCookies} foreign of ${c.sessionCookiesChecked} session cookies`,
+      ok:
+        c.errors === 0 &&
+        c.passwordUpdates === c.flows &&
+        c.newPasswordWorks === c.flows &&
+        c.oldPasswordRefused === c.flows &&
+        c.foreignSessionCookies === 0,
+    })
+  }
+  return rows
+}
+
+export function writeReport(r: BenchResults): string {
+  const out: string[] = []
+  const m = r.meta
+  out.push('# Benchmark results', '')
+  out.push(
+    `Written by \`npm run bench\` (bench/run.ts) on ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit}\`${m.dirty ? ' with uncommitted changes to src/' : ''}, in ${fmt(m.durationS, 0)} s.`,
+    `Machine: ${m.cpus} × ${m.cpuModel}; Node ${m.node}; wrangler ${m.wrangler}. Load average (1/5/15 min) before ${m.loadAverageBefore.join(' / ')}, after ${m.loadAverageAfter.join(' / ')}: other work on the machine slows both Workers alike, so compare the ratios, not the absolute numbers.`,
+    `Raw numbers: [results.json](results.json). How each number is taken, and caveats: [README.md](README.md).`,
+  )
+  if (m.quick) out.push('', '> **Smoke run (`--quick`)**: one short run per cell. Not results.')
+  out.push('', '"Median (min–max)" is over the runs of one Worker; ratios are of medians. *Ours* is the Worker in src/; *baseline* is bench/baseline/ (bare Hono + `@supabase/ssr`, the same Supabase call per route, plain-text answers, no checks).', '')
+
+  out.push('## Targets', '', '| Target | Measured | |', '| --- | --- | --- |')
+  for (const t of targets(r)) out.push(`| ${t.target} | ${t.measured} | ${t.ok === undefined ? 'inconclusive' : mark(t.ok)} |`)
+  out.push('')
+
+  const f = findings(r)
+  if (f.length) out.push('## Why the misses, and what would fix them', '', ...f, '')
+
+  if (r.bundle) bundleSection(r, out)
+  if (r.startup) startupSection(r, out)
+  if (r.roundTrips) roundTripSection(r, out)
+  if (r.load) loadSection(r, out)
+  if (r.concurrency) concurrencySection(r, out)
+  if (r.memory) memorySection(r, out)
+  return `${out.join('\n')}\n`
+}
+
+function bundleSection(r: BenchResults, out: string[]) {
+  const b = r.bundle!
+  out.push('## a. Bundle size', '')
+  out.push('`wrangler deploy --dry-run --minify --outdir …` for each Worker (`--config`), then the modules wrangler wrote: raw bytes and zlib gzip (what wrangler reports as "Total Upload"). A build is deterministic, so there is one measurement, not a median.', '')
+  out.push('| Worker | raw KiB | gzip KiB | wrangler printed |', '| --- | ---: | ---: | --- |')
+  for (const side of [b.ours, b.baseline]) out.push(`| ${side.worker} | ${k(side.rawBytes)} | ${k(side.gzipBytes)} | ${side.wranglerLine} |`)
+  out.push(`| **ours − baseline** | ${signed(b.deltaRawKiB)} | ${signed(b.deltaGzipKiB)} | target ≤ +${b.targetGzipKiB} KiB gzip: ${mark(b.deltaGzipKiB <= b.targetGzipKiB)} |`, '')
+  out.push('Where the bytes are (esbuild metafile `bytesInOutput`, minified; gzip is an estimate: each group\'s output, found through the source map, gzipped alone and scaled so the groups add up to the real gzip size). Largest differences first:', '')
+  out.push('| Group | ours KiB | baseline KiB | Δ KiB | ours gzip KiB (est.) | Δ gzip KiB (est.) |', '| --- | ---: | ---: | ---: | ---: | ---: |')
+  const groups = [...new Set([...Object.keys(b.ours.bytesByGroup), ...Object.keys(b.baseline.bytesByGroup)])]
+  const rows = groups
+    .map((g) => ({
+      g,
+      o: b.ours.bytesByGroup[g] ?? 0,
+      base: b.baseline.bytesByGroup[g] ?? 0,
+      og: b.ours.gzipByGroup[g] ?? 0,
+      bg: b.baseline.gzipByGroup[g] ?? 0,
+    }))
+    .sort((x, y) => y.og - y.bg - (x.og - x.bg))
+  for (const row of rows.filter((x) => Math.abs(x.og - x.bg) >= 100 || Math.abs(x.o - x.base) >= 512)) {
+    out.push(`| ${row.g} | ${k(row.o)} | ${k(row.base)} | ${signed((row.o - row.base) / 1024)} | ${k(row.og)} | ${signed((row.og - row.bg) / 1024)} |`)
+  }
+  const shared = rows.filter((x) => Math.abs(x.og - x.bg) < 100 && Math.abs(x.o - x.base) < 512)
+  out.push(`| (${shared.length} groups the same in both, e.g. @supabase/*) | ${k(shared.reduce((a, x) => a + x.o, 0))} | ${k(shared.reduce((a, x) => a + x.base, 0))} | | ${k(shared.reduce((a, x) => a + x.og, 0))} | |`, '')
+}
+
+function startupSection(r: BenchResults, out: string[]) {
+  const s = r.startup!
+  out.push('## b. Start-up CPU', '')
+  out.push(`Each run loads the minified bundle into a fresh workerd isolate (Miniflare, wrangler's own copy) whose first request does \`await import('./worker.js')\`, as \`wrangler check startup\` does, and reads the kernel's CPU time of every workerd thread over that request (\`/proc/<pid>/task/*/schedstat\`). The control is the same with an empty module; "net" subtracts the control's median. ${s.runs} runs, each measuring ours, the baseline and the control back to back (order alternating). The ratio is of the medians; as a check, the ratio of the fastest runs (other work on the machine only ever adds CPU time) is ${fmt(s.ratioOfMins, 2)}×.`, '')
+  out.push('| | CPU ms, median (min–max) | net of control, ms | ratio to baseline |', '| --- | ---: | ---: | ---: |')
+  out.push(`| ours | ${fmtSummary(s.rawMs.ours, 2)} | ${fmtSummary(s.netMs.ours, 2)} | **${fmt(s.ratio, 2)}×** (target ≤ ${s.targetRatio}×: ${mark(s.ratio <= s.targetRatio)}) |`)
+  out.push(`| baseline | ${fmtSummary(s.rawMs.baseline, 2)} | ${fmtSummary(s.netMs.baseline, 2)} | 1 |`)
+  out.push(`| control (empty module) | ${fmtSummary(s.rawMs.control, 2)} | | |`, '')
+  out.push('Which parts cost the most: each row is a tiny Worker that loads one piece of ours alone (bundled by esbuild like wrangler does; src/ modules through a side-effect import), measured the same way, net of the control. Pieces share dependencies (hono/jsx, zod/mini), so rows overlap and do not add up to the total.', '')
+  const isWhatIf = (id: string) => id === 'ours' || id === 'baseline' || id.startsWith('ours-')
+  out.push('| Piece | pulls in | KiB | gzip KiB | start-up CPU ms, net (min–max) |', '| --- | --- | ---: | ---: | ---: |')
+  for (const e of [...s.experiments].filter((x) => !isWhatIf(x.id)).sort((a, b) => b.netMs.median - a.netMs.median)) {
+    out.push(`| ${e.what} | ${e.includes.join(', ') || '–'} | ${fmt(e.bundleKiB)} | ${fmt(e.gzipKiB)} | ${fmtSummary(e.netMs, 2)} |`)
+  }
+  out.push('', 'What-ifs: all of ours built the same way, with one set of modules replaced by do-nothing stubs (their code leaves the bundle and costs nothing at load; our modules still evaluate). The difference to the first row is what that set costs, in bytes and in start-up; a hand-written replacement would add a little back.', '')
+  out.push('| Build | KiB | gzip KiB | gzip vs baseline | start-up CPU ms, net (min–max) |', '| --- | ---: | ---: | ---: | ---: |')
+  const baselineRow = s.experiments.find((x) => x.id === 'baseline')
+  for (const e of s.experiments.filter((x) => isWhatIf(x.id))) {
+    out.push(`| ${e.what} | ${fmt(e.bundleKiB)} | ${fmt(e.gzipKiB)} | ${baselineRow ? signed(e.gzipKiB - baselineRow.gzipKiB) : ''} | ${fmtSummary(e.netMs, 2)} |`)
+  }
+  out.push('')
+  out.push(`And from V8 CPU profiles (50 µs sampling, ${s.attribution.ours.profiles} profiles per Worker, unminified builds so that lines map to sources): inclusive share of the profiled start-up by package. The profiler's clock is wall time, so these are shares, not CPU; profiled active time was ${fmtSummary(s.profiledActiveMs.ours)} ms for ours and ${fmtSummary(s.profiledActiveMs.baseline)} ms for the baseline.`, '')
+  out.push('| Package or part | ours, share of profile | baseline, share of profile |', '| --- | ---: | ---: |')
+  const share = (rec: Record<string, number>) => {
+    const total = Object.entries(rec).filter(([g]) => g.startsWith('(') === false).reduce((a, [, v]) => a + v, 0) || 1
+    return (g: string) => (rec[g] ?? 0) / total
+  }
+  const o = share(s.attribution.ours.inclusiveMs)
+  const b = share(s.attribution.baseline.inclusiveMs)
+  const groups = [...new Set([...Object.keys(s.attribution.ours.inclusiveMs), ...Object.keys(s.attribution.baseline.inclusiveMs)])].filter((g) => !g.startsWith('('))
+  for (const g of groups.sort((x, y) => o(y) - o(x)).slice(0, 12)) out.push(`| ${g} | ${fmt(100 * o(g), 0)} % | ${fmt(100 * b(g), 0)} % |`)
+  out.push('')
+}
+
+function roundTripSection(r: BenchResults, out: string[]) {
+  const rt = r.roundTrips!
+  out.push('## c. Round trips to the auth server per step', '')
+  out.push('Counted from the stand-in\'s request log (`GET /__local/requests`, cleared with `DELETE` after each step). Flows run one after another on a freshly started Worker: flow 1 is the first in its isolate (it pays the JWKS fetch), the last flow shows the steady state. Our forgot-password POST calls Supabase after answering (waitUntil), so that step is counted once the email has arrived.', '')
+  const want: Record<string, string> = { 'GET forgot': '0', 'POST forgot': '1', 'GET confirm': '0', 'POST confirm': '1', 'GET update': '0', 'POST update': '1' }
+  out.push('| Step | ours, flow 1 | ours, steady | baseline, flow 1 | baseline, steady | target | |', '| --- | --- | --- | --- | --- | ---: | --- |')
+  for (const step of STEPS) {
+    const cell = (worker: 'ours' | 'baseline', index: number) => {
+      const c = rt[worker].perFlow.at(index)?.[step]
+      return c ? `${c.count}${c.calls.length ? ` (${c.calls.join(', ')})` : ''}` : 'n/a'
+    }
+    const steady = rt.ours.perFlow.at(-1)?.[step]?.count
+    out.push(`| ${step} | ${cell('ours', 0)} | ${cell('ours', -1)} | ${cell('baseline', 0)} | ${cell('baseline', -1)} | ${want[step]} | ${mark(String(steady) === want[step])} |`)
+  }
+  for (const worker of ['ours', 'baseline'] as const) if (rt[worker].errors.length) out.push('', `Errors (${worker}): ${rt[worker].errors.join('; ')}`)
+  out.push('')
+}
+
+function loadSection(r: BenchResults, out: string[]) {
+  const l = r.load!
+  out.push('## d. Throughput and latency under load', '')
+  out.push(`autocannon (programmatic API) against \`wrangler dev\`, with the stand-in in its own process. Each route and Worker: ${l.runs} runs, alternating which Worker goes first, each run = ${l.durationS} s at ${l.connections} connections (throughput; after a 1 s warm-up) followed by ${l.lightDurationS} s at 1 connection (latency when nothing queues). Requests/s counts responses with the expected status; p50/p99 come from autocannon's per-response timings (sub-millisecond). Worker CPU/request is the kernel's CPU time of the workerd process that runs the Worker divided by the requests it answered: what the Workers platform bills and limits (10 ms on the free plan).`, '')
+  out.push('**Added p99 is judged at one connection.** At 10 connections every request queues behind the others on this 2-core machine, so p99 there is mostly queueing time and follows throughput (it is shown too, as "p99 @10"). At one connection the difference is the time the Worker itself adds.', '')
+  out.push('Edge rate limits: our forgot-password POST is limited per `cf-connecting-ip` (10/min) and per email (3/min), and the stand-in\'s per-user resend gap (`maxFrequencySeconds`) is set to 0 for the bench. The load therefore sends a **distinct `cf-connecting-ip` and a distinct (unregistered) email address on every POST**, so no request is answered by a cheap 429; the GET routes measured are not rate limited. Any status other than the expected one is listed under "other". Stand-in latency only matters to routes that call the auth server, so by default only the forgot-password POST is measured at 30 ms (the GET routes make no call: section c; \`--every-route-at-30\` measures them anyway).', '')
+  for (const latency of [...new Set(l.cells.map((c) => c.latencyMs))]) {
+    out.push(`### Stand-in latency ${latency} ms`, '')
+    out.push(`| Route | Worker | req/s @${l.connections} | p50 @${l.connections} ms | p99 @${l.connections} ms | p50 @1 ms | p99 @1 ms | Worker CPU ms/req | other |`, '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
+    for (const c of l.cells.filter((x) => x.latencyMs === latency)) {
+      for (const w of ['ours', 'baseline'] as const) {
+        const s = c[w]
+        const light = w === 'ours' ? c.oursLight : c.baselineLight
+        const unexpected = { ...s.unexpected }
+        for (const [code, n] of Object.entries(light.unexpected)) unexpected[code] = (unexpected[code] ?? 0) + n
+        const other = Object.entries(unexpected).map(([code, n]) => `${code}×${n}`).join(' ') + (s.errors ? ` errors×${s.errors}` : '')
+        out.push(`| ${w === 'ours' ? c.label : ''} | ${w} | ${fmtSummary(s.rps, 0)} | ${fmtSummary(s.p50)} | ${fmtSummary(s.p99)} | ${fmtSummary(light.p50, 2)} | ${fmtSummary(light.p99, 2)} | ${fmtSummary(s.workerCpuMsPerReq, 2)} | ${other || '–'} |`)
+      }
+      out.push(`| | **ours vs baseline** | **×${fmt(c.rpsRatio, 2)}** ${mark(c.rpsRatio >= 0.8)} | | ${signed(c.addedP99SaturatedMs)} | ${signed(c.addedP50Ms, 2)} | **${signed(c.addedP99Ms, 2)}** ${mark(c.addedP99Ms <= 2)} | ×${fmt(c.ours.workerCpuMsPerReq.median / c.baseline.workerCpuMsPerReq.median, 1)} | |`)
+    }
+    out.push('')
+  }
+  out.push('Calls to the auth server per request, by route: ' + [...new Map(l.cells.map((c) => [c.label, c.upstream]))].map(([label, up]) => `${label}: ${up}`).join('; ') + '.', '')
+  out.push('CPU per request of the whole `wrangler dev` stack, medians in ms (ours / baseline). wrangler dev runs the Worker behind a proxy workerd, and its Node process receives and prints every `console.log` line; neither exists in production.', '')
+  out.push('| Route (latency) | Worker workerd | proxy workerd | wrangler (Node) | stand-in |', '| --- | ---: | ---: | ---: | ---: |')
+  const pair = (a: Summary, b: Summary) => `${fmt(a.median, 2)} / ${fmt(b.median, 2)}`
+  for (const c of l.cells) {
+    out.push(`| ${short(c)} (${c.latencyMs} ms) | ${pair(c.ours.workerCpuMsPerReq, c.baseline.workerCpuMsPerReq)} | ${pair(c.ours.proxyCpuMsPerReq, c.baseline.proxyCpuMsPerReq)} | ${pair(c.ours.wranglerCpuMsPerReq, c.baseline.wranglerCpuMsPerReq)} | ${pair(c.ours.standInCpuMsPerReq, c.baseline.standInCpuMsPerReq)} |`)
+  }
+  out.push('')
+  if (r.requestProfiles) requestProfileTable(r, out)
+}
+
+function requestProfileTable(r: BenchResults, out: string[]) {
+  const p = r.requestProfiles!
+  out.push(`Where a request's CPU goes: V8 CPU profiles (100 µs sampling) of each Worker's unminified build in a lean Miniflare (no wrangler proxy, no auth server), ${p.ours[0]?.requests ?? '?'} sequential requests after a warm-up, share of non-idle samples by package (function start positions mapped through the source map).`, '')
+  const paths = p.ours.map((x) => x.path)
+  out.push(`| Package or part | ${paths.map((x) => `ours ${x.split('?')[0]}`).join(' | ')} | ${paths.map((x) => `baseline ${x.split('?')[0]}`).join(' | ')} |`)
+  out.push(`| --- | ${paths.map(() => '---:').join(' | ')} | ${paths.map(() => '---:').join(' | ')} |`)
+  const groups = new Map<string, number>()
+  for (const prof of [...p.ours, ...p.baseline]) for (const [g, v] of Object.entries(prof.byGroup)) groups.set(g, Math.max(groups.get(g) ?? 0, v))
+  const pct = (v: number | undefined) => (v ? `${fmt(100 * v, 1)} %` : '–')
+  for (const [g] of [...groups].filter(([, v]) => v >= 0.005).sort((a, b) => b[1] - a[1])) {
+    out.push(`| ${g} | ${p.ours.map((x) => pct(x.byGroup[g])).join(' | ')} | ${p.baseline.map((x) => pct(x.byGroup[g])).join(' | ')} |`)
+  }
+  out.push('', `Hottest functions in ours, ${paths[0]?.split('?')[0]}: ` + Object.entries(p.ours[0]?.topFunctions ?? {}).slice(0, 10).map(([f, v]) => `${f} ${fmt(100 * v, 1)} %`).join('; ') + '.', '')
+}
+
+function concurrencySection(r: BenchResults, out: string[]) {
+  const c = r.concurrency!
+  out.push('## e. Concurrency: complete resets', '')
+  out.push(`${c.flows} users, each created in the stand-in with an old password, then ${c.concurrency} at a time go through the whole reset against our Worker (stand-in latency 0), each from its own client IP: GET the form → POST the email → read the email through the stand-in's Mailpit API → GET the link (interstitial) → POST confirm → GET the new-password form → POST the new password. Afterwards every user signs in through the stand-in with the new password (must work) and the old one (must fail); every Set-Cookie of every response is decoded (\`sb-…-auth-token\`, chunks joined, \`base64-\` + base64url JSON) and its \`user.email\` and access-token \`email\` compared with the flow's own user.`, '')
+  out.push('| Check | Result | |', '| --- | --- | --- |')
+  out.push(`| Flows completed without error | ${c.ok} of ${c.flows} (${c.errors} errors) | ${mark(c.errors === 0)} |`)
+  out.push(`| Password updates seen by the auth server (\`PUT /auth/v1/user\`) | ${c.passwordUpdates} | ${mark(c.passwordUpdates === c.flows)} |`)
+  out.push(`| New password signs in | ${c.newPasswordWorks} of ${c.flows} | ${mark(c.newPasswordWorks === c.flows)} |`)
+  out.push(`| Old password refused | ${c.oldPasswordRefused} of ${c.flows} | ${mark(c.oldPasswordRefused === c.flows)} |`)
+  out.push(`| Session cookies carrying another user's session | ${c.foreignSessionCookies} of ${c.sessionCookiesChecked} checked | ${mark(c.foreignSessionCookies === 0)} |`)
+  out.push(`| Time | ${fmt(c.seconds)} s, ${fmt(c.flowsPerSecond)} flows/s; one flow p50 ${fmt(c.flowMs.p50, 0)} ms, p99 ${fmt(c.flowMs.p99, 0)} ms | |`, '')
+  out.push('Auth-server calls during the run: ' + Object.entries(c.upstream).map(([k2, v]) => `${k2} ×${v}`).join(', ') + '.', '')
+  out.push('Step latency with 50 flows in flight (ms): ' + Object.entries(c.stepMs).map(([s, v]) => `${s} p50 ${fmt(v.p50, 0)} / p99 ${fmt(v.p99, 0)}`).join('; ') + '.', '')
+  if (c.errorExamples.length) out.push('Errors (first 10): ' + c.errorExamples.join('; '), '')
+  if (c.foreignExamples.length) out.push('Foreign session cookies (first 5): ' + c.foreignExamples.join('; '), '')
+}
+
+function memorySection(r: BenchResults, out: string[]) {
+  out.push('## f. Memory', '')
+  out.push('workerd: the summed RSS of the two workerd processes `wrangler dev` runs (its proxy and the one running the Worker), sampled every 100 ms during the phase (peak), or their kernel high-water mark (VmHWM) over the stack\'s whole life. Stand-in: its own Node process (bench/lib/stack-child.ts runs scripts/stack.ts in a child, so the load generator is not counted), same method; about 80 MiB of it is Node and tsx, and it keeps every user, email and session in memory.', '')
+  out.push('| Phase | Worker | requests | workerd idle MiB | workerd peak MiB | growth, KiB per request | stand-in idle MiB | stand-in peak MiB |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
+  for (const row of r.memory!) {
+    const growth = ((row.workerdEndMiB - row.workerdIdleMiB) * 1024) / row.requests
+    out.push(`| ${row.phase} | ${row.worker} | ${Number.isFinite(row.requests) ? row.requests : ''} | ${fmt(row.workerdIdleMiB, 0)} | ${fmt(row.workerdPeakMiB, 0)} | ${Number.isFinite(growth) ? fmt(growth, 0) : ''} | ${fmt(row.standInIdleMiB, 0)} | ${fmt(row.standInPeakMiB, 0)} |`)
+  }
+  out.push('', 'Under `wrangler dev`, both workerd processes grow with every request served and do not shrink when idle, for the baseline as much as for ours (it is not the Worker\'s own state: the baseline keeps none), so peak RSS mostly counts requests served. The growth per request is the comparable number; ours\' responses are larger (an HTML page instead of 20 bytes), and the proxy grows with them. In the forgot-password POST load every request also brings a new client IP and a new address, i.e. two new keys for our rate limiters, which wrangler\'s local rate-limit simulation keeps (the baseline has no limiters): that is most of ours\' growth at latency 30 ms, where only that route runs. Production isolates are not run this way.', '')
+}
+
+const short = (c: LoadCell) => c.label.replace(/ \(.*\)$/, '').replace('/account/', '/').replace('-password', '')
+export const signed = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : 'n/a')
+export type { Summary }
