@@ -5,7 +5,10 @@
  */
 import { decodeEntities } from './template'
 
-/** A fault for POST /__local/faults (see README). */
+/**
+ * A fault for POST /__local/faults (see README). Mirrors `FaultSpec` in faults.ts on purpose: importing
+ * it, even as a type, would pull node: typings into the Workers-runtime tests that use this client.
+ */
 export interface LocalAuthFault {
   path: string
   method?: string

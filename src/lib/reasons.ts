@@ -5,7 +5,8 @@
  * Matching is by `error.code`, never by message text (Supabase's own advice, debugging/error-codes).
  */
 
-export const REASONS = [
+/** Reasons an emailed link can fail for: the ones /auth/auth-code-error has a page for. */
+const LINK_REASON_LIST = [
   'link_expired',
   'link_invalid',
   'other_device',
@@ -13,27 +14,22 @@ export const REASONS = [
   'upstream_timeout',
   'upstream_unavailable',
   'account_unavailable',
+  'unexpected',
+] as const
+
+/** Every reason: the link reasons plus those shown only inside a form. */
+export const REASONS = [
+  ...LINK_REASON_LIST,
   'weak_password',
   'same_password',
   'session_missing',
   'reauthentication_needed',
   'mfa_required',
   'code_invalid',
-  'unexpected',
 ] as const
 export type Reason = (typeof REASONS)[number]
 
-/** Reasons an emailed link can fail for: the ones /auth/auth-code-error has a page for. */
-export const LINK_REASONS: ReadonlySet<Reason> = new Set<Reason>([
-  'link_expired',
-  'link_invalid',
-  'other_device',
-  'rate_limited',
-  'upstream_timeout',
-  'upstream_unavailable',
-  'account_unavailable',
-  'unexpected',
-])
+export const LINK_REASONS: ReadonlySet<Reason> = new Set<Reason>(LINK_REASON_LIST)
 
 export function isReason(value: unknown): value is Reason {
   return typeof value === 'string' && (REASONS as readonly string[]).includes(value)
