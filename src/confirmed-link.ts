@@ -10,7 +10,7 @@ import type { AppEnv } from './app-env'
 import { CONFIRMED_LINK_COOKIE_PLAIN, CONFIRMED_LINK_COOKIE_SECURE } from './constants'
 import { sha256 } from './lib/crypto'
 import { isFreshRecoverySession } from './lib/recovery-session'
-import { isSecureRequest } from './middleware/csrf'
+import { isSecureRequest } from './lib/secure-request'
 
 function confirmedLinkCookie(c: Context<AppEnv>): string {
   return isSecureRequest(c) ? CONFIRMED_LINK_COOKIE_SECURE : CONFIRMED_LINK_COOKIE_PLAIN

@@ -4,6 +4,7 @@
  */
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from './app-env'
+import { FORGOT_PASSWORD_PATH } from './constants'
 import { loadConfigMiddleware } from './middleware/load-config'
 import { csrfProtection } from './middleware/csrf'
 import { requestLog } from './middleware/request-log'
@@ -48,7 +49,7 @@ app.notFound((c) =>
       <h1>Page not found</h1>
       <p>
         There is nothing at this address. If you followed a link from an email, open it again from the email, or{' '}
-        <a href="/account/forgot-password">ask for a new one</a>.
+        <a href={FORGOT_PASSWORD_PATH}>ask for a new one</a>.
       </p>
     </>,
   ),

@@ -13,15 +13,12 @@ import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app-env'
 import { CSRF_COOKIE_PLAIN, CSRF_COOKIE_SECURE, CSRF_FIELD, FORGOT_PASSWORD_PATH, MAX_FORM_BYTES } from '../constants'
 import { randomToken, timingSafeEqualStrings } from '../lib/crypto'
+import { isSecureRequest } from '../lib/secure-request'
 import { Actions, Notice } from '../views/components'
 import { renderPage } from '../views/render'
 
 const tokenRe = /^[A-Za-z0-9_-]{43}$/
 const formContentTypeRe = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i
-
-export function isSecureRequest(c: Context): boolean {
-  return new URL(c.req.url).protocol === 'https:'
-}
 
 /** Issues (or reuses) the CSRF token and, on POST, checks origin, body and token. */
 export function csrfProtection(): MiddlewareHandler<AppEnv> {

@@ -10,7 +10,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { setCookie } from 'hono/cookie'
 import type { AppEnv, UpstreamState } from '../app-env'
 import type { Config } from '../config'
-import { isSecureRequest } from './csrf'
+import { isSecureRequest } from '../lib/secure-request'
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
   return async function supabaseClient_(c, next) {
