@@ -1,19 +1,13 @@
 /** The shape of bench/results.json. */
+import type { BuiltWorker } from './bundle'
 import type { Attribution } from './startup'
 import type { RequestProfile } from './request-profile'
 import type { RoundTripResult } from './roundtrips'
 import type { Summary } from './stats'
 import type { WorkerId } from './paths'
 
-export interface BundleSide {
-  readonly worker: WorkerId
-  readonly rawBytes: number
-  readonly gzipBytes: number
-  readonly wranglerLine: string
-  readonly buildMs: number
-  readonly bytesByGroup: Record<string, number>
-  readonly gzipByGroup: Record<string, number>
-}
+/** What results.json keeps of a build (not the paths of the scratch files). */
+export type BundleSide = Pick<BuiltWorker, 'worker' | 'rawBytes' | 'gzipBytes' | 'wranglerLine' | 'buildMs' | 'bytesByGroup' | 'gzipByGroup'>
 
 export interface LoadSide {
   readonly rps: Summary
