@@ -32,8 +32,8 @@ test('a person resets a forgotten password through the emailed link and signs in
   // Opening the link spends nothing; the button does.
   await expect(page.getByRole('button', { name: 'Continue to choose a new password' })).toBeVisible()
   await pressConfirm(page)
-  // The form names the account, masked, and gives password managers the username.
-  await expect(page.getByRole('main')).toContainText(`${user.email[0]}***`)
+  // The form names the account in full, and gives password managers the username.
+  await expect(page.getByRole('main')).toContainText(`You are choosing a new password for ${user.email}`)
   await expect(page.locator('input[autocomplete="username"]')).toHaveValue(user.email)
 
   await chooseNewPasswordWithMistakes(page)

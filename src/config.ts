@@ -35,6 +35,8 @@ export interface Config {
   /** How long after the link (or code) a session may still set a password without the old one. */
   readonly recoveryMaxAgeSeconds: number
   readonly appName: string
+  /** Name of the session cookie @supabase/ssr writes: `sb-<first label of the Supabase host>-auth-token`. */
+  readonly sessionCookieName: string
   readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
 }
 
@@ -74,6 +76,23 @@ function parseOrigins(value: string): string[] | undefined {
   return origins
 }
 
+/**
+ * A secret (`sb_secret_…`) or legacy `service_role` key bypasses Row Level Security and must never
+ * sit in a binding meant for a key that is safe to use on behalf of anyone (README, Configuration).
+ */
+export function isSecretKey(value: string): boolean {
+  const key = value.trim()
+  if (key.startsWith('sb_secret_')) return true
+  const payload = key.split('.')[1]
+  if (key.split('.').length !== 3 || !payload) return false
+  try {
+    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
+    return (JSON.parse(json) as { role?: unknown }).role === 'service_role'
+  } catch {
+    return false
+  }
+}
+
 const intInRange = (min: number, max: number, fallback: number) =>
   z._default(z.coerce.number().check(z.refine(Number.isInteger), z.gte(min), z.lte(max)), fallback)
 
@@ -85,7 +104,7 @@ const bindingsSchema = lazy(() => {
   const originList = z._default(z.string().check(z.refine((value) => parseOrigins(value) !== undefined)), '')
   return z.object({
     SUPABASE_URL: httpUrl,
-    SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(20), z.maxLength(4096)),
+    SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(20), z.maxLength(4096), z.refine((key) => !isSecretKey(key))),
     SITE_URL: httpUrl,
     ALLOWED_REDIRECT_ORIGINS: originList,
     COOKIE_DOMAIN: z.optional(z.string().check(z.trim(), z.regex(cookieDomainRe))),
@@ -115,6 +134,7 @@ export function parseConfig(env: Record<string, unknown>): Config | ConfigError 
   }
   const b = result.data
   const siteUrl = new URL(b.SITE_URL)
+  const supabaseHost = new URL(b.SUPABASE_URL).hostname
   const limiters: Partial<Record<LimiterName, RateLimiter>> = {}
   for (const name of LIMITER_NAMES) {
     const binding = env[name]
@@ -131,6 +151,8 @@ export function parseConfig(env: Record<string, unknown>): Config | ConfigError 
     upstreamTimeoutMs: b.UPSTREAM_TIMEOUT_MS,
     recoveryMaxAgeSeconds: b.RECOVERY_MAX_AGE_SECONDS,
     appName: b.APP_NAME,
+    // The storage key supabase-js derives from the project URL (SupabaseClient: `sb-${hostname.split('.')[0]}-auth-token`).
+    sessionCookieName: `sb-${supabaseHost.split('.')[0]}-auth-token`,
     limiters: Object.freeze(limiters),
   } satisfies Config)
 }

@@ -11,6 +11,7 @@ import { CONFIRMED_LINK_COOKIE_PLAIN, CONFIRMED_LINK_COOKIE_SECURE } from './con
 import { sha256 } from './lib/crypto'
 import { isFreshRecoverySession } from './lib/recovery-session'
 import { isSecureRequest } from './lib/secure-request'
+import { readClaims } from './session'
 
 function confirmedLinkCookie(c: Context<AppEnv>): string {
   return isSecureRequest(c) ? CONFIRMED_LINK_COOKIE_SECURE : CONFIRMED_LINK_COOKIE_PLAIN
@@ -31,12 +32,13 @@ export async function rememberConfirmedLink(c: Context<AppEnv>, linkSecret: stri
 export async function continuesConfirmedLink(c: Context<AppEnv>, linkSecret: string): Promise<boolean> {
   const remembered = getCookie(c, confirmedLinkCookie(c))
   if (!remembered || remembered !== (await sha256(linkSecret))) return false
-  const { data } = await c.get('supabase')().auth.getClaims()
-  if (!data) return false
-  return isFreshRecoverySession(data.claims, Math.floor(Date.now() / 1000), c.get('config').recoveryMaxAgeSeconds)
+  const session = await readClaims(c)
+  if (session.kind !== 'session') return false
+  return isFreshRecoverySession(session.claims, Math.floor(Date.now() / 1000), c.get('config').recoveryMaxAgeSeconds)
 }
 
 /** After the password is changed the link has done its job. */
 export function forgetConfirmedLink(c: Context<AppEnv>): void {
+  if (getCookie(c, confirmedLinkCookie(c)) === undefined) return
   deleteCookie(c, confirmedLinkCookie(c), { path: '/', secure: isSecureRequest(c) })
 }

@@ -26,6 +26,10 @@ export const CSRF_COOKIE_PLAIN = 'csrf'
 export const CONFIRMED_LINK_COOKIE_SECURE = '__Host-confirmed-link'
 export const CONFIRMED_LINK_COOKIE_PLAIN = 'confirmed-link'
 
+/** Which account this browser held before a link switched it to another (login CSRF notice). */
+export const ACCOUNT_SWITCH_COOKIE_SECURE = '__Host-account-switch'
+export const ACCOUNT_SWITCH_COOKIE_PLAIN = 'account-switch'
+
 /** Form field that carries the CSRF token. */
 export const CSRF_FIELD = 'csrf_token'
 
@@ -34,6 +38,10 @@ export const UPDATE_PASSWORD_PATH = '/account/update-password'
 export const FORGOT_PASSWORD_PATH = '/account/forgot-password'
 export const VERIFY_CODE_PATH = '/account/verify-code'
 export const ERROR_PATH = '/auth/auth-code-error'
+/** "You are now signed in as …; you were signed in as …", after a link switched accounts. */
+export const SIGNED_IN_PATH = '/account/signed-in'
+/** Sign out of this browser (a CSRF-protected POST; GET shows the button). */
+export const SIGN_OUT_PATH = '/account/sign-out'
 
 /** Cache headers on every response: session cookies must never be cached by a CDN or browser. */
 export const NO_STORE = 'private, no-store'

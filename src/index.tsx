@@ -4,12 +4,13 @@
  */
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from './app-env'
-import { FORGOT_PASSWORD_PATH } from './constants'
+import { FORGOT_PASSWORD_PATH, SIGN_OUT_PATH, SIGNED_IN_PATH } from './constants'
 import { loadConfigMiddleware } from './middleware/load-config'
 import { csrfProtection } from './middleware/csrf'
 import { requestLog } from './middleware/request-log'
 import { securityHeaders } from './middleware/security-headers'
 import { supabaseClient } from './middleware/supabase'
+import { signedInRoutes, signOutRoutes } from './routes/account'
 import { confirmRoutes } from './routes/confirm'
 import { forgotPasswordRoutes } from './routes/forgot-password'
 import { pageRoutes } from './routes/pages'
@@ -17,7 +18,14 @@ import { updatePasswordRoutes } from './routes/update-password'
 import { verifyCodeRoutes } from './routes/verify-code'
 import { renderPage } from './views/render'
 
-const FLOW_PATHS = ['/auth/confirm', '/account/forgot-password', '/account/update-password', '/account/verify-code'] as const
+const FLOW_PATHS = [
+  '/auth/confirm',
+  '/account/forgot-password',
+  '/account/update-password',
+  '/account/verify-code',
+  SIGNED_IN_PATH,
+  SIGN_OUT_PATH,
+] as const
 
 const app = new Hono<AppEnv>()
 
@@ -30,6 +38,8 @@ app.route('/auth/confirm', confirmRoutes)
 app.route('/account/forgot-password', forgotPasswordRoutes)
 app.route('/account/update-password', updatePasswordRoutes)
 app.route('/account/verify-code', verifyCodeRoutes)
+app.route(SIGNED_IN_PATH, signedInRoutes)
+app.route(SIGN_OUT_PATH, signOutRoutes)
 app.route('/', pageRoutes)
 
 for (const path of FLOW_PATHS) {

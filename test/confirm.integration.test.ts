@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { Browser } from './browser'
+import { withLimiters } from './deployment'
 import { control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
 
 async function freshLink(browser = new Browser()) {
@@ -178,7 +179,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
 
 describe('edge limits on confirming links', () => {
   it('limits confirmations per IP (429 page)', async () => {
-    const browser = new Browser()
+    const browser = new Browser({ fetcher: withLimiters() })
     const page = await browser.get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`)
     const html = await page.text()
     const reasons: (string | null)[] = []

@@ -6,6 +6,8 @@ declare module 'vitest' {
     serviceRoleKey: string
     legacyAuthUrl: string
     legacyAnonKey: string
+    /** wrangler.toml's `[[ratelimits]]`: name → { limit, period }. */
+    rateLimits: Record<string, { limit: number; period: number }>
   }
 }
 

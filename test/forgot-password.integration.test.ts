@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Browser, parseForms } from './browser'
+import { withLimiters } from './deployment'
 import { control, newUser, recoveryEmail, requestRecovery } from './flow'
 
 /** The page with the per-request values (CSRF token) blanked, for byte-for-byte comparison. */
@@ -101,16 +102,17 @@ describe('forgot password', () => {
 
   it('limits requests per address at the edge (429 with Retry-After)', async () => {
     const user = await newUser()
+    const fetcher = withLimiters()
     const statuses: number[] = []
-    for (let i = 0; i < 4; i++) statuses.push((await requestRecovery(new Browser(), user.email)).status)
+    for (let i = 0; i < 4; i++) statuses.push((await requestRecovery(new Browser({ fetcher }), user.email)).status)
     expect(statuses).toEqual([200, 200, 200, 429])
-    const limited = await requestRecovery(new Browser(), user.email)
+    const limited = await requestRecovery(new Browser({ fetcher }), user.email)
     expect(limited.headers.get('retry-after')).toBe('60')
     expect(await limited.text()).toContain('Too many attempts')
   })
 
   it('limits requests per IP at the edge', async () => {
-    const browser = new Browser()
+    const browser = new Browser({ fetcher: withLimiters() })
     const statuses: number[] = []
     for (let i = 0; i < 11; i++) statuses.push((await requestRecovery(browser, `ip-test-${i}-${browser.ip}@example.com`)).status)
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true)

@@ -2,6 +2,7 @@
  * Starts the local Supabase Auth stand-in once for the Worker's tests and hands its URL and keys
  * to the Worker's bindings (vitest.config.ts) and to the tests (`inject`).
  */
+import { readFileSync } from 'node:fs'
 import type { TestProject } from 'vitest/node'
 import { startLocalAuth } from '../local-auth/index'
 import { TEST_ORIGIN } from './origin'
@@ -16,7 +17,21 @@ export default async function setup(project: TestProject) {
   const legacy = await startLocalAuth({ siteUrl: TEST_ORIGIN, passwordMinLength: 10, jwtAlgorithm: 'HS256' })
   project.provide('legacyAuthUrl', legacy.url)
   project.provide('legacyAnonKey', legacy.anonKey)
+  // The edge limits as configured in wrangler.toml, so tests count against the deployed numbers
+  // with a deterministic limiter (the local binding's windows align to the wall clock).
+  project.provide('rateLimits', readRateLimits(new URL('../wrangler.toml', import.meta.url)))
   return async () => {
     await Promise.all([auth.stop(), legacy.stop()])
   }
+}
+
+/** `[[ratelimits]]` blocks of wrangler.toml: name → { limit, period }. */
+function readRateLimits(file: URL): Record<string, { limit: number; period: number }> {
+  const limits: Record<string, { limit: number; period: number }> = {}
+  for (const block of readFileSync(file, 'utf8').split('[[ratelimits]]').slice(1)) {
+    const name = /name\s*=\s*"([A-Z_]+)"/.exec(block)?.[1]
+    const simple = /simple\s*=\s*\{\s*limit\s*=\s*(\d+)\s*,\s*period\s*=\s*(\d+)\s*\}/.exec(block)
+    if (name && simple) limits[name] = { limit: Number(simple[1]), period: Number(simple[2]) }
+  }
+  return limits
 }

@@ -65,3 +65,21 @@ describe('resolveNext refuses and falls back', () => {
     expect(resolveNext(raw, options)).toEqual({ target: options.fallback, refused })
   })
 })
+
+describe('resolveNext findings of the outside security test', () => {
+  it.each([
+    ['own origin, path with two slashes', 'https://auth.example.com//evil.example/phish', 'protocol_relative'],
+    ['own origin, path with three slashes', 'https://auth.example.com///evil.example', 'protocol_relative'],
+  ])('refuses %s', (_name, raw, refused) => {
+    expect(resolveNext(raw, options)).toEqual({ target: options.fallback, refused })
+  })
+
+  it.each([
+    ['refresh_token', '/done?refresh_token=r&tab=a', '/done?tab=a'],
+    ['provider_token', '/done?provider_token=p&tab=a', '/done?tab=a'],
+    ['provider_refresh_token', '/done?provider_refresh_token=p', '/done'],
+    ['a token in the fragment', 'https://app.example.com/x#access_token=a&type=recovery', 'https://app.example.com/x'],
+  ])('strips %s', (_name, raw, want) => {
+    expect(resolveNext(raw, options)).toEqual({ target: want })
+  })
+})

@@ -48,12 +48,13 @@ describe('password reset, end to end', () => {
     const sessionCookies = confirmed.headers.getSetCookie().map(parseSetCookie).filter((c) => c.name.startsWith('sb-'))
     expect(sessionCookies.some((c) => c.name === 'sb-127-auth-token' && c.value.startsWith('base64-'))).toBe(true)
 
-    // The form says which account is being changed, masked.
+    // The form names the account in full (login CSRF: the person must see whose password this is).
     const form = await browser.follow(confirmed)
     expect(form.status).toBe(200)
     const formHtml = await form.text()
     expect(formHtml).toContain('Choose a new password')
-    expect(formHtml).toMatch(/<strong>u\*\*\*\d@example\.com<\/strong>/)
+    expect(formHtml).toContain(`<strong class="address">${user.email}</strong>`)
+    expect(formHtml).not.toContain('signed this browser in to another account')
     expect(formHtml).toContain('autocomplete="new-password"')
 
     // They set the new password.

@@ -2,23 +2,10 @@
  * The session cookies @supabase/ssr writes through our setAll: attributes, the no-cache headers it
  * hands us, COOKIE_DOMAIN for sharing with the main site, and chunking of large sessions.
  */
-import { env } from 'cloudflare:workers'
-import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import app from '../src/index'
-import { Browser, parseSetCookie, type Fetcher } from './browser'
+import { Browser, parseSetCookie } from './browser'
+import { withBindings } from './deployment'
 import { newUser, openLinkAndConfirm, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
-
-/** A fetcher that runs the app with extra bindings (a differently configured deployment). */
-function withBindings(bindings: Record<string, string>): Fetcher {
-  const patched = { ...env, ...bindings }
-  return async (request) => {
-    const ctx = createExecutionContext()
-    const res = await app.fetch(request, patched, ctx)
-    await waitOnExecutionContext(ctx)
-    return res
-  }
-}
 
 async function confirmRecovery(browser: Browser, metadata?: Record<string, unknown>) {
   const user = await newUser(metadata ? { user_metadata: metadata } : {})

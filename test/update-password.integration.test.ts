@@ -6,6 +6,7 @@ import { createClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { Browser } from './browser'
+import { withLimiters } from './deployment'
 import { control, newUser, reachUpdateForm, signInWith, submitNewPassword } from './flow'
 
 describe('who may set a new password', () => {
@@ -143,7 +144,7 @@ describe('mistakes on the form', () => {
 describe('edge limits on the new-password form', () => {
   it('limits submissions per session (429 with Retry-After)', async () => {
     const user = await newUser()
-    const browser = new Browser()
+    const browser = new Browser({ fetcher: withLimiters() })
     await reachUpdateForm(browser, user)
     const statuses: number[] = []
     for (let i = 0; i < 11; i++) statuses.push((await submitNewPassword(browser, `mismatch ${i} aaaa`, 'other')).status)

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { Browser } from './browser'
+import { withLimiters } from './deployment'
 import { newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
 
 async function submitCode(browser: Browser, email: string, code: string) {
@@ -47,21 +48,22 @@ describe('reset with the code from the email', () => {
     const user = await newUser()
     await requestRecovery(new Browser(), user.email)
     const { code } = await recoveryEmail(user.email)
+    const fetcher = withLimiters()
     const statuses: number[] = []
     for (let i = 0; i < 6; i++) {
       // Each guess from a different IP: the per-address limit still applies.
-      statuses.push((await submitCode(new Browser(), user.email, String(100000 + i))).status)
+      statuses.push((await submitCode(new Browser({ fetcher }), user.email, String(100000 + i))).status)
     }
     expect(statuses.slice(0, 5).every((s) => s === 400)).toBe(true)
     expect(statuses[5]).toBe(429)
     // Even the right code is refused while limited.
-    expect((await submitCode(new Browser(), user.email, code ?? '')).status).toBe(429)
+    expect((await submitCode(new Browser({ fetcher }), user.email, code ?? '')).status).toBe(429)
   })
 })
 
 describe('edge limits per IP on codes', () => {
   it('limits guesses from one IP across addresses', async () => {
-    const browser = new Browser()
+    const browser = new Browser({ fetcher: withLimiters() })
     const statuses: number[] = []
     for (let i = 0; i < 11; i++) statuses.push((await submitCode(browser, `spray-${i}-${browser.ip}@example.com`, '123456')).status)
     expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true)

@@ -1,16 +1,23 @@
 /**
  * Edge rate limits through the Workers Rate Limiting binding. A missing binding means "no limit"
- * (so operators can turn one off by deleting its block in wrangler.toml); a failing binding fails
- * open, because locking everyone out of password reset is worse than a brief gap in limiting.
+ * (so operators can turn one off by deleting its block in wrangler.toml). A binding that throws fails
+ * open for most limits, because locking everyone out of password reset is worse than a brief gap in
+ * limiting, and Supabase's own limits still stand behind them (60 s per address, the email budget,
+ * one-use tokens). It fails closed for the 6-digit code limits: they are what keeps a code from being
+ * guessed, and the link in the same email still works while they are down.
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import type { LimiterName } from '../config'
 import { sha256 } from './crypto'
+import { ipLimitKey } from './ip-key'
 
-/** The client IP as Cloudflare reports it; one shared bucket when absent (local development). */
+/** Limits that refuse while their binding is failing (see the header). */
+const FAIL_CLOSED: ReadonlySet<LimiterName> = new Set<LimiterName>(['CODE_IP_LIMITER', 'CODE_EMAIL_LIMITER'])
+
+/** The per-IP key of the client Cloudflare saw (IPv6 per /64); one shared bucket when absent (local development). */
 export function clientIp(c: Context<AppEnv>): string {
-  return c.req.header('cf-connecting-ip') ?? 'unknown'
+  return ipLimitKey(c.req.header('cf-connecting-ip'))
 }
 
 /** Keys derived from email addresses are hashed, so the binding never sees an address. */
@@ -26,7 +33,8 @@ export async function isOverLimit(c: Context<AppEnv>, name: LimiterName, key: st
     const { success } = await limiter.limit({ key })
     return !success
   } catch {
-    console.error(JSON.stringify({ msg: 'rate_limiter_failed', limiter: name }))
-    return false
+    const closed = FAIL_CLOSED.has(name)
+    console.error(JSON.stringify({ msg: 'rate_limiter_failed', limiter: name, fail: closed ? 'closed' : 'open' }))
+    return closed
   }
 }

@@ -1,35 +1,39 @@
 /**
  * /auth/confirm: where emailed links land. GET (and HEAD) never spend a token in the default
- * `interstitial` mode; POST verifies it with `verifyOtp` and 303s to a safe `next`. `?code=` links
- * (from `{{ .ConfirmationURL }}` templates) are exchanged on GET: they are useless without the
- * code-verifier cookie, so a scanner cannot spend them. Failures 303 to /auth/auth-code-error.
+ * `interstitial` mode; POST verifies it with `verifyOtp`. `?code=` links (from `{{ .ConfirmationURL }}`
+ * templates) are exchanged on GET: they are useless without the code-verifier cookie, so a scanner
+ * cannot spend them. In `direct` mode only recovery and invite links verify on GET: the page they
+ * lead to names the account, so a link planted by someone else cannot sign a visitor in unnoticed.
+ * Success continues through after-confirm.ts; failures 303 to /auth/auth-code-error.
  */
 import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
+import { continueAfterConfirm } from '../after-confirm'
 import type { EmailOtpType } from '../config'
 import { continuesConfirmedLink, rememberConfirmedLink } from '../confirmed-link'
 import { ERROR_PATH } from '../constants'
 import { defaultNextFor, parseConfirmRequest } from '../lib/confirm-request'
-import { resolveNext } from '../lib/next-url'
 import { clientIp, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, type Reason } from '../lib/reasons'
+import { nextTarget, seeOther } from '../redirects'
+import { heldAccount } from '../session'
 import { ConfirmPage, confirmTitle } from '../views/confirm-page'
 import { renderPage } from '../views/render'
 
 export const confirmRoutes = new Hono<AppEnv>()
+
+/** Link types whose next page (the new-password form) names the account. */
+const namesTheAccount = (type: EmailOtpType) => type === 'recovery' || type === 'invite'
 
 confirmRoutes.get('/', async (c) => {
   const request = parseConfirmRequest(c.req.query())
   if (request.kind === 'failed') return redirectToError(c, request.reason)
   if (request.kind === 'code') return exchangeCode(c, request.code, request.next)
 
-  const next = safeNext(c, request.next, request.type)
-  if (await continuesConfirmedLink(c, request.tokenHash)) {
-    c.set('reason', 'already_confirmed')
-    return c.redirect(next, 303)
-  }
-  if (c.get('config').confirmMode === 'direct' && c.req.method === 'GET') {
+  const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
+  if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
+  if (c.get('config').confirmMode === 'direct' && c.req.method === 'GET' && namesTheAccount(request.type)) {
     return verifyTokenHash(c, request.tokenHash, request.type, next)
   }
   c.header('Referrer-Policy', 'no-referrer')
@@ -46,48 +50,43 @@ confirmRoutes.post('/', async (c) => {
   const { token_hash, type, next: rawNext } = c.get('form')
   const request = parseConfirmRequest({ token_hash, type, next: rawNext })
   if (request.kind !== 'token') return redirectToError(c, request.kind === 'failed' ? request.reason : 'link_invalid')
-  const next = safeNext(c, request.next, request.type)
-  if (await continuesConfirmedLink(c, request.tokenHash)) {
-    c.set('reason', 'already_confirmed')
-    return c.redirect(next, 303)
-  }
+  const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
+  if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
   return verifyTokenHash(c, request.tokenHash, request.type, next)
 })
 
 async function verifyTokenHash(c: Context<AppEnv>, tokenHash: string, type: EmailOtpType, next: string) {
-  const { error } = await c.get('supabase')().auth.verifyOtp({ type, token_hash: tokenHash })
+  const held = heldAccount(c)
+  const { data, error } = await c.get('supabase')().auth.verifyOtp({ type, token_hash: tokenHash })
   if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))
   if (type === 'recovery' || type === 'invite' || type === 'magiclink') await rememberConfirmedLink(c, tokenHash)
   c.set('reason', `confirmed_${type}`)
-  return c.redirect(next, 303)
+  return continueAfterConfirm(c, { needsPasswordForm: namesTheAccount(type), next, held, userId: data.user?.id })
 }
 
 async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | undefined) {
   // Reloading the page after the exchange: the verifier is gone, but this browser holds the session.
   if (await continuesConfirmedLink(c, code)) {
-    c.set('reason', 'already_confirmed')
-    return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor('code-recovery', c.get('config').siteUrl))).target, 303)
+    return continueSameBrowser(c, true, nextTarget(c, rawNext, defaultNextFor('code-recovery', c.get('config').siteUrl)))
   }
+  const held = heldAccount(c)
   const { data, error } = await c.get('supabase')().auth.exchangeCodeForSession(code)
   if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))
   // supabase-js sets redirectType to 'recovery' when the verifier carried the recovery marker.
   const kind = (data as { redirectType?: string | null }).redirectType === 'recovery' ? 'code-recovery' : 'code-other'
   if (kind === 'code-recovery') await rememberConfirmedLink(c, code)
   c.set('reason', `confirmed_${kind}`)
-  return c.redirect(resolveNext(rawNext, nextOptions(c, defaultNextFor(kind, c.get('config').siteUrl))).target, 303)
+  const next = nextTarget(c, rawNext, defaultNextFor(kind, c.get('config').siteUrl))
+  return continueAfterConfirm(c, { needsPasswordForm: kind === 'code-recovery', next, held, userId: data.user?.id })
 }
 
-function safeNext(c: Context<AppEnv>, rawNext: string | undefined, type: EmailOtpType): string {
-  const decision = resolveNext(rawNext, nextOptions(c, defaultNextFor(type, c.get('config').siteUrl)))
-  if (decision.refused) c.set('reason', `next_refused_${decision.refused}`)
-  return decision.target
-}
-
-function nextOptions(c: Context<AppEnv>, fallback: string) {
-  return { selfOrigin: new URL(c.req.url).origin, allowedOrigins: c.get('config').redirectOrigins, fallback }
+/** A second click on a link this browser already confirmed: the same account, so no switch to show. */
+function continueSameBrowser(c: Context<AppEnv>, needsPasswordForm: boolean, next: string) {
+  c.set('reason', 'already_confirmed')
+  return continueAfterConfirm(c, { needsPasswordForm, next, held: undefined, userId: undefined })
 }
 
 function redirectToError(c: Context<AppEnv>, reason: Reason) {
   c.set('reason', reason)
-  return c.redirect(`${ERROR_PATH}?reason=${reason}`, 303)
+  return seeOther(c, `${ERROR_PATH}?reason=${reason}`)
 }

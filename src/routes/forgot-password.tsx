@@ -13,6 +13,7 @@ import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
+import { checkedTarget } from '../redirects'
 import { CheckEmailPage, ForgotPasswordForm, type ForgotNotice } from '../views/forgot-password-page'
 import { renderPage, renderReason } from '../views/render'
 
@@ -55,7 +56,7 @@ forgotPasswordRoutes.post('/', async (c) => {
 })
 
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {
-  const redirectTo = new URL(`/auth/confirm?next=${UPDATE_PASSWORD_PATH}`, c.req.url).href
+  const redirectTo = checkedTarget(c, new URL(`/auth/confirm?next=${UPDATE_PASSWORD_PATH}`, c.req.url).href)
   const upstream = c.get('upstream')
   const requestId = c.get('requestId')
   const sending = c.get('supabase')().auth

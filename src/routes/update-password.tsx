@@ -1,5 +1,6 @@
 /**
- * /account/update-password: only for a fresh recovery session (AMR recovery/otp/magiclink/invite
+ * /account/update-password: names the account in full (and, after a link switched accounts, the one
+ * this browser held before), only for a fresh recovery session (AMR recovery/otp/magiclink/invite
  * within RECOVERY_MAX_AGE_SECONDS), checked with getClaims(): with asymmetric signing keys that is a
  * local JWT check against cached JWKS, no round trip. POST → updateUser({ password }); Supabase then
  * signs out every other session of the user (contract §6.9).
@@ -7,13 +8,15 @@
 import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
+import { forgetSwitch, readSwitch } from '../account-switch'
 import { forgetConfirmedLink } from '../confirmed-link'
 import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
-import { resolveNext } from '../lib/next-url'
 import { isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
-import { isFreshRecoverySession, maskEmail, type SessionClaims } from '../lib/recovery-session'
+import { isFreshRecoverySession } from '../lib/recovery-session'
+import { checkedTarget, nextTarget, seeOther } from '../redirects'
+import { readClaims } from '../session'
 import { copyFor } from '../views/reason-copy'
 import { renderPage, renderReason } from '../views/render'
 import { PasswordChangedPage, UpdatePasswordForm } from '../views/update-password-page'
@@ -47,42 +50,39 @@ updatePasswordRoutes.post('/', async (c) => {
     return renderForm(c, session, form.next, statusFor(reason), errors)
   }
   c.set('reason', 'password_updated')
-  const continueTo = resolveNext(form.next, {
-    selfOrigin: new URL(c.req.url).origin,
-    allowedOrigins: c.get('config').redirectOrigins,
-    fallback: c.get('config').siteUrl,
-  }).target
+  const siteUrl = c.get('config').siteUrl
+  const continueTo = nextTarget(c, form.next, siteUrl)
   forgetConfirmedLink(c)
-  const target = continueTo === UPDATE_PASSWORD_PATH ? c.get('config').siteUrl : continueTo
-  return renderPage(c, 200, 'Password changed', <PasswordChangedPage continueTo={target} />)
+  forgetSwitch(c)
+  const target = continueTo === UPDATE_PASSWORD_PATH ? siteUrl : continueTo
+  return renderPage(c, 200, 'Password changed', <PasswordChangedPage continueTo={checkedTarget(c, target)} />)
 })
 
 interface RecoverySession {
   readonly email: string
   readonly sessionId: string
+  /** The address of the account this browser held before the link switched it (login CSRF notice). */
+  readonly switchedFrom: string | undefined
 }
 
 /** The verified recovery session, or the response that sends the person elsewhere. */
 async function readRecoverySession(c: Context<AppEnv>): Promise<RecoverySession | Response> {
-  const { data, error } = await c.get('supabase')().auth.getClaims()
-  if (error) {
-    const reason = classifyAuthError(error, c.get('upstream'))
-    if (reason === 'upstream_timeout' || reason === 'upstream_unavailable') return renderReason(c, reason)
-  }
-  const claims: SessionClaims | undefined = data?.claims
-  if (!claims || typeof claims.email !== 'string' || typeof claims.session_id !== 'string') {
+  const session = await readClaims(c)
+  if (session.kind === 'upstream') return renderReason(c, session.reason)
+  const claims = session.kind === 'session' ? session.claims : undefined
+  if (!claims || typeof claims.email !== 'string' || typeof claims.session_id !== 'string' || typeof claims.sub !== 'string') {
     return redirectToForgot(c, 'session_missing')
   }
   const now = Math.floor(Date.now() / 1000)
   if (!isFreshRecoverySession(claims, now, c.get('config').recoveryMaxAgeSeconds)) {
     return redirectToForgot(c, 'recovery_required')
   }
-  return { email: claims.email, sessionId: claims.session_id }
+  return { email: claims.email, sessionId: claims.session_id, switchedFrom: readSwitch(c, claims.sub) }
 }
 
 function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recovery_required') {
   c.set('reason', reason)
-  return c.redirect(`${FORGOT_PASSWORD_PATH}?reason=${reason}`, 303)
+  return seeOther(c, `${FORGOT_PASSWORD_PATH}?reason=${reason}`)
 }
 
 /** Errors shown on the form itself; undefined means the reason gets its own page. */
@@ -119,7 +119,7 @@ function renderForm(
     <UpdatePasswordForm
       csrfToken={c.get('csrfToken')}
       email={session.email}
-      maskedEmail={maskEmail(session.email)}
+      switchedFrom={session.switchedFrom}
       minLength={c.get('config').passwordMinLength}
       next={next}
       errors={errors}

@@ -6,10 +6,12 @@
 import { Hono } from 'hono/tiny'
 import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
-import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
+import { continueAfterConfirm } from '../after-confirm'
+import { MAX_EMAIL_LENGTH, RATE_LIMIT_RETRY_AFTER_SECONDS, UPDATE_PASSWORD_PATH } from '../constants'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor } from '../lib/reasons'
+import { heldAccount } from '../session'
 import { copyFor } from '../views/reason-copy'
 import { renderPage, renderReason } from '../views/render'
 import { VerifyCodeForm } from '../views/verify-code-page'
@@ -49,16 +51,17 @@ verifyCodeRoutes.post('/', async (c) => {
   if ((await isOverLimit(c, 'CODE_IP_LIMITER', clientIp(c))) || (await isOverLimit(c, 'CODE_EMAIL_LIMITER', await emailKey(email)))) {
     return renderReason(c, 'rate_limited')
   }
-  const { error } = await c.get('supabase')().auth.verifyOtp({ email, token: code, type: 'recovery' })
+  const held = heldAccount(c)
+  const { data, error } = await c.get('supabase')().auth.verifyOtp({ email, token: code, type: 'recovery' })
   if (!error) {
     c.set('reason', 'code_verified')
-    return c.redirect(UPDATE_PASSWORD_PATH, 303)
+    return continueAfterConfirm(c, { needsPasswordForm: true, next: UPDATE_PASSWORD_PATH, held, userId: data.user?.id })
   }
   const classified = classifyAuthError(error, c.get('upstream'))
   const reason = classified === 'link_expired' || classified === 'link_invalid' ? 'code_invalid' : classified
   if (reason !== 'code_invalid' && reason !== 'rate_limited') return renderReason(c, reason)
   c.set('reason', reason)
-  if (reason === 'rate_limited') c.header('Retry-After', '60')
+  if (reason === 'rate_limited') c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
   return renderPage(
     c,
     statusFor(reason),

@@ -3,7 +3,7 @@
  * screen readers announce, and the hidden CSRF field. Props only; no data access.
  */
 import type { Child } from 'hono/jsx'
-import { CSRF_FIELD } from '../constants'
+import { CSRF_FIELD, SIGN_OUT_PATH } from '../constants'
 
 export interface FieldProps {
   readonly name: string
@@ -87,5 +87,17 @@ export function Actions({ actions }: { readonly actions: readonly LinkAction[] }
         </li>
       ))}
     </ul>
+  )
+}
+
+/** "Sign out" as a CSRF-protected POST (a GET must never change anything). */
+export function SignOutForm({ csrfToken, label }: { readonly csrfToken: string; readonly label: string }) {
+  return (
+    <form method="post" action={SIGN_OUT_PATH} class="sign-out">
+      <CsrfField token={csrfToken} />
+      <button type="submit" class="secondary">
+        {label}
+      </button>
+    </form>
   )
 }

@@ -23,11 +23,12 @@ input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(-
 input[aria-invalid=true]:focus-visible{outline-color:var(--error)}
 .field-error{color:var(--error);font-size:.925rem;margin:.35rem 0 0}
 button,.button{display:block;width:100%;margin:1.5rem 0 .5rem;padding:.8rem 1rem;font:inherit;font-weight:600;border:0;border-radius:8px;background:var(--accent);color:var(--accent-text);cursor:pointer;text-align:center;text-decoration:none}
-.button.secondary{background:transparent;color:var(--accent);border:1px solid var(--line)}
+.button.secondary,button.secondary{background:transparent;color:var(--accent);border:1px solid var(--line)}
 .notice{padding:.8rem 1rem;border-radius:8px;margin:0 0 1rem;background:var(--info-bg)}
 .notice.error{background:var(--error-bg);color:var(--error)}
 .notice.ok{background:var(--ok-bg);color:var(--ok)}
 .notice ul{margin:.25rem 0 0;padding-left:1.2rem}
+.address{overflow-wrap:anywhere;unicode-bidi:isolate}
 .code{font:600 1.25rem/1 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.3em}
 ul.actions{list-style:none;padding:0;margin:1.25rem 0 0}ul.actions li{margin:.5rem 0}
 footer{max-width:30rem;margin:0 auto 2rem;padding:0 1.25rem;color:var(--muted);font-size:.85rem}

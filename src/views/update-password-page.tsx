@@ -1,16 +1,19 @@
 /**
- * The new-password form (shows which account is being changed, masked) and the success page.
+ * The new-password form and the success page. The form names the account in full (the person who
+ * holds the link for that mailbox may see it), says which account this browser held before when a
+ * link switched it, and offers a sign-out: a link someone else sent cannot sign anyone in unnoticed.
  * A hidden username field lets password managers store the new password against the right account.
  */
 import { MAX_PASSWORD_BYTES } from '../constants'
 import type { UpdatePasswordErrors } from '../lib/password-form'
-import { CsrfField, Field, Notice } from './components'
+import { CsrfField, Field, Notice, SignOutForm } from './components'
 
 
 export interface UpdatePasswordFormProps {
   readonly csrfToken: string
   readonly email: string
-  readonly maskedEmail: string
+  /** The address of the account this browser held before this link, when it was another one. */
+  readonly switchedFrom?: string | undefined
   readonly minLength: number
   readonly next: string | undefined
   readonly errors?: UpdatePasswordErrors
@@ -21,9 +24,16 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
   return (
     <>
       <h1>Choose a new password</h1>
+      {props.switchedFrom !== undefined ? (
+        <Notice kind="error">
+          This link signed this browser in to another account. You were signed in as{' '}
+          <strong class="address">{props.switchedFrom || 'another account'}</strong>; you are now signed in as{' '}
+          <strong class="address">{props.email}</strong>. If you did not expect this, sign out below.
+        </Notice>
+      ) : null}
       <p>
-        You are changing the password of <strong>{props.maskedEmail}</strong>. If that is not your account, stop here
-        and close this page.
+        You are choosing a new password for <strong class="address">{props.email}</strong>. If that is not your
+        account, do not continue: sign out below.
       </p>
       {errors.form ? (
         <Notice kind="error">
@@ -63,6 +73,7 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
         />
         <button type="submit">Save new password</button>
       </form>
+      <SignOutForm csrfToken={props.csrfToken} label={`Not ${props.email}? Sign out`} />
     </>
   )
 }

@@ -1,0 +1,50 @@
+/**
+ * Which account a browser's Supabase session cookie names, read without a network call and without
+ * verifying it. Pure. Used only to notice that confirming a link would switch accounts (login CSRF),
+ * never to grant anything: a forged cookie can at most make us show one more warning.
+ * Mirrors @supabase/ssr's storage format: the value, or `.0`, `.1`, … chunks, optionally `base64-`
+ * prefixed base64url of the JSON session auth-js stores (contract §12).
+ */
+import { stringFromBase64URL } from '@supabase/ssr'
+
+/** The account a session cookie names. */
+export interface HeldAccount {
+  readonly userId: string
+  readonly email: string | undefined
+}
+
+const BASE64_PREFIX = 'base64-'
+/** auth-js's user id is a UUID; anything else is not a session we wrote. */
+const userIdRe = /^[0-9a-f-]{16,64}$/i
+/** More chunks than any real session needs; bounds the work on a hostile Cookie header. */
+const MAX_CHUNKS = 8
+
+/** Pure: the account named by the session cookie `storageKey` among `cookies`, if any can be read. */
+export function readHeldAccount(cookies: ReadonlyMap<string, string>, storageKey: string): HeldAccount | undefined {
+  const raw = joinChunks(cookies, storageKey)
+  if (!raw) return undefined
+  try {
+    const json = raw.startsWith(BASE64_PREFIX) ? stringFromBase64URL(raw.slice(BASE64_PREFIX.length)) : raw
+    const session: unknown = JSON.parse(json)
+    if (typeof session !== 'object' || session === null) return undefined
+    const user = (session as { user?: unknown }).user
+    if (typeof user !== 'object' || user === null) return undefined
+    const { id, email } = user as { id?: unknown; email?: unknown }
+    if (typeof id !== 'string' || !userIdRe.test(id)) return undefined
+    return { userId: id.toLowerCase(), email: typeof email === 'string' && email.length <= 320 ? email : undefined }
+  } catch {
+    return undefined
+  }
+}
+
+function joinChunks(cookies: ReadonlyMap<string, string>, key: string): string | undefined {
+  const whole = cookies.get(key)
+  if (whole) return whole
+  let joined = ''
+  for (let i = 0; i < MAX_CHUNKS; i++) {
+    const chunk = cookies.get(`${key}.${i}`)
+    if (chunk === undefined) break
+    joined += chunk
+  }
+  return joined || undefined
+}

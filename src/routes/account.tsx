@@ -1,0 +1,64 @@
+/**
+ * /account/signed-in: shown after a link signed this browser in to an account other than the one it
+ * held (login CSRF), naming both, with "Continue" and "Not you? Sign out".
+ * /account/sign-out: GET shows the button, POST (CSRF-protected) signs this browser out. If Supabase
+ * cannot be told, the session cookies are cleared anyway: the person asked to be out of this browser.
+ */
+import { Hono } from 'hono/tiny'
+import type { Context } from 'hono'
+import { deleteCookie, getCookie } from 'hono/cookie'
+import type { AppEnv } from '../app-env'
+import { forgetSwitch, readSwitch } from '../account-switch'
+import { forgetConfirmedLink } from '../confirmed-link'
+import { isSecureRequest } from '../lib/secure-request'
+import { checkedTarget, nextTarget, seeOther } from '../redirects'
+import { readClaims } from '../session'
+import { SignedInPage, SignedOutPage, SignOutPage } from '../views/account-pages'
+import { renderPage, renderReason } from '../views/render'
+
+export const signedInRoutes = new Hono<AppEnv>()
+export const signOutRoutes = new Hono<AppEnv>()
+
+signedInRoutes.get('/', async (c) => {
+  const next = nextTarget(c, c.req.query('next'), c.get('config').siteUrl)
+  const session = await readClaims(c)
+  if (session.kind === 'upstream') return renderReason(c, session.reason)
+  const { sub, email } = session.kind === 'session' ? session.claims : { sub: undefined, email: undefined }
+  const previous = typeof sub === 'string' ? readSwitch(c, sub) : undefined
+  // Nothing to warn about (no session, or no switch): straight on.
+  if (typeof email !== 'string' || previous === undefined) return seeOther(c, next)
+  c.set('reason', 'switched_account_shown')
+  return renderPage(
+    c,
+    200,
+    'Check which account you are signed in to',
+    <SignedInPage email={email} previous={previous} continueTo={checkedTarget(c, next)} csrfToken={c.get('csrfToken')} />,
+  )
+})
+
+signOutRoutes.get('/', (c) => renderPage(c, 200, 'Sign out', <SignOutPage csrfToken={c.get('csrfToken')} />))
+
+signOutRoutes.post('/', async (c) => {
+  let told = false
+  try {
+    const { error } = await c.get('supabase')().auth.signOut({ scope: 'local' })
+    told = !error
+  } catch {
+    told = false
+  }
+  if (!told) clearSessionCookies(c)
+  forgetSwitch(c)
+  forgetConfirmedLink(c)
+  c.set('reason', told ? 'signed_out' : 'signed_out_locally')
+  return renderPage(c, 200, 'Signed out', <SignedOutPage siteUrl={checkedTarget(c, c.get('config').siteUrl)} />)
+})
+
+/** Delete the session cookie and its chunks, with the attributes they were set with. */
+function clearSessionCookies(c: Context<AppEnv>): void {
+  const base = c.get('config').sessionCookieName
+  const domain = c.get('config').cookieDomain
+  for (const name of Object.keys(getCookie(c))) {
+    if (name !== base && !name.startsWith(`${base}.`)) continue
+    deleteCookie(c, name, { path: '/', secure: isSecureRequest(c), ...(domain ? { domain } : {}) })
+  }
+}
