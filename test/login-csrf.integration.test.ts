@@ -1,0 +1,171 @@
+/**
+ * Login CSRF: an attacker requests a link for their own account and gets a victim to open it and
+ * press the button. Nobody may end up signed in as another account without being shown it: recovery
+ * and invite links always go through the new-password form (which names the account in full), and any
+ * other link that replaces a different account's session goes through "signed in as" with a sign-out.
+ * In CONFIRM_MODE=direct only recovery and invite links verify on GET.
+ */
+import { describe, expect, it } from 'vitest'
+import { extractLinks } from '../local-auth/client'
+import { Browser, parseForms } from './browser'
+import { withBindings } from './deployment'
+import { control, newUser, openLinkAndConfirm, type TestUser } from './flow'
+
+type LinkType = 'recovery' | 'magiclink' | 'signup' | 'invite' | 'email_change'
+
+/** The /auth/confirm link of a freshly minted email of `type` for `email`, with `next` set when given. */
+async function linkFor(email: string, type: LinkType, next?: string): Promise<string> {
+  const minted = await control().mintToken({ email, type, ...(type === 'email_change' ? { new_email: `new-${email}` } : {}) })
+  const message = await control().message(minted.message_id)
+  const link = new URL(extractLinks(message.HTML).find((href) => href.includes('/auth/confirm')) ?? '')
+  if (next !== undefined) link.searchParams.set('next', next)
+  return link.href
+}
+
+/** A browser signed in as `user` (through a magic link of their own, as on the main site). */
+async function signedInAs(user: TestUser, browser = new Browser()): Promise<Browser> {
+  const res = await openLinkAndConfirm(browser, await linkFor(user.email, 'magiclink'))
+  expect(res.headers.get('location')).toBe('https://www.example.com/')
+  return browser
+}
+
+async function signOutFrom(browser: Browser, html: string): Promise<Response> {
+  const form = parseForms(html).find((f) => f.action === '/account/sign-out')
+  expect(form, 'a sign-out form').toBeDefined()
+  return browser.post(form?.action ?? '', form?.fields ?? {})
+}
+
+describe('an attacker’s own link, pressed by a signed-in victim', () => {
+  it('recovery: goes through the new-password form naming both accounts, even with next=<SITE_URL>', async () => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const browser = await signedInAs(victim)
+
+    const confirmed = await openLinkAndConfirm(browser, await linkFor(attacker.email, 'recovery', 'https://www.example.com/'))
+    expect(confirmed.status).toBe(303)
+    // Not the site: the form, with next carried on to after it.
+    expect(confirmed.headers.get('location')).toBe('/account/update-password?next=https%3A%2F%2Fwww.example.com%2F')
+    const form = await browser.follow(confirmed)
+    const html = await form.text()
+    expect(html).toContain('This link signed this browser in to another account')
+    expect(html).toContain(`You were signed in as <strong class="address">${victim.email}</strong>`)
+    expect(html).toContain(`you are now signed in as <strong class="address">${attacker.email}</strong>`)
+    expect(html).toContain(`You are choosing a new password for <strong class="address">${attacker.email}</strong>`)
+
+    // "Not you? Sign out": the attacker's session leaves this browser.
+    const signedOut = await signOutFrom(browser, html)
+    expect(signedOut.status).toBe(200)
+    expect(await signedOut.text()).toContain('You are signed out')
+    expect(browser.cookieNames().some((name) => name.startsWith('sb-127-auth-token'))).toBe(false)
+    expect(await control().sessionCount(attacker.email)).toBe(0)
+    expect((await browser.get('/account/update-password')).headers.get('location')).toBe('/account/forgot-password?reason=session_missing')
+  })
+
+  it.each(['magiclink', 'signup', 'email_change'] as const)('%s: shows "signed in as" with both accounts before going on', async (type) => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const browser = await signedInAs(victim)
+
+    const confirmed = await openLinkAndConfirm(browser, await linkFor(attacker.email, type, 'https://app.example.com/inbox'))
+    expect(confirmed.status).toBe(303)
+    expect(confirmed.headers.get('location')).toBe('/account/signed-in?next=https%3A%2F%2Fapp.example.com%2Finbox')
+    const page = await browser.follow(confirmed)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    const now = type === 'email_change' ? `new-${attacker.email}` : attacker.email
+    expect(html).toContain(`You are now signed in as <strong class="address">${now}</strong>`)
+    expect(html).toContain(`this browser was signed in as <strong class="address">${victim.email}</strong>`)
+    expect(html).toContain(`href="https://app.example.com/inbox">Continue as ${now}</a>`)
+    const signedOut = await signOutFrom(browser, html)
+    expect(await signedOut.text()).toContain('You are signed out')
+    expect(browser.cookieNames().some((name) => name.startsWith('sb-127-auth-token'))).toBe(false)
+  })
+
+  it('the 6-digit code: the new-password form names both accounts', async () => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const browser = await signedInAs(victim)
+    const minted = await control().mintToken({ email: attacker.email, type: 'recovery' })
+    const page = await browser.get('/account/verify-code')
+    const res = await browser.submit(await page.text(), { email: attacker.email, code: minted.token })
+    expect(res.headers.get('location')).toBe('/account/update-password')
+    const html = await (await browser.follow(res)).text()
+    expect(html).toContain(`You were signed in as <strong class="address">${victim.email}</strong>`)
+  })
+})
+
+describe('no warning where nothing switched', () => {
+  it('a magic link in a browser with no session goes straight on', async () => {
+    const user = await newUser()
+    const res = await openLinkAndConfirm(new Browser(), await linkFor(user.email, 'magiclink', 'https://app.example.com/'))
+    expect(res.headers.get('location')).toBe('https://app.example.com/')
+  })
+
+  it('a magic link for the account the browser already holds goes straight on', async () => {
+    const user = await newUser()
+    const browser = await signedInAs(user)
+    const res = await openLinkAndConfirm(browser, await linkFor(user.email, 'magiclink', 'https://app.example.com/'))
+    expect(res.headers.get('location')).toBe('https://app.example.com/')
+  })
+
+  it('the new-password form of one’s own reset shows no switch notice', async () => {
+    const user = await newUser()
+    const browser = await signedInAs(user)
+    const confirmed = await openLinkAndConfirm(browser, await linkFor(user.email, 'recovery'))
+    expect(confirmed.headers.get('location')).toBe('/account/update-password')
+    const html = await (await browser.follow(confirmed)).text()
+    expect(html).not.toContain('signed this browser in to another account')
+    expect(html).toContain(`for <strong class="address">${user.email}</strong>`)
+  })
+
+  it('a stale notice does not follow the browser to a later reset of another account', async () => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const third = await newUser()
+    const browser = await signedInAs(victim)
+    await openLinkAndConfirm(browser, await linkFor(attacker.email, 'recovery'))
+    // Later the same browser resets a third account (bound to the attacker's user id, the notice is gone).
+    const confirmed = await openLinkAndConfirm(browser, await linkFor(third.email, 'recovery'))
+    const html = await (await browser.follow(confirmed)).text()
+    expect(html).toContain(`You were signed in as <strong class="address">${attacker.email}</strong>`)
+    expect(html).not.toContain(victim.email)
+  })
+
+  it('/account/signed-in without a switch goes straight to a safe next', async () => {
+    const res = await new Browser().get('/account/signed-in?next=https%3A%2F%2Fevil.example%2F')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('https://www.example.com/')
+  })
+})
+
+describe('CONFIRM_MODE=direct', () => {
+  const direct = () => new Browser({ fetcher: withBindings({ CONFIRM_MODE: 'direct' }) })
+
+  it.each(['magiclink', 'signup', 'email_change'] as const)('%s links still need the button: a GET spends nothing', async (type) => {
+    const user = await newUser()
+    const link = await linkFor(user.email, type)
+    await control().clearRequests()
+    const res = await direct().get(link)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<form method="post" action="/auth/confirm">')
+    expect((await control().requests()).filter((r) => r.path.endsWith('/verify'))).toHaveLength(0)
+  })
+
+  it.each(['recovery', 'invite'] as const)('%s links verify on GET and land on the form that names the account', async (type) => {
+    const user = await newUser()
+    const browser = direct()
+    const res = await browser.get(await linkFor(user.email, type, 'https://www.example.com/'))
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/update-password?next=https%3A%2F%2Fwww.example.com%2F')
+    expect(await (await browser.follow(res)).text()).toContain(`for <strong class="address">${user.email}</strong>`)
+  })
+
+  it('a page that navigates a signed-in visitor to an attacker’s magic link signs nobody in', async () => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const browser = await signedInAs(victim, direct())
+    const res = await browser.get(await linkFor(attacker.email, 'magiclink'))
+    expect(res.status).toBe(200)
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('sb-127-auth-token'))).toBe(false)
+  })
+})
