@@ -2,6 +2,7 @@
  * Configuration: bindings parsed once into a typed Config; bad bindings named, never echoed.
  */
 import { describe, expect, it, vi } from 'vitest'
+import { inject } from 'vitest'
 import { ConfigError, loadConfig, parseConfig } from '../src/config'
 import app from '../src/index'
 
@@ -108,5 +109,31 @@ describe('a misconfigured deployment', () => {
       config: 'invalid',
       keys: ['SITE_URL', 'SUPABASE_PUBLISHABLE_KEY', 'SUPABASE_URL'],
     })
+  })
+})
+
+describe('keys that must never be the publishable key', () => {
+  it.each([
+    ['a secret key', () => 'sb_secret_0123456789abcdefghijklmnop'],
+    ['a secret key with spaces around it', () => '  sb_secret_0123456789abcdefghijklmnop '],
+    ['the legacy service_role JWT', () => inject('serviceRoleKey')],
+  ])('refuses %s in SUPABASE_PUBLISHABLE_KEY, naming the binding only', (_name, key) => {
+    const result = parseConfig({ ...good, SUPABASE_PUBLISHABLE_KEY: key() })
+    expect(result).toBeInstanceOf(ConfigError)
+    if (!(result instanceof ConfigError)) return
+    expect(result.keys).toEqual(['SUPABASE_PUBLISHABLE_KEY'])
+    expect(result.message).not.toContain(key().trim())
+  })
+
+  it.each([
+    ['a publishable key', () => 'sb_publishable_0123456789abcdefghij'],
+    ['the legacy anon JWT', () => inject('anonKey')],
+  ])('accepts %s', (_name, key) => {
+    expect(parseConfig({ ...good, SUPABASE_PUBLISHABLE_KEY: key() })).not.toBeInstanceOf(ConfigError)
+  })
+
+  it('derives the session cookie name from the project URL as supabase-js does', () => {
+    const config = parseConfig(good)
+    expect(config instanceof ConfigError ? undefined : config.sessionCookieName).toBe('sb-abcd1234-auth-token')
   })
 })

@@ -54,6 +54,7 @@ function forgedTokens(email: string): [string, string][] {
     ['garbage segments', '@@@.###.$$$'],
     ['two segments', `${b64({ alg: 'none' })}.${b64(claims)}`],
     ['an array header', `${b64([1, 2])}.${b64(claims)}.${sig}`],
+    ['an oversized token (several cookie chunks)', `${b64({ alg: 'ES256', kid: projectKid })}.${b64({ ...claims, pad: 'p'.repeat(9000) })}.${sig}`],
   ]
 }
 

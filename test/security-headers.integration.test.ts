@@ -21,25 +21,51 @@ const ROUTES = [
   '/no/such/page',
 ]
 
+/** The exact policy: a dropped or weakened directive (no base-uri, unsafe-inline, a wider form-action) fails. */
+const CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self' https://www.example.com https://app.example.com; frame-ancestors 'none'; base-uri 'none'"
+
+/** Every header every response must carry (on https). */
+function expectSecurityHeaders(res: Response, what: string) {
+  const h = res.headers
+  expect(h.get('cache-control'), what).toMatch(/^private, no-store$|no-store/)
+  expect(h.get('cache-control'), what).toMatch(/private|no-cache/)
+  expect(h.get('vary'), what).toMatch(/Cookie/)
+  expect(h.get('content-security-policy'), what).toBe(CSP)
+  expect(h.get('x-content-type-options'), what).toBe('nosniff')
+  expect(h.get('referrer-policy'), what).toBe('no-referrer')
+  expect(h.get('x-robots-tag'), what).toBe('noindex, nofollow')
+  // Two years, subdomains included: a max-age of 0 (or a few seconds) would switch HSTS off.
+  expect(h.get('strict-transport-security'), what).toBe('max-age=63072000; includeSubDomains')
+  expect(h.get('x-frame-options'), what).toBe('DENY')
+  expect(h.get('cross-origin-resource-policy'), what).toBe('same-origin')
+}
+
 describe('every response', () => {
   it.each(ROUTES)('%s carries the cache and security headers', async (path) => {
     const res = await new Browser().get(path)
     expect(res.status).toBeLessThan(500)
-    const h = res.headers
-    expect(h.get('cache-control')).toMatch(/private/)
-    expect(h.get('cache-control')).toMatch(/no-store/)
-    expect(h.get('vary')).toMatch(/Cookie/)
-    const csp = h.get('content-security-policy') ?? ''
-    expect(csp).toContain("default-src 'none'")
-    expect(csp).toContain("style-src 'self'")
-    expect(csp).toContain("frame-ancestors 'none'")
-    expect(csp).toContain("form-action 'self' https://www.example.com https://app.example.com")
-    expect(csp).not.toContain('unsafe-inline')
-    expect(h.get('x-content-type-options')).toBe('nosniff')
-    expect(h.get('referrer-policy')).toBe('no-referrer')
-    expect(h.get('x-robots-tag')).toBe('noindex, nofollow')
-    expect(h.get('strict-transport-security')).toMatch(/^max-age=\d+/)
-    expect(h.get('x-frame-options')).toBe('DENY')
+    expectSecurityHeaders(res, path)
+  })
+
+  it.each(ROUTES)('HEAD %s carries them too', async (path) => {
+    const res = await new Browser().request(path, { method: 'HEAD' })
+    expect(res.status).toBeLessThan(500)
+    expectSecurityHeaders(res, `HEAD ${path}`)
+  })
+
+  it('POST answers (success, form errors, refusals) carry them', async () => {
+    const browser = new Browser()
+    const form = await (await browser.get('/account/forgot-password')).text()
+    const answers: [string, Response][] = [
+      ['reset requested', await browser.submit(form, { email: 'someone@example.com' })],
+      ['form error', await browser.submit(form, { email: 'not an address' })],
+      ['cross-site post', await browser.post('/account/forgot-password', { email: 'a@example.com' }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })],
+      ['wrong content type', await browser.request('/account/forgot-password', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: browser.origin } })],
+      ['confirm with a dead link', await browser.post('/auth/confirm', { csrf_token: browser.jar.get('__Host-csrf') ?? '', token_hash: 'e'.repeat(56), type: 'recovery' })],
+      ['method not allowed', await browser.request('/account/forgot-password', { method: 'PUT' })],
+    ]
+    for (const [what, res] of answers) expectSecurityHeaders(res, what)
   })
 
   it('has no HSTS over plain http (local development)', async () => {

@@ -39,7 +39,7 @@ const perConfig = new WeakMap<Config | ConfigError, MiddlewareHandler>()
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeaders_(c, next) {
     // Runs before load-config; loadConfig is memoised per env, so this costs a map lookup.
-    await stockHeadersFor(loadConfig(c.env))(c, async () => {
+    await stockHeadersFor(configOrFallback(c.env))(c, async () => {
       await next()
     })
     const headers = c.res.headers
@@ -50,6 +50,16 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     if (c.req.url.startsWith('https:')) {
       headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
     }
+  }
+}
+
+/** Bindings that cannot even be read still get the headers (on the error page app.onError renders). */
+const UNREADABLE = new ConfigError(['env'])
+function configOrFallback(env: object): Config | ConfigError {
+  try {
+    return loadConfig(env)
+  } catch {
+    return UNREADABLE
   }
 }
 
