@@ -43,6 +43,10 @@ export const TOUR_PAGES: readonly string[] = [
   'update-password.breached-password',
   'update-password.session-ended',
   'password-changed',
+  'update-password.switched-account',
+  'signed-in.switched-account',
+  'signed-out',
+  'sign-out',
   'verify-code',
   'verify-code.missing-fields',
   'verify-code.wrong-code',
@@ -130,6 +134,25 @@ export async function tour(page: Page, control: LocalAuthControl, visit: Visit, 
   await submitNewPassword(page, NEW_PASSWORD)
   await expectPasswordChanged(page)
   await at('password-changed')
+
+  // Login CSRF: someone else's links pressed in this browser, which holds this account's session.
+  const someoneElse = await newUser(control, { first: 'a', last: 'x' })
+  const minted = async (email: string, type: 'recovery' | 'magiclink') =>
+    linkAndCode(await control.message((await control.mintToken({ email, type })).message_id)).link
+  await page.goto(await minted(someoneElse.email, 'recovery'))
+  await page.getByRole('button', { name: 'Continue to choose a new password' }).click()
+  await expect(page.getByRole('alert')).toContainText(`You were signed in as ${user.email}`)
+  await at('update-password.switched-account')
+  await page.goto(await minted(user.email, 'magiclink'))
+  await page.getByRole('button', { name: 'Continue to sign in' }).click()
+  await expect(h1(page)).toHaveText('Check which account you are signed in to')
+  await at('signed-in.switched-account')
+  await page.getByRole('button', { name: 'Not you? Sign out' }).click()
+  await expect(h1(page)).toHaveText('You are signed out')
+  await at('signed-out')
+  await page.goto('/account/sign-out')
+  await expect(h1(page)).toHaveText('Sign out of this browser')
+  await at('sign-out')
 
   await page.goto('/account/verify-code')
   await expect(h1(page)).toHaveText('Enter your code')
