@@ -17,10 +17,14 @@ test("an attacker's link pressed by a signed-in victim shows both accounts and l
     return url.href
   }
 
+  const signInAsVictim = async () => {
+    await page.goto(await linkOf(victim.email, 'magiclink'))
+    await page.getByRole('button', { name: 'Continue to sign in' }).click()
+    await page.waitForURL((url) => !url.pathname.startsWith('/auth/confirm'))
+  }
+
   // The victim is signed in (their own magic link).
-  await page.goto(await linkOf(victim.email, 'magiclink'))
-  await page.getByRole('button', { name: 'Continue to sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/auth/confirm'))
+  await signInAsVictim()
 
   // The attacker's magic link, with next pointing at the site: the victim presses the button.
   await page.goto(await linkOf(attacker.email, 'magiclink', `${stack.workerUrl}/`))
@@ -37,9 +41,7 @@ test("an attacker's link pressed by a signed-in victim shows both accounts and l
   expect(cookies.filter((c) => c.name.startsWith('sb-') && c.name.endsWith('-auth-token'))).toEqual([])
 
   // The attacker's recovery link: the form names both accounts, and signs out the same way.
-  await page.goto(await linkOf(victim.email, 'magiclink'))
-  await page.getByRole('button', { name: 'Continue to sign in' }).click()
-  await page.waitForURL((url) => !url.pathname.startsWith('/auth/confirm'))
+  await signInAsVictim()
   await page.goto(await linkOf(attacker.email, 'recovery', `${stack.workerUrl}/`))
   await page.getByRole('button', { name: 'Continue to choose a new password' }).click()
   await expect(page).toHaveURL(/\/account\/update-password\?next=/)
