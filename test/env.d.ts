@@ -6,6 +6,8 @@ declare module 'vitest' {
     serviceRoleKey: string
     legacyAuthUrl: string
     legacyAnonKey: string
+    /** The local range server (local-pwned/), the Worker's BREACHED_PASSWORD_API_URL. */
+    pwnedUrl: string
   }
 }
 

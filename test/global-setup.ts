@@ -1,9 +1,11 @@
 /**
- * Starts the local Supabase Auth stand-in once for the Worker's tests and hands its URL and keys
- * to the Worker's bindings (vitest.config.ts) and to the tests (`inject`).
+ * Starts the local Supabase Auth stand-in and the local Pwned Passwords range server once for the
+ * Worker's tests and hands their URLs and keys to the Worker's bindings (vitest.config.ts) and to
+ * the tests (`inject`).
  */
 import type { TestProject } from 'vitest/node'
 import { startLocalAuth } from '../local-auth/index'
+import { startLocalPwned } from '../local-pwned/index'
 import { TEST_ORIGIN } from './origin'
 
 export default async function setup(project: TestProject) {
@@ -16,7 +18,10 @@ export default async function setup(project: TestProject) {
   const legacy = await startLocalAuth({ siteUrl: TEST_ORIGIN, passwordMinLength: 10, jwtAlgorithm: 'HS256' })
   project.provide('legacyAuthUrl', legacy.url)
   project.provide('legacyAnonKey', legacy.anonKey)
+  // The local Pwned Passwords range server: BREACHED_PASSWORD_API_URL for the Worker.
+  const pwned = await startLocalPwned()
+  project.provide('pwnedUrl', pwned.url)
   return async () => {
-    await Promise.all([auth.stop(), legacy.stop()])
+    await Promise.all([auth.stop(), legacy.stop(), pwned.stop()])
   }
 }
