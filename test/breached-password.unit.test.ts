@@ -57,6 +57,16 @@ describe('lookUpSuffix', () => {
     )
   })
 
+  it('does not match a line that differs in one character only, wherever that is', () => {
+    fc.assert(
+      fc.property(hex35, fc.nat({ max: 34 }), (target, at) => {
+        const flipped = target[at] === '0' ? '1' : '0'
+        const near = `${target.slice(0, at)}${flipped}${target.slice(at + 1)}`
+        expect(lookUpSuffix(`${near}:99\r\n${target.toLowerCase()}:0`, target)).toEqual({ ok: true, count: 0 })
+      }),
+    )
+  })
+
   it.each([
     ['an empty answer', ''],
     ['an HTML error page', '<html><body>502</body></html>'],

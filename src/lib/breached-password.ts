@@ -6,8 +6,6 @@
  * (or whether) it appears. A malformed answer is a value, not a throw: the caller fails open.
  * https://haveibeenpwned.com/API/v3#SearchingPwnedPasswordsByRange
  */
-import { timingSafeEqualStrings } from './crypto'
-
 /** Characters of the SHA-1 (upper-case hex) sent to the range API: 16^5 buckets of hundreds of hashes each. */
 export const RANGE_PREFIX_LENGTH = 5
 
@@ -35,7 +33,7 @@ export async function hashForRange(password: string): Promise<HashParts> {
 /** What a range answer says about one suffix, or that it could not be read. */
 export type RangeLookup = { readonly ok: true; readonly count: number } | { readonly ok: false }
 
-const rangeLineRe = /^([0-9A-Fa-f]{35}):(\d{1,12})$/
+const rangeLineRe = /^[0-9A-Fa-f]{35}:\d{1,12}$/
 
 /**
  * Pure: how many times `suffix` appears in a range answer (`SUFFIX:COUNT` lines, CRLF or LF).
@@ -43,20 +41,23 @@ const rangeLineRe = /^([0-9A-Fa-f]{35}):(\d{1,12})$/
  * add 0 even if they did. An empty answer, or any line out of shape, makes the whole answer malformed.
  */
 export function lookUpSuffix(body: string, suffix: string): RangeLookup {
-  if (body.length === 0 || body.length > MAX_RANGE_BYTES) return { ok: false }
+  if (body.length === 0 || body.length > MAX_RANGE_BYTES || suffix.length !== RANGE_SUFFIX_LENGTH) return { ok: false }
   const lines = body.split('\n')
   if (lines.at(-1) === '') lines.pop() // one trailing newline is fine
+  const wanted = suffix.toLowerCase()
   let count = 0
   let wellFormed = true
   for (const raw of lines) {
-    const match = rangeLineRe.exec(raw.endsWith('\r') ? raw.slice(0, -1) : raw)
-    if (!match) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw
+    if (!rangeLineRe.test(line)) {
       wellFormed = false
       continue
     }
-    // No early exit, no branch on the result: every line costs the same compare.
-    const same = timingSafeEqualStrings((match[1] as string).toUpperCase(), suffix)
-    count += Number(same) * Number(match[2])
+    // Every line costs the same: all 35 characters compared (`| 0x20` lower-cases hex letters and
+    // leaves digits alone), no early exit, no branch on the result.
+    let diff = 0
+    for (let i = 0; i < RANGE_SUFFIX_LENGTH; i++) diff |= (line.charCodeAt(i) | 0x20) ^ wanted.charCodeAt(i)
+    count += Number(diff === 0) * Number(line.slice(RANGE_SUFFIX_LENGTH + 1))
   }
   return wellFormed ? { ok: true, count } : { ok: false }
 }
