@@ -4,7 +4,8 @@
  * before `updateUser`. Only the prefix leaves the Worker; the decision is in lib/breached-password.ts.
  * It fails open, visibly: a timeout, a network error, a non-200 or a malformed answer lets the reset
  * continue and logs `breach_check_failed_*`, because a third-party outage must not lock people out.
- * The Cache API is per data centre, and does nothing on workers.dev: there every check costs a call.
+ * The Cache API is per data centre, and works only on custom domains (on workers.dev every check costs
+ * a call): https://developers.cloudflare.com/workers/runtime-apis/cache/
  */
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env'
