@@ -25,7 +25,7 @@ const LATENCIES = values.latencies.split(',').map(Number)
 
 interface Cell {
   readonly latencyMs: number
-  readonly kind: 'no check' | 'check, cache miss' | 'check, cache hit'
+  readonly kind: 'no check' | 'check, cache miss' | 'check, cache hit' | 'one Cache API lookup only'
   readonly p50: number
   readonly p90: number
   readonly mean: number
@@ -57,13 +57,14 @@ async function measure(workerUrl: string, latencyMs: number): Promise<Cell[]> {
   const noop: number[] = []
   const miss: number[] = []
   const hit: number[] = []
+  const lookup: number[] = []
   let missExcluded = 0
   let hitExcluded = 0
   const hot = randomPassword()
   await timedPost(`${workerUrl}/check`, hot) // fills the cache for `hot`
   await new Promise((resolve) => setTimeout(resolve, 200))
   for (let i = 0; i < 10; i++) await timedPost(`${workerUrl}/noop`, randomPassword()) // warm-up
-  // Interleaved, so drift on a shared machine hits the three kinds alike.
+  // Interleaved, so drift on a shared machine hits every kind alike.
   for (let i = 0; i < SAMPLES; i++) {
     noop.push((await timedPost(`${workerUrl}/noop`, randomPassword())).ms)
     const cold = await timedPost(`${workerUrl}/check`, randomPassword()) // a new prefix, almost surely
@@ -72,11 +73,13 @@ async function measure(workerUrl: string, latencyMs: number): Promise<Cell[]> {
     const warm = await timedPost(`${workerUrl}/check`, hot)
     if (warm.answer.cache === 'hit' && warm.answer.outcome === 'passed') hit.push(warm.ms)
     else hitExcluded++
+    lookup.push((await timedPost(`${workerUrl}/cache-lookup`, randomPassword())).ms)
   }
   return [
     cell(latencyMs, 'no check', noop, 0),
     cell(latencyMs, 'check, cache miss', miss, missExcluded),
     cell(latencyMs, 'check, cache hit', hit, hitExcluded),
+    cell(latencyMs, 'one Cache API lookup only', lookup, 0),
   ]
 }
 
