@@ -76,11 +76,12 @@ export async function startLocalPwned(options: LocalPwnedOptions = {}): Promise<
     req.on('data', (chunk: Buffer) => chunks.push(chunk))
     req.on('end', () => {
       const body = Buffer.concat(chunks)
-      handle(req, res, body, state, { padding: options.padding ?? true, reset }).catch((error: unknown) => {
-        options.log?.(`error: ${String(error)}`)
-        if (!res.headersSent) res.writeHead(500).end()
-      })
-      options.log?.(`${req.method} ${req.url} ${res.statusCode}`)
+      handle(req, res, body, state, { padding: options.padding ?? true, reset })
+        .catch((error: unknown) => {
+          options.log?.(`error: ${String(error)}`)
+          if (!res.headersSent) res.writeHead(500).end()
+        })
+        .finally(() => options.log?.(`${req.method} ${req.url} ${res.statusCode}`))
     })
   })
   // Tests abort slow answers; a write to a closed socket is not an error worth crashing for.
