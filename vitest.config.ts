@@ -22,6 +22,9 @@ export default defineConfig({
                 ALLOWED_REDIRECT_ORIGINS: 'https://app.example.com',
                 // Short enough that tests exercise the timeout without waiting long.
                 UPSTREAM_TIMEOUT_MS: '1500',
+                // The local range server (local-pwned/), and a timeout short enough to test quickly.
+                BREACHED_PASSWORD_API_URL: inject('pwnedUrl'),
+                BREACHED_PASSWORD_TIMEOUT_MS: '400',
               },
             },
           })),
@@ -41,6 +44,13 @@ export default defineConfig({
           environment: 'node',
           include: ['local-auth/test/**/*.test.ts'],
           restoreMocks: true,
+        },
+      },
+      {
+        test: {
+          name: 'local-pwned',
+          environment: 'node',
+          include: ['local-pwned/test/**/*.test.ts'],
         },
       },
     ],

@@ -23,6 +23,7 @@ export default async function globalSetup(): Promise<void> {
     publishableKey: stack.auth.publishableKey,
     serviceRoleKey: stack.auth.serviceRoleKey,
     inboxUrl: stack.auth.inboxUrl,
+    pwnedUrl: stack.pwned.url,
     wranglerPid: stack.wrangler.pid ?? null,
   }
   writeFileSync(file, JSON.stringify(info, null, 2))

@@ -1,7 +1,8 @@
 /**
- * Starts the whole local stack: the Supabase Auth stand-in and `wrangler dev` serving the Worker
- * against it. Used by `npm run dev`, the browser tests and the benchmarks, so all three run the
- * same thing a person runs. Node only (child processes); not part of the Worker.
+ * Starts the whole local stack: the Supabase Auth stand-in, the local Pwned Passwords range server
+ * and `wrangler dev` serving the Worker against both. Used by `npm run dev`, the browser tests and the
+ * benchmarks, so all three run the same thing a person runs, offline. Node only (child processes);
+ * not part of the Worker.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -10,6 +11,7 @@ import { createServer } from 'node:net'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLocalAuth, type LocalAuth, type LocalAuthOptions } from '../local-auth/index'
+import { startLocalPwned, type LocalPwned, type LocalPwnedOptions } from '../local-pwned/index'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -20,6 +22,8 @@ export interface StackOptions {
   readonly authPort?: number
   /** Extra stand-in options (seed, latency, …). */
   readonly auth?: LocalAuthOptions
+  /** Options for the local range server (port, latency, …); the Worker's BREACHED_PASSWORD_API_URL. */
+  readonly pwned?: LocalPwnedOptions
   /** Extra Worker bindings, as `--var` values. */
   readonly vars?: Readonly<Record<string, string>>
   /** Wrangler config file (the benchmarks also run a baseline Worker). */
@@ -33,6 +37,7 @@ export interface StackOptions {
 export interface Stack {
   readonly workerUrl: string
   readonly auth: LocalAuth
+  readonly pwned: LocalPwned
   readonly wrangler: ChildProcess
   stop(): Promise<void>
 }
@@ -53,10 +58,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const workerPort = options.workerPort || (await freePort())
   const workerUrl = `http://127.0.0.1:${workerPort}`
   const auth = await startLocalAuth({ port: options.authPort ?? 0, siteUrl: workerUrl, ...options.auth })
+  const pwned = await startLocalPwned(options.pwned)
   const vars: Record<string, string> = {
     SUPABASE_URL: auth.url,
     SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
     SITE_URL: workerUrl,
+    BREACHED_PASSWORD_API_URL: pwned.url,
     ...options.vars,
   }
   // Fresh local state per run: rate-limit counters must not leak between runs or parallel stacks.
@@ -65,7 +72,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const wrangler = spawnWrangler(workerPort, await freePort(), vars, stateDir, options)
   const stop = async () => {
     killGroup(wrangler)
-    await auth.stop()
+    await Promise.all([auth.stop(), pwned.stop()])
     rmSync(stateDir, { recursive: true, force: true })
   }
   try {
@@ -74,7 +81,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop()
     throw error
   }
-  return { workerUrl, auth, wrangler, stop }
+  return { workerUrl, auth, pwned, wrangler, stop }
 }
 
 function spawnWrangler(

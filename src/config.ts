@@ -38,7 +38,24 @@ export interface Config {
   /** Name of the session cookie @supabase/ssr writes: `sb-<first label of the Supabase host>-auth-token`. */
   readonly sessionCookieName: string
   readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
+  /** The breached-password check before `updateUser` (src/breached-password.ts). */
+  readonly breachedPassword: BreachedPasswordConfig
 }
+
+/** BREACHED_PASSWORD_*: the Pwned Passwords range check on new passwords. */
+export interface BreachedPasswordConfig {
+  /** BREACHED_PASSWORD_CHECK `on` (default) or `off`. */
+  readonly enabled: boolean
+  /** Refuse a password seen at least this many times in breaches. */
+  readonly minCount: number
+  /** Range API base URL, without a trailing slash: Pwned Passwords, a self-hosted mirror, or a test server. */
+  readonly apiUrl: string
+  /** Past this the check is skipped (fail open) and logged. */
+  readonly timeoutMs: number
+}
+
+/** Pwned Passwords' range API (https://haveibeenpwned.com/API/v3#PwnedPasswords): free, no key. */
+export const DEFAULT_BREACHED_PASSWORD_API_URL = 'https://api.pwnedpasswords.com'
 
 export const LIMITER_NAMES = [
   'FORGOT_IP_LIMITER',
@@ -64,6 +81,9 @@ function isHttpUrl(value: string): boolean {
   return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
 }
 
+function isBaseUrl(value: string): boolean {
+  return isHttpUrl(value) && !value.includes('?') && !value.includes('#')
+}
 
 /** Comma-separated origins; each entry must be exactly an origin (no path, no wildcard). */
 function parseOrigins(value: string): string[] | undefined {
@@ -113,6 +133,11 @@ const bindingsSchema = lazy(() => {
     UPSTREAM_TIMEOUT_MS: intInRange(100, 30_000, 5_000),
     RECOVERY_MAX_AGE_SECONDS: intInRange(60, 86_400, 900),
     APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(80)), 'Your account'),
+    BREACHED_PASSWORD_CHECK: z._default(z.enum(['on', 'off']), 'on'),
+    BREACHED_PASSWORD_MIN_COUNT: intInRange(1, 1_000_000_000, 1),
+    // A base URL we append `/range/<prefix>` to: no query or fragment.
+    BREACHED_PASSWORD_API_URL: z._default(z.string().check(z.trim(), z.refine(isBaseUrl)), DEFAULT_BREACHED_PASSWORD_API_URL),
+    BREACHED_PASSWORD_TIMEOUT_MS: intInRange(50, 10_000, 1_000),
   })
 })
 
@@ -154,6 +179,12 @@ export function parseConfig(env: Record<string, unknown>): Config | ConfigError 
     // The storage key supabase-js derives from the project URL (SupabaseClient: `sb-${hostname.split('.')[0]}-auth-token`).
     sessionCookieName: `sb-${supabaseHost.split('.')[0]}-auth-token`,
     limiters: Object.freeze(limiters),
+    breachedPassword: Object.freeze({
+      enabled: b.BREACHED_PASSWORD_CHECK === 'on',
+      minCount: b.BREACHED_PASSWORD_MIN_COUNT,
+      apiUrl: b.BREACHED_PASSWORD_API_URL.replace(/\/+$/, ''),
+      timeoutMs: b.BREACHED_PASSWORD_TIMEOUT_MS,
+    }),
   } satisfies Config)
 }
 

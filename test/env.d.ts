@@ -8,6 +8,8 @@ declare module 'vitest' {
     legacyAnonKey: string
     /** wrangler.toml's `[[ratelimits]]`: name → { limit, period }. */
     rateLimits: Record<string, { limit: number; period: number }>
+    /** The local range server (local-pwned/), the Worker's BREACHED_PASSWORD_API_URL. */
+    pwnedUrl: string
   }
 }
 

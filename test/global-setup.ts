@@ -1,10 +1,12 @@
 /**
- * Starts the local Supabase Auth stand-in once for the Worker's tests and hands its URL and keys
- * to the Worker's bindings (vitest.config.ts) and to the tests (`inject`).
+ * Starts the local Supabase Auth stand-in and the local Pwned Passwords range server once for the
+ * Worker's tests and hands their URLs and keys to the Worker's bindings (vitest.config.ts) and to
+ * the tests (`inject`).
  */
 import { readFileSync } from 'node:fs'
 import type { TestProject } from 'vitest/node'
 import { startLocalAuth } from '../local-auth/index'
+import { startLocalPwned } from '../local-pwned/index'
 import { TEST_ORIGIN } from './origin'
 
 export default async function setup(project: TestProject) {
@@ -20,8 +22,11 @@ export default async function setup(project: TestProject) {
   // The edge limits as configured in wrangler.toml, so tests count against the deployed numbers
   // with a deterministic limiter (the local binding's windows align to the wall clock).
   project.provide('rateLimits', readRateLimits(new URL('../wrangler.toml', import.meta.url)))
+  // The local Pwned Passwords range server: BREACHED_PASSWORD_API_URL for the Worker.
+  const pwned = await startLocalPwned()
+  project.provide('pwnedUrl', pwned.url)
   return async () => {
-    await Promise.all([auth.stop(), legacy.stop()])
+    await Promise.all([auth.stop(), legacy.stop(), pwned.stop()])
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * Round trips to Supabase Auth per step, counted from the stand-in's request log: the minimum
- * (recover 1, confirm 1, update page 0, update 1, plus one JWKS fetch per isolate), and the
+ * (recover 1, confirm 1, update page 0, update 1, plus one JWKS fetch per isolate), the range
+ * API calls of the breached-password check (1 on a cold cache, 0 on a hit), and the
  * fallback to GET /user for legacy projects that sign with an HS256 secret.
  */
 import { env } from 'cloudflare:workers'
@@ -11,6 +12,7 @@ import { extractLinks, localAuthControl, type LocalAuthControl } from '../local-
 import app from '../src/index'
 import { Browser, type Fetcher } from './browser'
 import { control, newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
+import { forgetRange, pwned } from './pwned'
 
 const JWKS = 'GET /auth/v1/.well-known/jwks.json'
 
@@ -35,7 +37,15 @@ describe('round trips to Supabase Auth', () => {
     steps.confirmPage = await callsDuring(auth, async () => (html = await (await browser.get(link)).text()))
     steps.confirmPost = await callsDuring(auth, () => browser.submit(html))
     steps.updatePage = await callsDuring(auth, () => browser.get('/account/update-password'))
+    // The breached-password check adds at most one call, to the range API (not Supabase): one on a
+    // cold cache, none when the prefix is cached (here: the same password submitted again).
+    await forgetRange('counted new password')
+    await pwned().clearRequests()
     steps.updatePost = await callsDuring(auth, () => submitNewPassword(browser, 'counted new password'))
+    expect((await pwned().requests()).map((r) => `${r.method} ${r.path.slice(0, 7)}`)).toEqual(['GET /range/'])
+    await pwned().clearRequests()
+    steps.updateAgain = await callsDuring(auth, () => submitNewPassword(browser, 'counted new password'))
+    expect(await pwned().requests()).toEqual([])
     const withoutJwks = Object.fromEntries(Object.entries(steps).map(([k, v]) => [k, v.filter((c) => c !== JWKS)]))
     expect(withoutJwks).toEqual({
       forgotPage: [],
@@ -44,6 +54,7 @@ describe('round trips to Supabase Auth', () => {
       confirmPost: ['POST /auth/v1/verify'],
       updatePage: [],
       updatePost: ['PUT /auth/v1/user'],
+      updateAgain: ['PUT /auth/v1/user'], // refused by Supabase as same_password
     })
     // The JWKS is fetched at most once for the whole flow (cached per isolate).
     expect(Object.values(steps).flat().filter((c) => c === JWKS).length).toBeLessThanOrEqual(1)

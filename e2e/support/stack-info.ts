@@ -18,6 +18,8 @@ export interface StackInfo {
   readonly serviceRoleKey: string
   /** The stand-in's HTML inbox. */
   readonly inboxUrl: string
+  /** The local Pwned Passwords range server (BREACHED_PASSWORD_API_URL). */
+  readonly pwnedUrl: string
   readonly wranglerPid: number | null
 }
 

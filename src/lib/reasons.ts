@@ -22,6 +22,7 @@ export const REASONS = [
   ...LINK_REASON_LIST,
   'weak_password',
   'same_password',
+  'breached_password',
   'session_missing',
   'reauthentication_needed',
   'mfa_required',
@@ -117,6 +118,7 @@ export function statusFor(reason: Reason): 400 | 401 | 403 | 410 | 422 | 429 | 5
       return 403
     case 'weak_password':
     case 'same_password':
+    case 'breached_password':
       return 422
     case 'session_missing':
       return 401

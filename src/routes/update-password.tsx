@@ -9,6 +9,7 @@ import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import { forgetSwitch, readSwitch } from '../account-switch'
+import { refuseBreachedPassword } from '../breached-password'
 import { forgetConfirmedLink } from '../confirmed-link'
 import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
@@ -41,6 +42,9 @@ updatePasswordRoutes.post('/', async (c) => {
     c.set('reason', 'password_invalid')
     return renderForm(c, session, form.next, 400, checked.errors)
   }
+  // Issue 14: passwords known from breaches are refused here (fails open; src/breached-password.ts).
+  const breached = await refuseBreachedPassword(c, checked.password)
+  if (breached) return renderForm(c, session, form.next, statusFor('breached_password'), breached)
   const { error } = await c.get('supabase')().auth.updateUser({ password: checked.password })
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))

@@ -79,6 +79,13 @@ export function copyFor(reason: Reason): ReasonCopy {
         message: 'Your new password must be different from your current one.',
         actions: [],
       }
+    case 'breached_password':
+      return {
+        title: 'Choose a password that has not been leaked',
+        message:
+          'This password has appeared in data breaches on other sites, so attackers try it first. Choose one you have never used anywhere else: let your password manager make one, or string together a few unrelated words.',
+        actions: [],
+      }
     case 'session_missing':
       return {
         title: 'Your reset session has ended',
