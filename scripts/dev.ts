@@ -1,29 +1,35 @@
 /**
  * `npm run dev`: the whole reset flow on a laptop, no Supabase account needed. Starts the local
  * Supabase Auth stand-in (with a demo user) and `wrangler dev` against it, and prints where to go.
- * PORT (default 8787) and AUTH_PORT (default 54321) move them.
+ * One Worker serves two demo sites (SITES): 127.0.0.1 and localhost, each with its own stand-in
+ * project and look. PORT (default 8787), AUTH_PORT (default 54321) and AUTH_PORT_B (54322) move them.
  */
 import { startStack } from './stack'
 
 const workerPort = Number(process.env.PORT ?? 8787)
 const authPort = Number(process.env.AUTH_PORT ?? 54321)
+const authPortB = Number(process.env.AUTH_PORT_B ?? 54322)
 
 const stack = await startStack({
   workerPort,
   authPort,
   auth: { seedDemoUser: true, maxFrequencySeconds: 5, log: (line) => console.log(`[auth] ${line}`) },
   inheritOutput: true,
+  secondSite: { authPort: authPortB },
 })
 
-const { auth, workerUrl } = stack
+const { auth, workerUrl, siteB } = stack
 console.log(`
-  Password reset Worker   ${workerUrl}/
-  Reset page              ${workerUrl}/account/forgot-password
-  Local inbox (emails)    ${auth.inboxUrl}
-  Supabase Auth stand-in  ${auth.url}  (stand-in only; no real Supabase needed)
+  Site A (default look)   ${workerUrl}/account/forgot-password
+    its inbox (emails)    ${auth.inboxUrl}
+    its Supabase stand-in ${auth.url}
+  Site B (Globex)         ${siteB?.url}/account/forgot-password
+    its inbox (emails)    ${siteB?.auth.inboxUrl}
+    its Supabase stand-in ${siteB?.auth.url}
+  (one Worker, two hostnames, two projects; stand-ins only, no real Supabase needed)
 
-  Try it: ask for a reset for ${auth.demoUser.email} (password: ${auth.demoUser.password}),
-  open the email in the local inbox, click the link, choose a new password.
+  Try it: ask for a reset for ${auth.demoUser.email} (password: ${auth.demoUser.password}) on either site,
+  open the email in that site's inbox, click the link, choose a new password.
   Ctrl+C stops everything.
 `)
 
@@ -38,5 +44,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 stack.wrangler.on('exit', (code) => {
   if (stopping) return
   console.error(`wrangler dev stopped (code ${code}); stopping the stand-in.`)
-  void auth.stop().then(() => process.exit(code ?? 1))
+  void Promise.all([auth.stop(), siteB?.auth.stop()]).then(() => process.exit(code ?? 1))
 })

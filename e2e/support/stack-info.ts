@@ -18,6 +18,9 @@ export interface StackInfo {
   readonly serviceRoleKey: string
   /** The stand-in's HTML inbox. */
   readonly inboxUrl: string
+  /** The second demo site (SITES), http://localhost:<port>, and its own project's stand-in. */
+  readonly siteBUrl: string
+  readonly siteBAuthUrl: string
   readonly wranglerPid: number | null
 }
 
