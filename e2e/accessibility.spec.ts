@@ -1,6 +1,7 @@
 /**
- * axe-core on every page the Worker shows (the tour in support/tour.ts), in light and dark mode: no
- * serious or critical violation anywhere. Lesser findings are attached to the report and printed.
+ * axe-core on every page the Worker shows (the tour in support/tour.ts), in light and dark mode, on
+ * both demo sites (the default look, and site B's own branding): no serious or critical violation
+ * anywhere. Lesser findings are attached to the report and printed.
  */
 import { expect, test } from './support/fixtures'
 import { axeFindings, describeFindings, type Finding, isSeriousOrCritical } from './support/axe'
@@ -9,6 +10,16 @@ import { TOUR_PAGES, tour } from './support/tour'
 for (const colorScheme of ['light', 'dark'] as const) {
   test.describe(`${colorScheme} mode`, () => {
     test.use({ colorScheme, bypassCSP: true })
+
+    test(`site B (branded): axe finds no violation on any page (${colorScheme})`, async ({ siteB }) => {
+      test.setTimeout(120_000)
+      const page = await siteB.visit({ colorScheme })
+      const visited = await tour(page, siteB.control, async (name) => {
+        const bad = (await axeFindings(page)).filter(isSeriousOrCritical)
+        expect.soft(bad, `serious or critical axe violations on site B "${name}" (${page.url()}):\n${describeFindings(bad)}`).toEqual([])
+      }, colorScheme === 'light' ? 'bella' : 'boris')
+      expect(visited).toEqual(TOUR_PAGES)
+    })
 
     test(`axe finds no serious or critical violation on any page (${colorScheme})`, async ({ page, control }, testInfo) => {
       test.setTimeout(120_000)

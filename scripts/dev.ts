@@ -1,8 +1,9 @@
 /**
  * `npm run dev`: the whole reset flow on a laptop, no Supabase account needed. Starts the local
  * Supabase Auth stand-in (with a demo user), the local Pwned Passwords range server and `wrangler dev`
- * against both, and prints where to go. PORT (default 8787), AUTH_PORT (default 54321) and
- * PWNED_PORT (default 54322) move them.
+ * against both, and prints where to go. One Worker serves two demo sites (SITES): 127.0.0.1 and
+ * localhost, each with its own stand-in project and look. PORT (default 8787), AUTH_PORT (54321),
+ * PWNED_PORT (54322) and AUTH_PORT_B (54323) move them.
  */
 import { KNOWN_BREACHED_PASSWORDS } from '../local-pwned/index'
 import { startStack } from './stack'
@@ -10,6 +11,7 @@ import { startStack } from './stack'
 const workerPort = Number(process.env.PORT ?? 8787)
 const authPort = Number(process.env.AUTH_PORT ?? 54321)
 const pwnedPort = Number(process.env.PWNED_PORT ?? 54322)
+const authPortB = Number(process.env.AUTH_PORT_B ?? 54323)
 
 const stack = await startStack({
   workerPort,
@@ -17,18 +19,22 @@ const stack = await startStack({
   auth: { seedDemoUser: true, maxFrequencySeconds: 5, log: (line) => console.log(`[auth] ${line}`) },
   pwned: { port: pwnedPort },
   inheritOutput: true,
+  secondSite: { authPort: authPortB },
 })
 
-const { auth, pwned, workerUrl } = stack
+const { auth, pwned, workerUrl, siteB } = stack
 console.log(`
-  Password reset Worker   ${workerUrl}/
-  Reset page              ${workerUrl}/account/forgot-password
-  Local inbox (emails)    ${auth.inboxUrl}
-  Supabase Auth stand-in  ${auth.url}  (stand-in only; no real Supabase needed)
+  Site A (default look)   ${workerUrl}/account/forgot-password
+    its inbox (emails)    ${auth.inboxUrl}
+    its Supabase stand-in ${auth.url}
+  Site B (Globex)         ${siteB?.url}/account/forgot-password
+    its inbox (emails)    ${siteB?.auth.inboxUrl}
+    its Supabase stand-in ${siteB?.auth.url}
+  (one Worker, two hostnames, two projects; stand-ins only, no real Supabase needed)
   Breached-password API   ${pwned.url}  (Pwned Passwords stand-in; breached: ${Object.keys(KNOWN_BREACHED_PASSWORDS).slice(0, 4).join(', ')}, …)
 
-  Try it: ask for a reset for ${auth.demoUser.email} (password: ${auth.demoUser.password}),
-  open the email in the local inbox, click the link, choose a new password.
+  Try it: ask for a reset for ${auth.demoUser.email} (password: ${auth.demoUser.password}) on either site,
+  open the email in that site's inbox, click the link, choose a new password.
   Ctrl+C stops everything.
 `)
 
@@ -43,5 +49,5 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 stack.wrangler.on('exit', (code) => {
   if (stopping) return
   console.error(`wrangler dev stopped (code ${code}); stopping the stand-ins.`)
-  void Promise.all([auth.stop(), pwned.stop()]).then(() => process.exit(code ?? 1))
+  void Promise.all([auth.stop(), pwned.stop(), siteB?.auth.stop()]).then(() => process.exit(code ?? 1))
 })

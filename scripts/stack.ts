@@ -12,6 +12,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLocalAuth, type LocalAuth, type LocalAuthOptions } from '../local-auth/index'
 import { startLocalPwned, type LocalPwned, type LocalPwnedOptions } from '../local-pwned/index'
+import { demoSites } from './demo-sites'
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -32,12 +33,19 @@ export interface StackOptions {
   readonly readyPath?: string
   /** Show wrangler's output (for `npm run dev`). */
   readonly inheritOutput?: boolean
+  /**
+   * Serve a second site on `localhost` (the first answers on 127.0.0.1) with its own stand-in project
+   * and branding (scripts/demo-sites.ts); `siteA` adds settings to the first site.
+   */
+  readonly secondSite?: { readonly authPort?: number; readonly siteA?: Record<string, unknown> }
 }
 
 export interface Stack {
   readonly workerUrl: string
   readonly auth: LocalAuth
   readonly pwned: LocalPwned
+  /** With `secondSite`: the second site's URL (http://localhost:<port>) and its project's stand-in. */
+  readonly siteB?: { readonly url: string; readonly auth: LocalAuth }
   readonly wrangler: ChildProcess
   stop(): Promise<void>
 }
@@ -66,13 +74,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     BREACHED_PASSWORD_API_URL: pwned.url,
     ...options.vars,
   }
+  let siteB: Stack['siteB']
+  if (options.secondSite) {
+    const url = `http://localhost:${workerPort}`
+    const authB = await startLocalAuth({ ...options.auth, port: options.secondSite.authPort ?? 0, siteUrl: url })
+    siteB = { url, auth: authB }
+    vars.SITES = demoSites(workerPort, auth, authB, options.secondSite.siteA)
+  }
   // Fresh local state per run: rate-limit counters must not leak between runs or parallel stacks.
   const stateDir = mkdtempSync(path.join(tmpdir(), 'reset-worker-state-'))
   // Its own inspector port: two stacks starting at once would otherwise both take 9229, and one dies.
   const wrangler = spawnWrangler(workerPort, await freePort(), vars, stateDir, options)
   const stop = async () => {
     killGroup(wrangler)
-    await Promise.all([auth.stop(), pwned.stop()])
+    await Promise.all([auth.stop(), pwned.stop(), siteB?.auth.stop()])
     rmSync(stateDir, { recursive: true, force: true })
   }
   try {
@@ -81,7 +96,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     await stop()
     throw error
   }
-  return { workerUrl, auth, pwned, wrangler, stop }
+  return { workerUrl, auth, pwned, ...(siteB ? { siteB } : {}), wrangler, stop }
 }
 
 function spawnWrangler(

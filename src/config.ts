@@ -1,9 +1,10 @@
 /**
  * Turns the Worker's bindings into one frozen, typed Config. Only this module reads `env`.
- * Parsing is memoised per env object, so the cost is paid once per isolate, not per request.
+ * Parsing is memoised per env object (sites.ts), so the cost is paid once per isolate, not per request.
  * A bad binding yields a ConfigError naming the keys, never their values (values may be secrets).
  */
 import * as z from 'zod/mini'
+import { brandingSchema, deriveBranding, type Branding } from './branding'
 import { lazy } from './lib/lazy'
 
 /** Email OTP types accepted at /auth/confirm (Supabase's `EmailOtpType`). */
@@ -17,8 +18,10 @@ export interface RateLimiter {
   limit(options: { key: string }): Promise<{ success: boolean }>
 }
 
-/** Everything the Worker needs to know about its deployment, parsed once. */
+/** Everything the Worker needs to know about one site of its deployment, parsed once. */
 export interface Config {
+  /** The hostname this configuration answers for (`SITES` key), or `default` for the single-site bindings. */
+  readonly siteId: string
   /** Supabase project URL, without a trailing slash. */
   readonly supabaseUrl: string
   /** Publishable (or legacy anon) key: safe to send to Supabase from the edge. */
@@ -40,6 +43,8 @@ export interface Config {
   readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
   /** The breached-password check before `updateUser` (src/breached-password.ts). */
   readonly breachedPassword: BreachedPasswordConfig
+  /** Logo, colours (as a served stylesheet), support and legal links, footer (branding.ts). */
+  readonly branding: Branding
 }
 
 /** BREACHED_PASSWORD_*: the Pwned Passwords range check on new passwords. */
@@ -138,6 +143,7 @@ const bindingsSchema = lazy(() => {
     // A base URL we append `/range/<prefix>` to: no query or fragment.
     BREACHED_PASSWORD_API_URL: z._default(z.string().check(z.trim(), z.refine(isBaseUrl)), DEFAULT_BREACHED_PASSWORD_API_URL),
     BREACHED_PASSWORD_TIMEOUT_MS: intInRange(50, 10_000, 1_000),
+    BRANDING: z.pipe(z.transform(parseJsonText), brandingSchema),
   })
 })
 
@@ -150,14 +156,26 @@ function isRateLimiter(value: unknown): value is RateLimiter {
   return typeof value === 'object' && value !== null && typeof (value as RateLimiter).limit === 'function'
 }
 
-/** Pure: bindings in, Config or the names of the bad keys out. */
-export function parseConfig(env: Record<string, unknown>): Config | ConfigError {
+/** A binding given as JSON text (a plain `[vars]` string) or already as an object (a `[vars]` table). */
+export function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string') return value
+  try {
+    return JSON.parse(value)
+  } catch {
+    return Symbol('not JSON') // fails the object schema that follows, naming the key
+  }
+}
+
+/** Pure: bindings in, Config or the names of the bad keys out. `siteId` names the site (SITES key). */
+export function parseConfig(env: Record<string, unknown>, siteId = 'default'): Config | ConfigError {
   const result = bindingsSchema().safeParse(withoutEmpty(env))
   if (!result.success) {
-    const keys = [...new Set(result.error.issues.map((issue) => String(issue.path[0] ?? 'env')))]
+    const keys = [...new Set(result.error.issues.map((issue) => issue.path.slice(0, issue.path[0] === 'BRANDING' ? 2 : 1).map(String).join('.') || 'env'))]
     return new ConfigError(keys.sort())
   }
   const b = result.data
+  const branding = deriveBranding(b.BRANDING, b.APP_NAME)
+  if (Array.isArray(branding)) return new ConfigError(branding.map((problem) => `BRANDING.${problem.key}`))
   const siteUrl = new URL(b.SITE_URL)
   const supabaseHost = new URL(b.SUPABASE_URL).hostname
   const limiters: Partial<Record<LimiterName, RateLimiter>> = {}
@@ -166,6 +184,7 @@ export function parseConfig(env: Record<string, unknown>): Config | ConfigError 
     if (isRateLimiter(binding)) limiters[name] = binding
   }
   return Object.freeze({
+    siteId,
     supabaseUrl: b.SUPABASE_URL.replace(/\/+$/, ''),
     supabaseKey: b.SUPABASE_PUBLISHABLE_KEY,
     siteUrl: siteUrl.href,
@@ -185,17 +204,6 @@ export function parseConfig(env: Record<string, unknown>): Config | ConfigError 
       apiUrl: b.BREACHED_PASSWORD_API_URL.replace(/\/+$/, ''),
       timeoutMs: b.BREACHED_PASSWORD_TIMEOUT_MS,
     }),
+    branding,
   } satisfies Config)
-}
-
-const memo = new WeakMap<object, Config | ConfigError>()
-
-/** parseConfig, memoised per env object (the runtime hands the same object to every request). */
-export function loadConfig(env: object): Config | ConfigError {
-  let config = memo.get(env)
-  if (!config) {
-    config = parseConfig(env as Record<string, unknown>)
-    memo.set(env, config)
-  }
-  return config
 }

@@ -3,7 +3,8 @@
  */
 import { describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
-import { ConfigError, loadConfig, parseConfig } from '../src/config'
+import { ConfigError, parseConfig } from '../src/config'
+import { loadDeployment } from '../src/sites'
 import app from '../src/index'
 
 const good = {
@@ -76,7 +77,7 @@ describe('parseConfig', () => {
 
   it('memoises per env object', () => {
     const env = { ...good }
-    expect(loadConfig(env)).toBe(loadConfig(env))
+    expect(loadDeployment(env)).toBe(loadDeployment(env))
   })
 })
 
@@ -135,5 +136,94 @@ describe('keys that must never be the publishable key', () => {
   it('derives the session cookie name from the project URL as supabase-js does', () => {
     const config = parseConfig(good)
     expect(config instanceof ConfigError ? undefined : config.sessionCookieName).toBe('sb-abcd1234-auth-token')
+  })
+})
+
+describe('BRANDING', () => {
+  const branded = (branding: unknown) => parseConfig({ ...good, BRANDING: branding })
+
+  it('is optional: the default palette and no logo', () => {
+    const config = parseConfig(good)
+    if (config instanceof ConfigError) throw config
+    expect(config.branding.logo).toBeUndefined()
+    expect(config.branding.stylesheet.path).toMatch(/^\/auth\/assets\/site-[0-9a-f]{12}\.css$/)
+    expect(config.branding.imageOrigins).toEqual([])
+  })
+
+  it('accepts a JSON string (a [vars] string) as well as an object (a [vars] table)', () => {
+    const fromText = branded(JSON.stringify({ accent: '#8a1c7c' }))
+    const fromObject = branded({ accent: '#8a1c7c' })
+    if (fromText instanceof ConfigError || fromObject instanceof ConfigError) throw new Error('refused')
+    expect(fromText.branding.stylesheet.path).toBe(fromObject.branding.stylesheet.path)
+  })
+
+  it.each([
+    ['an accent too light for links and buttons', { accent: '#ffe600' }, 'BRANDING.accent'],
+    ['a background the muted text cannot be read on', { background: '#6b6b6b' }, 'BRANDING.background'],
+    ['a dark-mode accent too dark on the dark card', { accentDark: '#1f2a44' }, 'BRANDING.accentDark'],
+    ['a dark-mode background too light for the dark muted text', { backgroundDark: '#c8c8c8' }, 'BRANDING.backgroundDark'],
+  ])('refuses %s (WCAG AA), naming the key', (_name, branding, key) => {
+    const result = branded(branding)
+    expect(result).toBeInstanceOf(ConfigError)
+    expect(result instanceof ConfigError ? result.keys : []).toEqual([key])
+  })
+
+  it.each([
+    ['a colour that is not #rrggbb', { accent: 'red' }, 'BRANDING.accent'],
+    ['a logo over http', { logo: 'http://cdn.example.com/logo.png' }, 'BRANDING.logo'],
+    ['a logo of another type', { logo: 'data:text/html;base64,PGgxPg==' }, 'BRANDING.logo'],
+    ['a javascript: support link', { support: 'javascript:alert(1)' }, 'BRANDING.support'],
+    ['an unknown colour scheme', { colorScheme: 'sepia' }, 'BRANDING.colorScheme'],
+    ['text that is not JSON', '{accent:', 'BRANDING'],
+  ])('refuses %s', (_name, branding, key) => {
+    const result = branded(branding)
+    expect(result instanceof ConfigError ? result.keys : []).toEqual([key])
+  })
+
+  it('passes AA with readable colours, and picks the button text colour that reads best', async () => {
+    const result = branded({ accent: '#f0c000' })
+    // Yellow fails as link text on white: refused even though dark button text would read on it.
+    expect(result instanceof ConfigError ? result.keys : []).toEqual(['BRANDING.accent'])
+    const { contrastRatio, bestTextOn } = await import('../src/lib/contrast')
+    expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 5)
+    expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2)
+    expect(bestTextOn('#8a1c7c', ['#ffffff', '#0b1220'])).toBe('#ffffff')
+    expect(bestTextOn('#7aa7ff', ['#ffffff', '#0b1220'])).toBe('#0b1220')
+  })
+})
+
+describe('SITES', () => {
+  it('maps hostnames to sites that inherit the top-level bindings', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const deployment = parseDeployment({
+      ...good,
+      PASSWORD_MIN_LENGTH: '10',
+      SITES: { 'Auth.Brand-A.com': { APP_NAME: 'A' }, 'auth.brand-b.com': { APP_NAME: 'B', PASSWORD_MIN_LENGTH: 14 } },
+    })
+    const a = siteFor(deployment, 'auth.brand-a.com')
+    const b = siteFor(deployment, 'AUTH.BRAND-B.COM')
+    if (!a || !b || a instanceof ConfigError || b instanceof ConfigError) throw new Error('missing site')
+    expect([a.siteId, a.appName, a.passwordMinLength]).toEqual(['auth.brand-a.com', 'A', 10])
+    expect([b.siteId, b.appName, b.passwordMinLength]).toEqual(['auth.brand-b.com', 'B', 14])
+    expect(siteFor(deployment, 'auth.brand-c.com')).toBeUndefined()
+  })
+
+  it.each([
+    ['not JSON', '{', ['SITES']],
+    ['an empty object', '{}', ['SITES']],
+    ['an array', '[]', ['SITES']],
+    ['a hostname with a path', JSON.stringify({ 'auth.example.com/x': {} }), ['SITES.auth.example.com/x']],
+  ])('refuses SITES that is %s', async (_name, sites, keys) => {
+    const { parseDeployment } = await import('../src/sites')
+    const result = parseDeployment({ ...good, SITES: sites })
+    expect(result instanceof ConfigError ? result.keys : []).toEqual(keys)
+  })
+
+  it('names a site’s unknown keys (typos) and bad values, per site', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const deployment = parseDeployment({ ...good, SITES: { 'a.example.com': { SITE_URL: 'nope', CONFIRM_MOD: 'direct' }, 'b.example.com': {} } })
+    const a = siteFor(deployment, 'a.example.com')
+    expect(a instanceof ConfigError ? a.keys : []).toEqual(['SITES.a.example.com.CONFIRM_MOD'])
+    expect(siteFor(deployment, 'b.example.com')).not.toBeInstanceOf(ConfigError)
   })
 })

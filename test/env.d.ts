@@ -6,6 +6,9 @@ declare module 'vitest' {
     serviceRoleKey: string
     legacyAuthUrl: string
     legacyAnonKey: string
+    /** A second project, for the second site of multi-site tests. */
+    siteBAuthUrl: string
+    siteBAnonKey: string
     /** wrangler.toml's `[[ratelimits]]`: name → { limit, period }. */
     rateLimits: Record<string, { limit: number; period: number }>
     /** The local range server (local-pwned/), the Worker's BREACHED_PASSWORD_API_URL. */

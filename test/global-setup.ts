@@ -19,6 +19,10 @@ export default async function setup(project: TestProject) {
   const legacy = await startLocalAuth({ siteUrl: TEST_ORIGIN, passwordMinLength: 10, jwtAlgorithm: 'HS256' })
   project.provide('legacyAuthUrl', legacy.url)
   project.provide('legacyAnonKey', legacy.anonKey)
+  // A second site's own Supabase project (SITES tests): its emails link to that site's hostname.
+  const siteB = await startLocalAuth({ siteUrl: 'https://auth.brand-b.test', passwordMinLength: 10 })
+  project.provide('siteBAuthUrl', siteB.url)
+  project.provide('siteBAnonKey', siteB.anonKey)
   // The edge limits as configured in wrangler.toml, so tests count against the deployed numbers
   // with a deterministic limiter (the local binding's windows align to the wall clock).
   project.provide('rateLimits', readRateLimits(new URL('../wrangler.toml', import.meta.url)))
@@ -26,7 +30,7 @@ export default async function setup(project: TestProject) {
   const pwned = await startLocalPwned()
   project.provide('pwnedUrl', pwned.url)
   return async () => {
-    await Promise.all([auth.stop(), legacy.stop(), pwned.stop()])
+    await Promise.all([auth.stop(), legacy.stop(), pwned.stop(), siteB.stop()])
   }
 }
 

@@ -16,7 +16,6 @@ const ROUTES = [
   `/auth/confirm?token_hash=${'b'.repeat(56)}&type=recovery`,
   '/auth/auth-code-error?reason=link_expired',
   '/healthz',
-  '/assets/app.css',
   '/.well-known/change-password',
   '/no/such/page',
 ]

@@ -6,7 +6,8 @@
  * alone. Never deployed.
  */
 import { checkPassword } from '../../src/breached-password'
-import { ConfigError, loadConfig } from '../../src/config'
+import { ConfigError } from '../../src/config'
+import { loadSiteConfig } from '../../src/sites'
 
 export default {
   async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
@@ -16,7 +17,8 @@ export default {
     // One Cache API lookup that misses, alone: how much of the check is the (emulated) cache itself.
     if (path === '/cache-lookup') return Response.json({ hit: Boolean(await caches.default.match(`https://bench.invalid/${crypto.randomUUID()}`)) })
     if (path !== '/check') return Response.json({})
-    const config = loadConfig(env)
+    const config = loadSiteConfig(env, new URL(request.url).hostname)
+    if (config === undefined) return new Response('no site', { status: 404 })
     if (config instanceof ConfigError) return Response.json({ error: config.keys }, { status: 500 })
     return Response.json(await checkPassword(body, config.breachedPassword, (work) => ctx.waitUntil(work)))
   },

@@ -23,6 +23,8 @@ export interface E2EFixtures {
   readonly control: LocalAuthControl
   /** A fresh browser context (no cookies: another device) with its own IP; returns its first page. */
   readonly newVisitor: (options?: BrowserContextOptions) => Promise<Page>
+  /** The second site (SITES, on localhost): a visitor's page there, and its project's stand-in. */
+  readonly siteB: { readonly visit: (options?: BrowserContextOptions) => Promise<Page>; readonly control: LocalAuthControl }
 }
 
 export const test = base.extend<E2EFixtures>({
@@ -52,5 +54,8 @@ export const test = base.extend<E2EFixtures>({
       return context.newPage()
     })
     for (const context of contexts) await context.close()
+  },
+  siteB: async ({ newVisitor, stack }, use) => {
+    await use({ visit: (options = {}) => newVisitor({ baseURL: stack.siteBUrl, ...options }), control: localAuthControl(stack.siteBAuthUrl) })
   },
 })

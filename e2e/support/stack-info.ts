@@ -20,6 +20,9 @@ export interface StackInfo {
   readonly inboxUrl: string
   /** The local Pwned Passwords range server (BREACHED_PASSWORD_API_URL). */
   readonly pwnedUrl: string
+  /** The second demo site (SITES), http://localhost:<port>, and its own project's stand-in. */
+  readonly siteBUrl: string
+  readonly siteBAuthUrl: string
   readonly wranglerPid: number | null
 }
 

@@ -27,10 +27,12 @@ export async function emailKey(email: string): Promise<string> {
 
 /** True when `key` is over the limit named `name`. */
 export async function isOverLimit(c: Context<AppEnv>, name: LimiterName, key: string): Promise<boolean> {
-  const limiter = c.get('config').limiters[name]
+  const { limiters, siteId } = c.get('config')
+  const limiter = limiters[name]
   if (!limiter) return false
   try {
-    const { success } = await limiter.limit({ key })
+    // Keys are per site: one site's visitors never use up another site's allowance.
+    const { success } = await limiter.limit({ key: `${siteId}|${key}` })
     return !success
   } catch {
     const closed = FAIL_CLOSED.has(name)

@@ -1,15 +1,30 @@
 /**
- * Puts the parsed Config on `c.get('config')`. A misconfigured deployment answers every request with
- * a 500 page and one log line that name the bad keys, never their values.
+ * Puts the parsed Config of the site this request is for (by hostname) on `c.get('config')`.
+ * A hostname no site is configured for gets a plain 404 page, never another site's configuration.
+ * A misconfigured site answers every request with a 500 page and one log line that name the bad
+ * keys, never their values.
  */
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
-import { ConfigError, loadConfig } from '../config'
+import { ConfigError } from '../config'
+import { loadSiteConfig } from '../sites'
 import { renderPage } from '../views/render'
 
 export function loadConfigMiddleware(): MiddlewareHandler<AppEnv> {
   return async function loadConfig_(c, next) {
-    const config = loadConfig(c.env)
+    const config = loadSiteConfig(c.env, new URL(c.req.url).hostname)
+    if (config === undefined) {
+      c.set('reason', 'unknown_site')
+      return renderPage(
+        c,
+        404,
+        'Not found',
+        <>
+          <h1>Not found</h1>
+          <p>There is no account service at this address.</p>
+        </>,
+      )
+    }
     if (config instanceof ConfigError) {
       c.set('reason', 'config_invalid')
       console.error(JSON.stringify({ msg: 'config_invalid', keys: config.keys }))

@@ -10,6 +10,8 @@ import type { AppEnv } from '../app-env'
 export interface LogLine {
   readonly msg: 'request'
   readonly id: string
+  /** The site (its hostname; `default` for a single-site deployment). */
+  readonly site?: string
   readonly method: string
   readonly route: string
   readonly status: number
@@ -26,6 +28,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     const line: LogLine = {
       msg: 'request',
       id: c.get('requestId'),
+      ...(c.get('config') ? { site: c.get('config').siteId } : {}),
       method: c.req.method,
       // The route pattern, not the URL: the URL may carry a token.
       route: routeOf(routePath(c)),

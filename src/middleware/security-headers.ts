@@ -7,7 +7,8 @@
 import type { MiddlewareHandler } from 'hono'
 import { secureHeaders } from 'hono/secure-headers'
 import type { AppEnv } from '../app-env'
-import { type Config, ConfigError, loadConfig } from '../config'
+import { type Config, ConfigError } from '../config'
+import { loadSiteConfig } from '../sites'
 import { NO_STORE } from '../constants'
 
 /** Hono's secureHeaders with this deployment's CSP; one instance per config, so no per-request CSP work. */
@@ -18,7 +19,7 @@ function stockHeadersFor(config: Config | ConfigError): MiddlewareHandler {
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'"],
+        imgSrc: ["'self'", ...(config instanceof ConfigError ? [] : config.branding.imageOrigins)],
         formAction: [formActionSources(config)],
         frameAncestors: ["'none'"],
         baseUri: ["'none'"],
@@ -39,12 +40,14 @@ const perConfig = new WeakMap<Config | ConfigError, MiddlewareHandler>()
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeaders_(c, next) {
     // Runs before load-config; loadConfig is memoised per env, so this costs a map lookup.
-    await stockHeadersFor(configOrFallback(c.env))(c, async () => {
+    await stockHeadersFor(configOrFallback(c.env, new URL(c.req.url).hostname))(c, async () => {
       await next()
     })
     const headers = c.res.headers
-    // Keep the stricter value @supabase/ssr hands to setAll when it did; otherwise ours.
-    if (!headers.get('Cache-Control')?.includes('no-store')) headers.set('Cache-Control', NO_STORE)
+    // Keep the stricter value @supabase/ssr hands to setAll when it did; otherwise ours. Content-hashed
+    // assets (immutable, no cookies read) are the one thing a cache may keep.
+    const cacheControl = headers.get('Cache-Control') ?? ''
+    if (!cacheControl.includes('no-store') && !cacheControl.includes('immutable')) headers.set('Cache-Control', NO_STORE)
     appendVary(headers, 'Cookie')
     headers.set('X-Robots-Tag', 'noindex, nofollow')
     if (c.req.url.startsWith('https:')) {
@@ -55,9 +58,9 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
 
 /** Bindings that cannot even be read still get the headers (on the error page app.onError renders). */
 const UNREADABLE = new ConfigError(['env'])
-function configOrFallback(env: object): Config | ConfigError {
+function configOrFallback(env: object, hostname: string): Config | ConfigError {
   try {
-    return loadConfig(env)
+    return loadSiteConfig(env, hostname) ?? UNREADABLE
   } catch {
     return UNREADABLE
   }

@@ -1,5 +1,5 @@
 /**
- * The small pages around the flow: landing, the error page links land on, health, the stylesheet,
+ * The small pages around the flow: landing, the error page links land on, health, the site's assets,
  * and `/.well-known/change-password` (W3C) so password managers can deep-link to a reset.
  */
 import { Hono } from 'hono/tiny'
@@ -8,7 +8,7 @@ import { FORGOT_PASSWORD_PATH, VERIFY_CODE_PATH } from '../constants'
 import { isReason, LINK_REASONS } from '../lib/reasons'
 import { Actions } from '../views/components'
 import { renderPage, renderReason } from '../views/render'
-import { STYLESHEET } from '../views/style'
+import { ASSETS_PATH } from '../branding'
 
 export const pageRoutes = new Hono<AppEnv>()
 
@@ -39,9 +39,14 @@ pageRoutes.get('/auth/auth-code-error', (c) => {
 
 pageRoutes.get('/healthz', (c) => c.json({ status: 'ok' }))
 
-pageRoutes.get('/assets/app.css', (c) => {
-  c.header('Content-Type', 'text/css; charset=utf-8')
-  return c.body(STYLESHEET)
+// The site's stylesheet and inline logo, under content-hashed names: cacheable for a year.
+pageRoutes.get(`${ASSETS_PATH}/:file`, (c) => {
+  const asset = c.get('config').branding.assets.get(c.req.path)
+  if (!asset) return c.notFound()
+  c.header('Content-Type', asset.type)
+  c.header('Cache-Control', 'public, max-age=31536000, immutable')
+  c.header('X-Content-Type-Options', 'nosniff')
+  return typeof asset.body === 'string' ? c.body(asset.body) : c.body(asset.body as Uint8Array<ArrayBuffer>)
 })
 
 pageRoutes.get('/.well-known/change-password', (c) => c.redirect(FORGOT_PASSWORD_PATH, 302))

@@ -16,8 +16,9 @@ import { copyFor } from './reason-copy'
  * of our bundle growth over a bare Worker, for a feature (per-route layouts) we don't use.
  */
 export function renderPage(c: Context<AppEnv>, status: number, title: string, body: Child): Response | Promise<Response> {
+  const config = c.get('config')
   const page = (
-    <Layout title={title} appName={c.get('config')?.appName ?? 'Account'}>
+    <Layout title={title} appName={config?.appName ?? 'Account'} branding={config?.branding}>
       {body}
     </Layout>
   )

@@ -1,11 +1,51 @@
 /**
- * The one stylesheet, served from /assets/app.css so the CSP needs no 'unsafe-inline'.
+ * The stylesheet, built per site from a light and a dark palette (branding.ts), and served by the
+ * Worker under a content-hashed name so the CSP needs no 'unsafe-inline'.
  * System fonts only (no external assets); readable on a phone; honours dark mode and reduced motion.
  */
-export const STYLESHEET = `
-:root{color-scheme:light dark;--bg:#f6f7f9;--card:#fff;--text:#1a1d21;--muted:#555d66;--line:#d3d8de;--accent:#1f5fd1;--accent-text:#fff;--error:#b3261e;--error-bg:#fdecea;--ok:#136c3a;--ok-bg:#e7f6ec;--info-bg:#eaf1fd}
-@media (prefers-color-scheme:dark){:root{--bg:#111418;--card:#1b1f24;--text:#eef1f4;--muted:#a9b1ba;--line:#3a414a;--accent:#7aa7ff;--accent-text:#0b1220;--error:#ffb4ab;--error-bg:#3b1512;--ok:#8fdcaa;--ok-bg:#12301e;--info-bg:#16233b}}
-*{box-sizing:border-box}
+
+/** The colours the rules below use, as CSS custom properties. */
+export interface Palette {
+  bg: string
+  card: string
+  text: string
+  muted: string
+  line: string
+  accent: string
+  accentText: string
+  error: string
+  errorBg: string
+  ok: string
+  okBg: string
+  infoBg: string
+}
+
+export const LIGHT: Readonly<Palette> = {
+  bg: '#f6f7f9', card: '#ffffff', text: '#1a1d21', muted: '#555d66', line: '#d3d8de', accent: '#1f5fd1', accentText: '#ffffff',
+  error: '#b3261e', errorBg: '#fdecea', ok: '#136c3a', okBg: '#e7f6ec', infoBg: '#eaf1fd',
+}
+
+export const DARK: Readonly<Palette> = {
+  bg: '#111418', card: '#1b1f24', text: '#eef1f4', muted: '#a9b1ba', line: '#3a414a', accent: '#7aa7ff', accentText: '#0b1220',
+  error: '#ffb4ab', errorBg: '#3b1512', ok: '#8fdcaa', okBg: '#12301e', infoBg: '#16233b',
+}
+
+function vars(p: Palette): string {
+  return `--bg:${p.bg};--card:${p.card};--text:${p.text};--muted:${p.muted};--line:${p.line};--accent:${p.accent};--accent-text:${p.accentText};--error:${p.error};--error-bg:${p.errorBg};--ok:${p.ok};--ok-bg:${p.okBg};--info-bg:${p.infoBg}`
+}
+
+/** Pure: the whole stylesheet for a pair of palettes and a colour-scheme preference. */
+export function buildStylesheet(options: { readonly light: Palette; readonly dark: Palette; readonly scheme: 'auto' | 'light' | 'dark' }): string {
+  const root =
+    options.scheme === 'light'
+      ? `:root{color-scheme:light;${vars(options.light)}}`
+      : options.scheme === 'dark'
+        ? `:root{color-scheme:dark;${vars(options.dark)}}`
+        : `:root{color-scheme:light dark;${vars(options.light)}}\n@media (prefers-color-scheme:dark){:root{${vars(options.dark)}}}`
+  return `${root}\n${RULES}`
+}
+
+const RULES = `*{box-sizing:border-box}
 html{font-size:100%;-webkit-text-size-adjust:100%}
 body{margin:0;background:var(--bg);color:var(--text);font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
 .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--card);padding:.5rem}
@@ -32,6 +72,8 @@ button,.button{display:block;width:100%;margin:1.5rem 0 .5rem;padding:.8rem 1rem
 .code{font:600 1.25rem/1 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.3em}
 ul.actions{list-style:none;padding:0;margin:1.25rem 0 0}ul.actions li{margin:.5rem 0}
 footer{max-width:30rem;margin:0 auto 2rem;padding:0 1.25rem;color:var(--muted);font-size:.85rem}
+header.site{display:flex;align-items:center;gap:.6rem}header.site img{height:2rem;width:auto;max-width:10rem}
+footer a{color:var(--muted)}footer ul{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 /* Phones last, so it overrides the rules above. */
 @media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}header.site,footer{padding-left:calc(1.75rem + 1px);padding-right:calc(1.75rem + 1px)}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}

@@ -1,0 +1,86 @@
+/**
+ * One deployment, many sites: the `SITES` binding maps each hostname the Worker answers on to that
+ * site's settings (the same keys as the single-site bindings, plus BRANDING), so auth.brand-a.com and
+ * auth.brand-b.com each get their own Supabase project, redirect rules, cookies and look. Without
+ * `SITES`, the bindings themselves are the one site, answering on any hostname (the quick start).
+ * Top-level bindings are defaults every site inherits; a site that fails to parse answers with the
+ * configuration page naming its keys, without taking the other sites down. Parsed once per isolate.
+ */
+import { ConfigError, parseConfig, parseJsonText, type Config } from './config'
+
+/** Keys a site may set. Anything else in a SITES entry is refused (a typo must not pass silently). */
+export const SITE_KEYS: ReadonlySet<string> = new Set([
+  'SUPABASE_URL',
+  'SUPABASE_PUBLISHABLE_KEY',
+  'SITE_URL',
+  'ALLOWED_REDIRECT_ORIGINS',
+  'COOKIE_DOMAIN',
+  'PASSWORD_MIN_LENGTH',
+  'CONFIRM_MODE',
+  'UPSTREAM_TIMEOUT_MS',
+  'RECOVERY_MAX_AGE_SECONDS',
+  'APP_NAME',
+  'BRANDING',
+  'BREACHED_PASSWORD_CHECK',
+  'BREACHED_PASSWORD_MIN_COUNT',
+  'BREACHED_PASSWORD_API_URL',
+  'BREACHED_PASSWORD_TIMEOUT_MS',
+])
+
+/** The parsed deployment: one site for every hostname, or a site per configured hostname. */
+export type Deployment =
+  | { readonly kind: 'single'; readonly site: Config | ConfigError }
+  | { readonly kind: 'sites'; readonly sites: ReadonlyMap<string, Config | ConfigError> }
+
+const hostnameRe = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
+
+/** Pure: bindings in, the deployment (or, when SITES itself is unreadable, the error naming it) out. */
+export function parseDeployment(env: Record<string, unknown>): Deployment | ConfigError {
+  const raw = env.SITES
+  if (raw === undefined || raw === null || raw === '') return { kind: 'single', site: parseConfig(env) }
+  const parsed = parseJsonText(raw)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length === 0) {
+    return new ConfigError(['SITES'])
+  }
+  const sites = new Map<string, Config | ConfigError>()
+  for (const [key, entry] of Object.entries(parsed as Record<string, unknown>)) {
+    const hostname = key.trim().toLowerCase()
+    if (!hostnameRe.test(hostname) || sites.has(hostname)) return new ConfigError([`SITES.${key}`])
+    sites.set(hostname, parseSite(env, hostname, entry))
+  }
+  return { kind: 'sites', sites }
+}
+
+function parseSite(env: Record<string, unknown>, hostname: string, entry: unknown): Config | ConfigError {
+  const name = (key: string) => `SITES.${hostname}.${key}`
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return new ConfigError([`SITES.${hostname}`])
+  const unknown = Object.keys(entry).filter((key) => !SITE_KEYS.has(key))
+  if (unknown.length) return new ConfigError(unknown.map(name).sort())
+  const { SITES: _sites, ...defaults } = env
+  const config = parseConfig({ ...defaults, ...(entry as Record<string, unknown>) }, hostname)
+  return config instanceof ConfigError ? new ConfigError(config.keys.map(name)) : config
+}
+
+/** Pure: the configuration of the site at `hostname`; undefined when no site answers there. */
+export function siteFor(deployment: Deployment | ConfigError, hostname: string): Config | ConfigError | undefined {
+  if (deployment instanceof ConfigError) return deployment
+  if (deployment.kind === 'single') return deployment.site
+  return deployment.sites.get(hostname.toLowerCase())
+}
+
+const memo = new WeakMap<object, Deployment | ConfigError>()
+
+/** parseDeployment, memoised per env object (the runtime hands the same object to every request). */
+export function loadDeployment(env: object): Deployment | ConfigError {
+  let deployment = memo.get(env)
+  if (!deployment) {
+    deployment = parseDeployment(env as Record<string, unknown>)
+    memo.set(env, deployment)
+  }
+  return deployment
+}
+
+/** The configuration for a request's hostname, parsed once per isolate. */
+export function loadSiteConfig(env: object, hostname: string): Config | ConfigError | undefined {
+  return siteFor(loadDeployment(env), hostname)
+}
