@@ -9,6 +9,9 @@ export default defineConfig({
   test: {
     // The Worker logs one JSON line per request; show console output only for failing tests.
     silent: 'passed-only',
+    // Whole flows (several Worker requests and stand-in round trips) take well under a second alone, but
+    // many times that on a 2-core machine under load; 5 s (the default) failed there without a bug.
+    testTimeout: 30_000,
     projects: [
       {
         plugins: [
