@@ -8,7 +8,7 @@ import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import { forgetConfirmedLink } from '../confirmed-link'
-import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
+import { FORGOT_PASSWORD_PATH, RATE_LIMIT_RETRY_AFTER_SECONDS, UPDATE_PASSWORD_PATH } from '../constants'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { resolveNext } from '../lib/next-url'
 import { isOverLimit } from '../lib/rate-limit'
@@ -43,6 +43,7 @@ updatePasswordRoutes.post('/', async (c) => {
     const reason = classifyAuthError(error, c.get('upstream'))
     c.set('reason', reason)
     const errors = formErrorsFor(c, reason, error as { reasons?: unknown })
+    if (reason === 'rate_limited') c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
     if (!errors) return renderReason(c, reason)
     return renderForm(c, session, form.next, statusFor(reason), errors)
   }
