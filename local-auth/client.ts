@@ -48,6 +48,10 @@ export interface LoggedRequest {
   sb_forwarded_for?: string | null
   /** The per-IP bucket charged, when limits are on. */
   limit?: { bucket: string; key: string; forwarded: boolean }
+  /** The status answered, once answered. */
+  status?: number
+  /** GoTrue's error code of a JSON error answer. */
+  error_code?: string
 }
 
 /** Supabase's limits as the stand-in applies them (see limits.ts; mirrored here to stay free of node: types). */

@@ -36,6 +36,10 @@ export interface RequestLogEntry {
   sb_forwarded_for?: string | null
   /** The per-IP bucket charged, when limits are on. */
   limit?: { bucket: string; key: string; forwarded: boolean }
+  /** The status answered (absent while the request is in flight or when the socket was dropped). */
+  status?: number
+  /** GoTrue's error code of a JSON error answer. */
+  error_code?: string
 }
 
 /** Pending faults, consumed in insertion order. */

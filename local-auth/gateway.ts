@@ -14,7 +14,7 @@ import type { Fault, RequestLogEntry } from './faults'
 const openPrefixes = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize', '/auth/v1/.well-known/jwks.json']
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Records every /auth/v1 request (method, path, query, fake-clock time, key kinds, Sb-Forwarded-For). */
+/** Records every /auth/v1 request (method, path, query, fake-clock time, key kinds, Sb-Forwarded-For, status, error code). */
 export function requestLogger(ctx: LocalAuthContext): MiddlewareHandler<AppEnv> {
   return async function requestLoggerMiddleware(c, next) {
     const url = new URL(c.req.url)
@@ -31,6 +31,12 @@ export function requestLogger(ctx: LocalAuthContext): MiddlewareHandler<AppEnv> 
     ctx.requestLog.record(entry)
     c.set('logEntry', entry)
     await next()
+    entry.status = c.res.status
+    if (c.res.status >= 400 && c.res.headers.get('content-type')?.includes('json')) {
+      const body = (await c.res.clone().json().catch(() => ({}))) as { code?: unknown; error_code?: unknown }
+      const code = body.code ?? body.error_code
+      if (typeof code === 'string') entry.error_code = code
+    }
   }
 }
 

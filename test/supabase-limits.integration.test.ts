@@ -131,6 +131,18 @@ describe('where a person waits on Supabase, its limit gets a 429 with Retry-Afte
   // An empty bucket from the first request on: every limited call is refused.
   const exhausted = { preset: 'hosted', burst: 0 } as const
 
+  it('the emailed link: the limit page, and the same link works once the limit passes', async () => {
+    const { link } = await personWithLink()
+    const browser = new Browser()
+    const page = await (await browser.get(link)).text()
+    await control().setLimits(exhausted)
+    const refused = await browser.follow(await browser.submit(page))
+    expect(refused.status).toBe(429)
+    expect(refused.headers.get('retry-after')).toBe('60')
+    await control().setLimits({ preset: 'cli' })
+    expect((await browser.submit(page)).headers.get('location')).toBe('/account/update-password')
+  })
+
   it('the 6-digit code form', async () => {
     const user = await newUser()
     const browser = new Browser()

@@ -169,6 +169,7 @@ describe('request log', () => {
         apikey: 'anon',
         bearer: 'anon',
         sb_forwarded_for: null,
+        status: 200,
       },
     ])
     await h.control.clearRequests()

@@ -36,7 +36,11 @@ describe('per-IP buckets', () => {
     const over = await recover()
     expect(over.status).toBe(429)
     expect(await over.json()).toEqual({ code: 'over_request_rate_limit', message: 'Request rate limit reached' })
-    expect((await h.control.requests()).at(-1)?.limit).toEqual({ bucket: 'recover', key: '127.0.0.1', forwarded: false })
+    expect((await h.control.requests()).at(-1)).toMatchObject({
+      limit: { bucket: 'recover', key: '127.0.0.1', forwarded: false },
+      status: 429,
+      error_code: 'over_request_rate_limit',
+    })
   })
 
   it('refill at limit/300 per second: one more /recover every 10 s at the default 30 [apilimiter.go:358-364]', async () => {
