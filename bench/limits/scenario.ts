@@ -27,19 +27,23 @@ export interface ScenarioOptions {
   readonly linksSentEarlier?: boolean
 }
 
-export type Outcome = 'completed' | 'limit_page' | 'email_refused' | 'lost'
+export type Outcome = 'completed' | 'limit_page' | 'email_refused' | 'lost' | 'dev_server_error'
 
 export interface ScenarioResult {
   readonly name: string
   readonly flows: number
   readonly seconds: number
   readonly outcomes: Record<Outcome, number>
+  /** Of those who saw a limit page, how many finished by submitting the same page once the limit passed. */
+  readonly completedAfterWaiting: number
   /** Limit pages by the step that showed them. */
   readonly limitPagesByStep: Record<string, number>
   /** /recover calls Supabase refused, by its code. */
   readonly refusedByCode: Record<string, number>
   /** Why each lost reset was lost (first few). */
   readonly lostReasons: string[]
+  /** Answers that did not come from the Worker at all (wrangler dev's own errors under load; first few). */
+  readonly devServerErrors: string[]
 }
 
 const PASSWORD = 'old-password-limits'
@@ -47,6 +51,40 @@ const NEW_PASSWORD = 'new-password-limits-bench'
 
 /** A distinct client address per person (198.18.0.0/15, the benchmarking range). */
 const ipFor = (i: number) => `198.18.${(i >> 8) & 255}.${i & 255}`
+
+/** Where a person stopped on a limit page: the page to submit again. */
+interface Resume {
+  readonly step: 'POST confirm' | 'POST update'
+  readonly html: string
+}
+
+type FinishResult = { kind: 'completed' } | { kind: 'limited'; resume: Resume } | { kind: 'lost' | 'dev'; why: string }
+
+/** From the confirm interstitial (or the new-password form) to "Password changed". */
+async function finish(browser: LimitsBrowser, from: Resume): Promise<FinishResult> {
+  let form = from.html
+  if (from.step === 'POST confirm') {
+    const confirmed = await browser.submit(form)
+    if (!isFromWorker(confirmed)) return { kind: 'dev', why: `confirm: ${confirmed.status}` }
+    const location = confirmed.headers.get('location') ?? ''
+    if (confirmed.status !== 303) return { kind: 'lost', why: `confirm: ${confirmed.status}` }
+    const next = await browser.get(location)
+    if (!isFromWorker(next)) return { kind: 'dev', why: `after confirm: ${next.status}` }
+    if (isLimitPage(next)) return { kind: 'limited', resume: from }
+    if (!location.startsWith('/account/update-password') || next.status !== 200) return { kind: 'lost', why: `confirm → ${location}: ${next.status}` }
+    form = await next.text()
+  }
+  const done = await browser.submit(form, { password: NEW_PASSWORD, password_confirm: NEW_PASSWORD })
+  if (!isFromWorker(done)) return { kind: 'dev', why: `update: ${done.status}` }
+  if (isLimitPage(done)) return { kind: 'limited', resume: { step: 'POST update', html: form } }
+  if (done.status !== 200 || !(await done.text()).includes('Password changed')) return { kind: 'lost', why: `update: ${done.status}` }
+  return { kind: 'completed' }
+}
+
+/** Every response of the Worker carries its CSP; wrangler dev's own error answers do not. */
+function isFromWorker(response: Response): boolean {
+  return response.headers.has('content-security-policy')
+}
 
 function isLimitPage(response: Response): boolean {
   return response.status === 429 && Number(response.headers.get('retry-after')) > 0
@@ -77,6 +115,11 @@ async function drive(workerUrl: string, authUrl: string, options: ScenarioOption
     outcome[i] = 'lost'
     if (lostReasons.length < 10) lostReasons.push(`${people[i]!.email}: ${why}`)
   }
+  const devServerErrors: string[] = []
+  const devServerError = (i: number, why: string) => {
+    outcome[i] = 'dev_server_error'
+    if (devServerErrors.length < 3) devServerErrors.push(why)
+  }
   const limited = (i: number, step: string) => {
     outcome[i] = 'limit_page'
     limitPagesByStep[step] = (limitPagesByStep[step] ?? 0) + 1
@@ -99,6 +142,7 @@ async function drive(workerUrl: string, authUrl: string, options: ScenarioOption
       const answer = await browser.submit(await form.text(), { email: person.email })
       if (isLimitPage(answer)) return limited(i, 'POST forgot')
       const text = await answer.text()
+      if (!isFromWorker(answer)) return devServerError(i, `forgot: ${answer.status} ${text.slice(0, 80)}`)
       if (answer.status !== 200 || !text.includes('Check your email')) return lose(i, `forgot: ${answer.status}`)
       asked++
     } catch (error) {
@@ -136,38 +180,57 @@ async function drive(workerUrl: string, authUrl: string, options: ScenarioOption
   }
 
   // Phase 2: those with an email open it, confirm, and choose a new password.
+  const resume: (Resume | undefined)[] = new Array(people.length)
+  const settle = (i: number, result: FinishResult) => {
+    if (result.kind === 'completed') outcome[i] = 'completed'
+    else if (result.kind === 'limited') {
+      limited(i, result.resume.step)
+      resume[i] = result.resume
+    } else if (result.kind === 'dev') devServerError(i, result.why)
+    else lose(i, result.why)
+  }
   await pool(people, options.concurrency, async (person, i) => {
     if (outcome[i] !== undefined) return
     const browser = browsers[i]!
     try {
       const url = new URL(links.get(person.email)!)
       const page = await browser.get(`${url.pathname}${url.search}`)
+      if (!isFromWorker(page)) return devServerError(i, `link page: ${page.status}`)
       if (page.status !== 200) return lose(i, `link page: ${page.status}`)
-      const confirmed = await browser.submit(await page.text())
-      const location = confirmed.headers.get('location') ?? ''
-      if (confirmed.status !== 303) return lose(i, `confirm: ${confirmed.status}`)
-      const next = await browser.get(location)
-      if (isLimitPage(next)) return limited(i, 'POST confirm')
-      if (!location.startsWith('/account/update-password') || next.status !== 200) return lose(i, `confirm → ${location}: ${next.status}`)
-      const done = await browser.submit(await next.text(), { password: NEW_PASSWORD, password_confirm: NEW_PASSWORD })
-      if (isLimitPage(done)) return limited(i, 'POST update')
-      if (done.status !== 200 || !(await done.text()).includes('Password changed')) return lose(i, `update: ${done.status}`)
-      outcome[i] = 'completed'
+      settle(i, await finish(browser, { step: 'POST confirm', html: await page.text() }))
     } catch (error) {
       lose(i, `phase 2: ${String(error)}`)
     }
   })
 
-  const outcomes: Record<Outcome, number> = { completed: 0, limit_page: 0, email_refused: 0, lost: 0 }
-  for (const o of outcome) outcomes[o ?? 'lost']++
+  // Phase 3: the limit passes (Supabase's limits back to the CLI's); everyone who saw a limit page
+  // submits the same page again, as its Retry-After told them to. Nothing was spent, so all must finish.
   await control.setLimits({ preset: 'cli' })
+  let completedAfterWaiting = 0
+  await pool(people, options.concurrency, async (_person, i) => {
+    const from = resume[i]
+    if (!from) return
+    try {
+      const result = await finish(browsers[i]!, from)
+      if (result.kind === 'completed') completedAfterWaiting++
+      else if (result.kind === 'dev') devServerError(i, `after waiting: ${result.why}`)
+      else lose(i, `after waiting: ${result.kind === 'lost' ? result.why : 'limited again'}`)
+    } catch (error) {
+      lose(i, `after waiting: ${String(error)}`)
+    }
+  })
+
+  const outcomes: Record<Outcome, number> = { completed: 0, limit_page: 0, email_refused: 0, lost: 0, dev_server_error: 0 }
+  for (const o of outcome) outcomes[o ?? 'lost']++
   return {
     name: options.name,
+    completedAfterWaiting,
     flows: options.flows,
     seconds: Math.round((performance.now() - started) / 100) / 10,
     outcomes,
     limitPagesByStep,
     refusedByCode,
     lostReasons,
+    devServerErrors,
   }
 }

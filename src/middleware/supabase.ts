@@ -2,7 +2,8 @@
  * One Supabase client per request, created lazily, never at module scope (field notes §3.7): `getAll` reads the
  * request's Cookie header, `setAll` appends one Set-Cookie per cookie plus the no-cache headers
  * @supabase/ssr passes. Calls to Supabase Auth go through a fetch with a timeout, so an outage
- * becomes an honest 504 page instead of a hang.
+ * becomes an honest 504 page instead of a hang; with SUPABASE_SECRET_KEY that fetch also forwards the
+ * person's address (lib/supabase-forwarding.ts decides which calls may carry the key).
  */
 import { createServerClient, parseCookieHeader } from '@supabase/ssr'
 import type { SupabaseClient } from '@supabase/supabase-js'
