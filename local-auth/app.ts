@@ -17,6 +17,7 @@ import { adminRoutes } from './routes/admin'
 import { logoutRoutes } from './routes/logout'
 import { metaRoutes } from './routes/meta'
 import { recoverRoutes } from './routes/recover'
+import { resendRoutes } from './routes/resend'
 import { tokenRoutes } from './routes/token'
 import { userRoutes } from './routes/user'
 import { verifyGetRoutes } from './routes/verify-get'
@@ -30,6 +31,7 @@ function authApp(ctx: LocalAuthContext) {
     .route('/', metaRoutes(ctx))
     .route('/', recoverRoutes(ctx))
     .route('/', signupRoutes(ctx))
+    .route('/', resendRoutes(ctx))
     .route('/', verifyGetRoutes(ctx))
     .route('/', verifyPostRoutes(ctx))
     .route('/', tokenRoutes(ctx))

@@ -41,6 +41,28 @@ export interface LoggedRequest {
   path: string
   query: Record<string, string>
   time: string
+  /** Kind of the apikey: 'publishable', 'secret', 'anon', 'service_role', 'other' or null (never the value). */
+  apikey?: string | null
+  /** Kind of the bearer: a key kind, 'jwt:<role>' for an access token, or null. */
+  bearer?: string | null
+  sb_forwarded_for?: string | null
+  /** The per-IP bucket charged, when limits are on. */
+  limit?: { bucket: string; key: string; forwarded: boolean }
+  /** The status answered, once answered. */
+  status?: number
+  /** GoTrue's error code of a JSON error answer. */
+  error_code?: string
+}
+
+/** Supabase's limits as the stand-in applies them (see limits.ts; mirrored here to stay free of node: types). */
+export interface LocalAuthLimits {
+  perIp: boolean
+  otpPer5Min: number
+  verifyPer5Min: number
+  tokenPer5Min: number
+  burst: number
+  emailsPerHour: number
+  sbForwardedFor: boolean
 }
 
 /** What POST /__local/tokens returns. */
@@ -113,6 +135,11 @@ export function localAuthControl(url: string) {
       }
     },
     clearMessages: () => call<unknown>('DELETE', '/api/v1/messages'),
+    /** Supabase's limits now, and the emails counted this hour. */
+    limits: () => call<LocalAuthLimits & { emails_this_hour: number }>('GET', '/__local/limits'),
+    /** Replace the limits (`preset: 'hosted'` for a hosted project's defaults); empties every bucket. Reset restores the start options. */
+    setLimits: (limits: Partial<LocalAuthLimits> & { preset?: 'cli' | 'hosted' }) =>
+      call<LocalAuthLimits & { emails_this_hour: number }>('POST', '/__local/limits', limits),
   }
 }
 

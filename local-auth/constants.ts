@@ -23,8 +23,6 @@ export const ADMIN_DEFAULT_PER_PAGE = 50
 export const JWKS_CACHE_CONTROL = 'public, max-age=600'
 /** The only API version GoTrue knows besides the initial one [auth:internal/api/apiversions.go]. */
 export const API_VERSION_2024 = '2024-01-01'
-/** Refresh-token reuse interval; GoTrue's server default (the CLI uses 10 s). */
-export const REFRESH_TOKEN_REUSE_INTERVAL_SECONDS = 0
 
 /** Defaults of {@link LocalAuthOptions}; the CLI overrides port and seedDemoUser. */
 export const DEFAULT_HOST = '127.0.0.1'
@@ -35,6 +33,8 @@ export const DEFAULT_MAX_FREQUENCY_SECONDS = 60
 export const DEFAULT_PASSWORD_MIN_LENGTH = 6
 export const DEFAULT_JWT_EXPIRY_SECONDS = 3600
 export const DEFAULT_FLOW_STATE_EXPIRY_SECONDS = 300
+/** The CLI's `refresh_token_reuse_interval = 10` [cli:apps/cli-go/pkg/config/templates/config.toml:174]; GoTrue's own default is 0. */
+export const DEFAULT_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS = 10
 /** The Supabase CLI's well-known development secret; never use it outside local development. */
 export const DEFAULT_JWT_SECRET = 'super-secret-jwt-token-with-at-least-32-characters-long'
 /** Fixed so the legacy anon/service_role keys are the same on every start (HS256 is deterministic). */

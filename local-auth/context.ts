@@ -1,12 +1,13 @@
 /**
  * The state of one running stand-in, handed to every route factory: config, fake clock, tables, keys,
- * outbox, faults and request log, plus the public URL (known only once the socket listens).
+ * outbox, faults, request log and limits, plus the public URL (known only once the socket listens).
  * Also the Hono env type shared by all routes. No behaviour lives here except `resetState`.
  */
 import type { HttpBindings } from '@hono/node-server'
 import { Clock } from './clock'
 import { DEMO_EMAIL, DEMO_PASSWORD } from './constants'
-import { FaultQueue, RequestLog } from './faults'
+import { FaultQueue, RequestLog, type RequestLogEntry } from './faults'
+import { Limits } from './limits'
 import { Mailer } from './mailer'
 import type { LocalAuthConfig } from './options'
 import { Store, type SessionRow, type UserRow } from './store'
@@ -22,6 +23,8 @@ export interface LocalAuthContext {
   readonly mailer: Mailer
   readonly faults: FaultQueue
   readonly requestLog: RequestLog
+  /** Per-IP buckets and the hourly email budget (limits.ts). */
+  readonly limits: Limits
   /** Base URL without trailing slash, e.g. http://127.0.0.1:54321. */
   url: string
 }
@@ -36,15 +39,17 @@ export interface AuthState {
 /** Hono generics for every route of the stand-in. */
 export type AppEnv = {
   Bindings: HttpBindings
-  Variables: { auth: AuthState; requestId: string }
+  Variables: { auth: AuthState; requestId: string; logEntry?: RequestLogEntry }
 }
 
 /** Build a fresh context (the URL is filled in by the server once it listens). */
 export function createContext(config: LocalAuthConfig, keys: SigningKeys): LocalAuthContext {
+  const clock = new Clock()
   return {
     config,
     keys,
-    clock: new Clock(),
+    clock,
+    limits: new Limits({ ...config.limits }, () => clock.nowMs()),
     store: new Store(),
     mailer: new Mailer(config.templatesDir),
     faults: new FaultQueue(),
@@ -60,6 +65,7 @@ export async function resetState(ctx: LocalAuthContext): Promise<void> {
   ctx.faults.clear()
   ctx.requestLog.clear()
   ctx.clock.reset()
+  ctx.limits.configure({ ...ctx.config.limits })
   if (ctx.config.seedDemoUser) {
     await createUser(ctx.store, ctx.clock, { email: DEMO_EMAIL, password: DEMO_PASSWORD, emailConfirm: true })
   }

@@ -1,7 +1,7 @@
 /**
  * Test-control API under /__local (stand-in only; real Supabase has no such paths, and they need no
  * apikey): reset, seed users, move the fake clock, inject faults, read the request log, count a user's
- * sessions, and mint emailed tokens of any type. Errors here are plain `{message}` JSON with a 4xx,
+ * sessions, mint emailed tokens of any type, and set Supabase's limits. Errors here are plain `{message}` JSON with a 4xx,
  * since only tests call these routes.
  */
 import { Hono } from 'hono'
@@ -12,6 +12,7 @@ import { resetState } from './context'
 import { createFlowState, issueEmailToken } from './email-tokens'
 import type { EmailType } from './mailer'
 import type { FaultSpec } from './faults'
+import { CLI_LIMITS, HOSTED_LIMITS, type LimitSettings } from './limits'
 import { generateCodeVerifier, s256Challenge } from './otp'
 import { createUser, userJson } from './users'
 import { validateEmail } from './validate'
@@ -51,7 +52,7 @@ async function mintToken(ctx: LocalAuthContext, c: Context<AppEnv>) {
   }
   if (challenge) createFlowState(ctx, user, type, { challenge, method: typeof body.code_challenge_method === 'string' ? body.code_challenge_method : 's256' })
   const redirectTo = typeof body.redirect_to === 'string' ? body.redirect_to : ctx.config.siteUrl
-  const issued = await issueEmailToken(ctx, user, type, { redirectTo, isPkce: challenge !== undefined, newEmail })
+  const issued = await issueEmailToken(ctx, user, type, { redirectTo, isPkce: challenge !== undefined, newEmail, uncharged: true })
   return c.json({
     token: issued.otp,
     token_hash: issued.tokenHash,
@@ -60,6 +61,30 @@ async function mintToken(ctx: LocalAuthContext, c: Context<AppEnv>) {
     email: issued.message.to,
     ...(codeVerifier ? { code_verifier: codeVerifier } : {}),
   })
+}
+
+const limitFields = Object.keys(CLI_LIMITS) as (keyof LimitSettings)[]
+
+/** Current limits and the email count of this hour. */
+function limitsJson(ctx: LocalAuthContext) {
+  return { ...ctx.limits.settings, emails_this_hour: ctx.limits.emailsThisHour() }
+}
+
+/** POST /__local/limits: `{preset?: 'cli' | 'hosted', ...fields}` replaces the limits and empties every bucket. */
+async function setLimits(ctx: LocalAuthContext, c: Context<AppEnv>) {
+  const body = await jsonBody(c)
+  const presets: Record<string, LimitSettings> = { cli: CLI_LIMITS, hosted: HOSTED_LIMITS }
+  if (body.preset !== undefined && !(typeof body.preset === 'string' && presets[body.preset])) {
+    return fail(c, 400, "preset must be 'cli' or 'hosted'")
+  }
+  const next: Record<string, unknown> = { ...(typeof body.preset === 'string' ? presets[body.preset] : ctx.limits.settings) }
+  for (const field of limitFields) {
+    if (body[field] === undefined) continue
+    if (typeof body[field] !== typeof CLI_LIMITS[field]) return fail(c, 400, `${field} must be a ${typeof CLI_LIMITS[field]}`)
+    next[field] = body[field]
+  }
+  ctx.limits.configure(next as unknown as LimitSettings)
+  return c.json(limitsJson(ctx))
 }
 
 /** The /__local test-control routes. */
@@ -108,4 +133,6 @@ export function controlRoutes(ctx: LocalAuthContext) {
       return c.json({ count: user ? ctx.store.sessionsOf(user.id).length : 0 })
     })
     .post('/tokens', (c) => mintToken(ctx, c))
+    .get('/limits', (c) => c.json(limitsJson(ctx)))
+    .post('/limits', (c) => setLimits(ctx, c))
 }

@@ -2,7 +2,8 @@
  * Issuing emailed one-time tokens: the per-user resend gap, PKCE flow states, the OTP/hash stored on the
  * user (replacing any older one of the same kind), the `*_sent_at` stamp and the rendered email.
  * Shared by /recover, /otp, /signup, /invite, PUT /user (email change) and POST /__local/tokens.
- * Trade-off: no instance-wide hourly email budget (GoTrue's CLI stack sets it effectively unlimited).
+ * Every send is charged against the instance-wide hourly email budget first (limits.ts), as GoTrue's
+ * `sendEmail` does; the control API's POST /__local/tokens is not charged.
  */
 import { randomUUID } from 'node:crypto'
 import type { LocalAuthContext } from './context'
@@ -76,13 +77,28 @@ function confirmationUrl(ctx: LocalAuthContext, hash: string, type: EmailType, r
   return `${ctx.url}/auth/v1/verify?token=${hash}&type=${type}&redirect_to=${redirect}`
 }
 
+/**
+ * The hourly email budget: 429 over_email_send_rate_limit "email rate limit exceeded" once it is used up.
+ * Not charged with autoconfirm on, yet a budget of 0 refuses every email [auth:internal/api/mail.go:792-813];
+ * nothing is stored or stamped then [auth:internal/api/mail.go:411-425].
+ */
+export function chargeEmailBudget(ctx: LocalAuthContext, options: { dryRun?: boolean } = {}): void {
+  const budget = ctx.limits.settings.emailsPerHour
+  if (budget > 0 && ctx.config.autoconfirm) return
+  if (!(options.dryRun ? ctx.limits.hasEmailBudget() : ctx.limits.allowEmail())) {
+    ctx.config.log(`email refused: hourly budget of ${budget} used up`)
+    throw new AuthError(429, 'over_email_send_rate_limit', 'email rate limit exceeded')
+  }
+}
+
 /** Store a fresh OTP for `user`, stamp `*_sent_at` and send the `type` email. */
 export async function issueEmailToken(
   ctx: LocalAuthContext,
   user: UserRow,
   type: EmailType,
-  options: { redirectTo: string; isPkce: boolean; newEmail?: string },
+  options: { redirectTo: string; isPkce: boolean; newEmail?: string; uncharged?: boolean },
 ): Promise<IssuedToken> {
+  if (!options.uncharged) chargeEmailBudget(ctx)
   const now = ctx.clock.nowMs()
   const otp = generateOtp()
   const target = type === 'email_change' ? (options.newEmail ?? user.email) : user.email

@@ -11,6 +11,8 @@ export type ErrorCode =
   | 'validation_failed'
   | 'bad_json'
   | 'email_exists'
+  | 'user_already_exists'
+  | 'phone_provider_disabled'
   | 'bad_jwt'
   | 'not_admin'
   | 'no_authorization'

@@ -22,12 +22,24 @@ export interface Fault extends FaultSpec {
   remaining: number
 }
 
-/** One logged /auth/v1 request. `time` is an ISO string of the fake clock. */
+/** One logged /auth/v1 request. `time` is an ISO string of the fake clock. Keys are logged by kind, never by value. */
 export interface RequestLogEntry {
   method: string
   path: string
   query: Record<string, string>
   time: string
+  /** Kind of the `apikey` (`publishable`, `secret`, `anon`, `service_role`, `other`) or null. */
+  apikey?: string | null
+  /** Kind of the bearer: a key kind, `jwt:<role>` for an access token, or null. */
+  bearer?: string | null
+  /** The Sb-Forwarded-For header as sent, or null. */
+  sb_forwarded_for?: string | null
+  /** The per-IP bucket charged, when limits are on. */
+  limit?: { bucket: string; key: string; forwarded: boolean }
+  /** The status answered (absent while the request is in flight or when the socket was dropped). */
+  status?: number
+  /** GoTrue's error code of a JSON error answer. */
+  error_code?: string
 }
 
 /** Pending faults, consumed in insertion order. */

@@ -5,25 +5,38 @@
  * Trade-off: a dropped connection destroys the socket and leaves the handler unrun.
  */
 import type { MiddlewareHandler } from 'hono'
+import { callerKeys } from './client-address'
 import { PUBLISHABLE_KEY, SECRET_KEY } from './constants'
 import type { AppEnv, LocalAuthContext } from './context'
 import { AuthError, renderAuthError, renderGatewayError } from './errors'
-import type { Fault } from './faults'
+import type { Fault, RequestLogEntry } from './faults'
 
 const openPrefixes = ['/auth/v1/verify', '/auth/v1/callback', '/auth/v1/authorize', '/auth/v1/.well-known/jwks.json']
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Records every /auth/v1 request (method, path, query, fake-clock time). */
+/** Records every /auth/v1 request (method, path, query, fake-clock time, key kinds, Sb-Forwarded-For, status, error code). */
 export function requestLogger(ctx: LocalAuthContext): MiddlewareHandler<AppEnv> {
   return async function requestLoggerMiddleware(c, next) {
     const url = new URL(c.req.url)
-    ctx.requestLog.record({
+    const { apikey, bearer } = callerKeys(ctx, c)
+    const entry: RequestLogEntry = {
       method: c.req.method,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       time: new Date(ctx.clock.nowMs()).toISOString(),
-    })
+      apikey,
+      bearer,
+      sb_forwarded_for: c.req.header('Sb-Forwarded-For') ?? null,
+    }
+    ctx.requestLog.record(entry)
+    c.set('logEntry', entry)
     await next()
+    entry.status = c.res.status
+    if (c.res.status >= 400 && c.res.headers.get('content-type')?.includes('json')) {
+      const body = (await c.res.clone().json().catch(() => ({}))) as { code?: unknown; error_code?: unknown }
+      const code = body.code ?? body.error_code
+      if (typeof code === 'string') entry.error_code = code
+    }
   }
 }
 

@@ -99,6 +99,9 @@ export function inboxRoutes(ctx: LocalAuthContext) {
       )
       return c.html(page('Local inbox', html`<h1>Local inbox</h1>
 <p>Emails the local Supabase Auth stand-in would have sent (newest first). Nothing leaves this machine.</p>
+<p id="email-budget">${ctx.limits.emailsThisHour()} of ${ctx.limits.settings.emailsPerHour} emails this hour${
+        ctx.limits.emailsThisHour() >= ctx.limits.settings.emailsPerHour ? ': the budget is used up, further emails are refused (over_email_send_rate_limit)' : ''
+      }.</p>
 ${rows.length ? html`<table><tr><th>Sent</th><th>To</th><th>Subject</th></tr>${rows}</table>` : html`<p>No messages yet.</p>`}`))
     })
     .get('/:id', (c) => {

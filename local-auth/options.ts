@@ -6,6 +6,7 @@
  */
 import { fileURLToPath } from 'node:url'
 import * as C from './constants'
+import { CLI_LIMITS, type LimitSettings } from './limits'
 
 /** Options of {@link startLocalAuth}. */
 export interface LocalAuthOptions {
@@ -35,6 +36,15 @@ export interface LocalAuthOptions {
   flowStateExpirySeconds?: number
   /** Extra delay in ms before every /auth/v1 response (benchmarks use 30). */
   latencyMs?: number
+  /**
+   * Supabase's own limits (per-IP buckets, hourly email budget, Sb-Forwarded-For), merged over
+   * `CLI_LIMITS` (off, like the Supabase CLI stack); pass `HOSTED_LIMITS` for a hosted project's.
+   */
+  limits?: Partial<LimitSettings>
+  /** GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL in seconds (default 10, the CLI's config.toml; GoTrue's own default is 0). */
+  refreshTokenReuseIntervalSeconds?: number
+  /** GOTRUE_MAILER_AUTOCONFIRM: signups get a session at once and no email (default false, as hosted). */
+  autoconfirm?: boolean
   /** Seed demo@example.com on start and on reset (default false; the CLI sets true). */
   seedDemoUser?: boolean
   /** Logger for one-line events; silent by default. */
@@ -42,7 +52,7 @@ export interface LocalAuthOptions {
 }
 
 /** Normalised options; `templatesDir` is absolute. */
-export type LocalAuthConfig = Readonly<Required<LocalAuthOptions>>
+export type LocalAuthConfig = Readonly<Required<Omit<LocalAuthOptions, 'limits'>> & { limits: Readonly<LimitSettings> }>
 
 const defaultTemplatesDir = fileURLToPath(new URL('../templates', import.meta.url))
 
@@ -62,6 +72,9 @@ export function resolveOptions(options: LocalAuthOptions = {}): LocalAuthConfig 
     jwtExpirySeconds: options.jwtExpirySeconds ?? C.DEFAULT_JWT_EXPIRY_SECONDS,
     flowStateExpirySeconds: options.flowStateExpirySeconds ?? C.DEFAULT_FLOW_STATE_EXPIRY_SECONDS,
     latencyMs: options.latencyMs ?? 0,
+    limits: Object.freeze({ ...CLI_LIMITS, ...options.limits }),
+    refreshTokenReuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? C.DEFAULT_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS,
+    autoconfirm: options.autoconfirm ?? false,
     seedDemoUser: options.seedDemoUser ?? false,
     log: options.log ?? (() => {}),
   } satisfies LocalAuthConfig

@@ -35,7 +35,8 @@ export function checkPasswordStrength(password: string, minLength: number): Auth
   if (Buffer.byteLength(password, 'utf8') > MAX_PASSWORD_BYTES) {
     return badRequest('validation_failed', `Password cannot be longer than ${MAX_PASSWORD_BYTES} characters`)
   }
-  if (password.length < minLength) {
+  // Go's len() counts bytes, so 'ééé' is 6 long [auth:internal/api/password.go:41].
+  if (Buffer.byteLength(password, 'utf8') < minLength) {
     return new AuthError(422, 'weak_password', `Password should be at least ${minLength} characters.`, ['length'])
   }
   return undefined

@@ -4,7 +4,6 @@
  * Not the HTTP layer (routes/token.ts). Times come from the fake clock, so tokens carry fake iat/exp.
  */
 import { randomUUID } from 'node:crypto'
-import { REFRESH_TOKEN_REUSE_INTERVAL_SECONDS } from './constants'
 import type { LocalAuthContext } from './context'
 import { badRequest } from './errors'
 import { generateRefreshToken, isRefreshTokenWellFormed } from './otp'
@@ -90,7 +89,7 @@ export async function refreshSession(ctx: LocalAuthContext, token: string): Prom
     const active = store.activeRefreshToken(session.id)
     if (active && active.parent === row.token) return tokenResponse(ctx, user, session, active.token)
     const revokedAt = row.revokedAt ?? row.createdAt
-    if (now > revokedAt + REFRESH_TOKEN_REUSE_INTERVAL_SECONDS * 1000) {
+    if (now > revokedAt + ctx.config.refreshTokenReuseIntervalSeconds * 1000) {
       for (const other of store.refreshTokens.values()) if (other.sessionId === session.id) other.revoked = true
       throw badRequest('refresh_token_already_used', 'Invalid Refresh Token: Already Used')
     }

@@ -11,6 +11,8 @@ import type { Reason } from './lib/reasons'
 export interface UpstreamState {
   timedOut: boolean
   calls: number
+  /** Supabase's error code when it answered 429 (its own limits), for the log line. */
+  refusedCode?: string
 }
 
 export interface AppEnv {

@@ -26,6 +26,8 @@ export interface Config {
   readonly supabaseUrl: string
   /** Publishable (or legacy anon) key: safe to send to Supabase from the edge. */
   readonly supabaseKey: string
+  /** SUPABASE_SECRET_KEY, a Worker secret: lets calls forward the person's IP (lib/supabase-forwarding.ts). */
+  readonly secretKey: string | undefined
   /** Where people go after a reset (the main site). */
   readonly siteUrl: string
   /** Origins `next` may point to, besides this Worker's own: SITE_URL's plus ALLOWED_REDIRECT_ORIGINS. */
@@ -101,21 +103,22 @@ function parseOrigins(value: string): string[] | undefined {
   return origins
 }
 
-/**
- * A secret (`sb_secret_…`) or legacy `service_role` key bypasses Row Level Security and must never
- * sit in a binding meant for a key that is safe to use on behalf of anyone (README, Configuration).
- */
-export function isSecretKey(value: string): boolean {
-  const key = value.trim()
-  if (key.startsWith('sb_secret_')) return true
-  const payload = key.split('.')[1]
-  if (key.split('.').length !== 3 || !payload) return false
+/** The `role` claim of a JWT-shaped key, read without verifying (only to refuse a misplaced key). */
+function jwtRole(value: string): string | undefined {
+  const parts = value.split('.')
+  if (parts.length !== 3 || !parts[1]) return undefined
   try {
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
-    return (JSON.parse(json) as { role?: unknown }).role === 'service_role'
+    const json = atob(parts[1].replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(parts[1].length / 4) * 4, '='))
+    const role = (JSON.parse(json) as { role?: unknown }).role
+    return typeof role === 'string' ? role : undefined
   } catch {
-    return false
+    return undefined
   }
+}
+
+/** A key with service-role rights: `sb_secret_…` or a legacy JWT whose role is service_role. */
+export function isSecretKey(value: string): boolean {
+  return value.trim().startsWith('sb_secret_') || jwtRole(value.trim()) === 'service_role'
 }
 
 const intInRange = (min: number, max: number, fallback: number) =>
@@ -129,7 +132,9 @@ const bindingsSchema = lazy(() => {
   const originList = z._default(z.string().check(z.refine((value) => parseOrigins(value) !== undefined)), '')
   return z.object({
     SUPABASE_URL: httpUrl,
-    SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(20), z.maxLength(4096), z.refine((key) => !isSecretKey(key))),
+    SUPABASE_PUBLISHABLE_KEY: z.string().check(z.trim(), z.minLength(20), z.maxLength(4096), z.refine((v) => !isSecretKey(v))),
+    // Only new secret keys: Supabase honours Sb-Forwarded-For from `sb_secret_` keys alone.
+    SUPABASE_SECRET_KEY: z.optional(z.string().check(z.trim(), z.startsWith('sb_secret_'), z.minLength(20), z.maxLength(4096))),
     SITE_URL: httpUrl,
     ALLOWED_REDIRECT_ORIGINS: originList,
     COOKIE_DOMAIN: z.optional(z.string().check(z.trim(), z.regex(cookieDomainRe))),
@@ -187,6 +192,7 @@ export function parseConfig(env: Record<string, unknown>, siteId = 'default'): C
     siteId,
     supabaseUrl: b.SUPABASE_URL.replace(/\/+$/, ''),
     supabaseKey: b.SUPABASE_PUBLISHABLE_KEY,
+    secretKey: b.SUPABASE_SECRET_KEY,
     siteUrl: siteUrl.href,
     redirectOrigins: Object.freeze([...new Set([siteUrl.origin, ...(parseOrigins(b.ALLOWED_REDIRECT_ORIGINS) ?? [])])]),
     cookieDomain: b.COOKIE_DOMAIN || undefined,

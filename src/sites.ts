@@ -25,6 +25,8 @@ export const SITE_KEYS: ReadonlySet<string> = new Set([
   'BREACHED_PASSWORD_MIN_COUNT',
   'BREACHED_PASSWORD_API_URL',
   'BREACHED_PASSWORD_TIMEOUT_MS',
+  // The *name* of the Worker secret holding this site's SUPABASE_SECRET_KEY (secrets never sit in vars).
+  'SUPABASE_SECRET_KEY_BINDING',
 ])
 
 /** The parsed deployment: one site for every hostname, or a site per configured hostname. */
@@ -56,8 +58,14 @@ function parseSite(env: Record<string, unknown>, hostname: string, entry: unknow
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return new ConfigError([`SITES.${hostname}`])
   const unknown = Object.keys(entry).filter((key) => !SITE_KEYS.has(key))
   if (unknown.length) return new ConfigError(unknown.map(name).sort())
-  const { SITES: _sites, ...defaults } = env
-  const config = parseConfig({ ...defaults, ...(entry as Record<string, unknown>) }, hostname)
+  // A top-level secret key belongs to one project: sites never inherit it, each names its own binding.
+  const { SITES: _sites, SUPABASE_SECRET_KEY: _secret, ...defaults } = env
+  const { SUPABASE_SECRET_KEY_BINDING: secretBinding, ...settings } = entry as Record<string, unknown>
+  if (secretBinding !== undefined) {
+    if (typeof secretBinding !== 'string' || typeof env[secretBinding] !== 'string') return new ConfigError([name('SUPABASE_SECRET_KEY_BINDING')])
+    settings.SUPABASE_SECRET_KEY = env[secretBinding]
+  }
+  const config = parseConfig({ ...defaults, ...settings }, hostname)
   return config instanceof ConfigError ? new ConfigError(config.keys.map(name)) : config
 }
 

@@ -227,3 +227,29 @@ describe('SITES', () => {
     expect(siteFor(deployment, 'b.example.com')).not.toBeInstanceOf(ConfigError)
   })
 })
+
+describe('SITES and secret keys', () => {
+  it('gives a site the secret key of the binding it names, and never the top-level one', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const deployment = parseDeployment({
+      ...good,
+      SUPABASE_SECRET_KEY: 'sb_secret_top_level_0000000000000',
+      BRAND_A_SECRET: 'sb_secret_brand_a_111111111111111',
+      SITES: { 'a.example.com': { SUPABASE_SECRET_KEY_BINDING: 'BRAND_A_SECRET' }, 'b.example.com': {}, 'c.example.com': { SUPABASE_SECRET_KEY_BINDING: 'NO_SUCH_BINDING' } },
+    })
+    const a = siteFor(deployment, 'a.example.com')
+    const b = siteFor(deployment, 'b.example.com')
+    const c = siteFor(deployment, 'c.example.com')
+    expect(a instanceof ConfigError ? a.keys : a?.secretKey).toBe('sb_secret_brand_a_111111111111111')
+    expect(b instanceof ConfigError ? b.keys : b?.secretKey).toBeUndefined()
+    expect(c instanceof ConfigError ? c.keys : []).toEqual(['SITES.c.example.com.SUPABASE_SECRET_KEY_BINDING'])
+  })
+
+  it('refuses a secret key written into SITES itself', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const deployment = parseDeployment({ ...good, SITES: { 'a.example.com': { SUPABASE_SECRET_KEY: 'sb_secret_in_plain_vars_000000000' } } })
+    const a = siteFor(deployment, 'a.example.com')
+    expect(a instanceof ConfigError ? a.keys : []).toEqual(['SITES.a.example.com.SUPABASE_SECRET_KEY'])
+    expect(a instanceof ConfigError ? a.message : '').not.toContain('sb_secret_in_plain')
+  })
+})

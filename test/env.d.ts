@@ -4,6 +4,8 @@ declare module 'vitest' {
     authUrl: string
     anonKey: string
     serviceRoleKey: string
+    publishableKey: string
+    secretKey: string
     legacyAuthUrl: string
     legacyAnonKey: string
     /** A second project, for the second site of multi-site tests. */

@@ -15,6 +15,9 @@ export default async function setup(project: TestProject) {
   project.provide('authUrl', auth.url)
   project.provide('anonKey', auth.anonKey)
   project.provide('serviceRoleKey', auth.serviceRoleKey)
+  // For the SUPABASE_SECRET_KEY tests (Sb-Forwarded-For); Supabase's limits stay off unless a test turns them on.
+  project.provide('publishableKey', auth.publishableKey)
+  project.provide('secretKey', auth.secretKey)
   // A second project signing with a legacy HS256 secret (no JWKS): getClaims() must fall back to GET /user.
   const legacy = await startLocalAuth({ siteUrl: TEST_ORIGIN, passwordMinLength: 10, jwtAlgorithm: 'HS256' })
   project.provide('legacyAuthUrl', legacy.url)

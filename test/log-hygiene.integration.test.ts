@@ -2,8 +2,11 @@
  * Log hygiene: one JSON line per request, and no secret or personal value in any log line,
  * through the whole flow and its failures.
  */
-import { describe, expect, it } from 'vitest'
-import { Browser } from './browser'
+import { env } from 'cloudflare:workers'
+import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
+import { describe, expect, inject, it } from 'vitest'
+import app from '../src/index'
+import { Browser, type Fetcher } from './browser'
 import { captureLogs, control, newUser, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
 
 describe('logs', () => {
@@ -54,5 +57,39 @@ describe('logs', () => {
     expect(requestLines.map((l) => l.reason)).toEqual(
       expect.arrayContaining(['reset_requested', 'code_invalid', 'csrf_rejected', 'upstream_unavailable', 'confirmed_recovery', 'password_invalid', 'password_updated']),
     )
+  })
+
+  it('never contain SUPABASE_SECRET_KEY, and neither do pages, headers or cookies, even when Supabase refuses', async () => {
+    const secret = inject('secretKey')
+    const bindings = { ...env, SUPABASE_PUBLISHABLE_KEY: inject('publishableKey'), SUPABASE_SECRET_KEY: secret }
+    const seen: string[] = []
+    // Every response the person gets, recorded whole: status line, headers (cookies included) and body.
+    const fetcher: Fetcher = async (request) => {
+      const ctx = createExecutionContext()
+      const res = await app.fetch(request, bindings, ctx)
+      await waitOnExecutionContext(ctx)
+      const body = await res.clone().text()
+      seen.push(`${res.status} ${[...res.headers].map(([k, v]) => `${k}: ${v}`).join('\n')}\n${body}`)
+      return res
+    }
+    const user = await newUser()
+    const browser = new Browser({ fetcher })
+    const { lines } = await captureLogs(async () => {
+      await requestRecovery(browser, user.email)
+      const email = await recoveryEmail(user.email)
+      // Supabase down, then Supabase's limits, then the real thing.
+      const html = await (await browser.get(email.link)).text()
+      await control().injectFault({ path: '/auth/v1/verify', status: 500 })
+      await browser.submit(html)
+      await control().setLimits({ preset: 'hosted', burst: 0 })
+      await browser.follow(await browser.submit(html))
+      await requestRecovery(new Browser({ fetcher }), user.email)
+      await control().setLimits({ preset: 'cli' })
+      await browser.follow(await browser.submit(html))
+      expect((await submitNewPassword(browser, 'secret key hygiene password')).status).toBe(200)
+    })
+    expect(lines.some((l) => l.includes('"upstream_refused":"over_request_rate_limit"'))).toBe(true)
+    expect(seen.length).toBeGreaterThan(6)
+    for (const text of [...lines, ...seen, ...browser.jar.values()]) expect(text).not.toContain(secret)
   })
 })

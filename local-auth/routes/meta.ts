@@ -1,6 +1,7 @@
 /**
  * GET /auth/v1/health, /settings and /.well-known/jwks.json (contract §5.7, §6.14). Settings reflect
- * what this stand-in supports: email on, everything else off, signups allowed, no autoconfirm.
+ * what this stand-in supports: email on, everything else off, signups allowed, autoconfirm as configured.
+ * Keys as in GoTrue's `Settings` struct [auth:internal/api/settings.go:5-43].
  */
 import { Hono } from 'hono'
 import { JWKS_CACHE_CONTROL } from '../constants'
@@ -9,7 +10,7 @@ import { jwksJson } from '../tokens'
 
 const externalProviders = [
   'anonymous_users', 'apple', 'azure', 'bitbucket', 'discord', 'facebook', 'figma', 'fly', 'github', 'gitlab',
-  'google', 'keycloak', 'kakao', 'linkedin', 'linkedin_oidc', 'notion', 'spotify', 'slack', 'slack_oidc',
+  'google', 'keycloak', 'kakao', 'linkedin', 'linkedin_oidc', 'notion', 'snapchat', 'spotify', 'slack', 'slack_oidc',
   'workos', 'twitch', 'twitter', 'email', 'phone', 'zoom',
 ]
 
@@ -23,10 +24,12 @@ export function metaRoutes(ctx: LocalAuthContext) {
       c.json({
         external: Object.fromEntries(externalProviders.map((p) => [p, p === 'email'])),
         disable_signup: false,
-        mailer_autoconfirm: false,
+        mailer_autoconfirm: ctx.config.autoconfirm,
         phone_autoconfirm: false,
         sms_provider: '',
         saml_enabled: false,
+        saml_private_key_next_configured: false,
+        passkeys_enabled: false,
       }),
     )
     .get('/.well-known/jwks.json', (c) => {

@@ -1,7 +1,8 @@
 /**
  * POST /auth/v1/recover (contract §6.1): validates email and PKCE pair, answers 200 {} whether or not
  * the account exists, and for an existing one creates the PKCE flow state, enforces the per-user resend
- * gap and emails recovery.html. No captcha and no per-IP limiter (both off in the CLI stack).
+ * gap and emails recovery.html (charged to the hourly email budget). The per-IP limiter runs first
+ * [auth:internal/api/api.go:255-256]. No captcha (off in the CLI stack).
  */
 import { Hono } from 'hono'
 import { readJsonBody, str } from '../body'
@@ -9,12 +10,13 @@ import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, createFlowState, issueEmailToken } from '../email-tokens'
 import { badRequest } from '../errors'
 import { parseCodeChallenge } from '../otp'
+import { perIpLimit } from '../rate-limit'
 import { validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
 
 /** POST /recover. */
 export function recoverRoutes(ctx: LocalAuthContext) {
-  return new Hono<AppEnv>().post('/recover', async (c) => {
+  return new Hono<AppEnv>().post('/recover', perIpLimit(ctx, 'recover'), async (c) => {
     const body = await readJsonBody(c)
     const rawEmail = str(body, 'email')
     if (!rawEmail) throw badRequest('validation_failed', 'Password recovery requires an email')

@@ -1,8 +1,10 @@
 /**
  * POST /auth/v1/signup and POST /auth/v1/otp (email magic link / code), enough for the confirmation,
  * magic-link and invite emails to be real. With autoconfirm off (the default here) signup returns the
- * user without a session and emails confirmation.html; an already-confirmed address gets a look-alike
- * user and no email, so signup does not reveal accounts. No phone, no anonymous sign-ins, no captcha.
+ * user without a session and emails confirmation.html; a repeated signup of an unconfirmed address
+ * keeps the stored password and only resends; an already-confirmed address gets GoTrue's sanitised
+ * look-alike and no email [auth:internal/api/signup.go:193-203,280-301,349-379]. With autoconfirm the
+ * user is confirmed and signed in at once, and a duplicate is a 422. No phone, anonymous sign-ins, captcha.
  */
 import { randomUUID } from 'node:crypto'
 import { Hono } from 'hono'
@@ -12,7 +14,9 @@ import { assertResendGap, createFlowState, issueEmailToken } from '../email-toke
 import { badRequest, unprocessable } from '../errors'
 import type { EmailType } from '../mailer'
 import { parseCodeChallenge } from '../otp'
-import { checkPasswordStrength, hashPassword } from '../password'
+import { perIpLimit } from '../rate-limit'
+import { checkPasswordStrength } from '../password'
+import { issueSession } from '../sessions'
 import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
 import { validateEmail } from '../validate'
@@ -28,10 +32,27 @@ async function sendFor(ctx: LocalAuthContext, user: UserRow, type: EmailType, bo
   await issueEmailToken(ctx, user, type, { redirectTo, isPkce: pkce !== undefined })
 }
 
+/** GoTrue's `sanitizeUser`: what a duplicate signup of a confirmed address answers [auth:internal/api/signup.go:349-379]. */
+function sanitisedUser(ctx: LocalAuthContext, user: UserRow, data: Record<string, unknown>): Record<string, unknown> {
+  const now = new Date(ctx.clock.nowMs()).toISOString()
+  const { email_confirmed_at: _e, confirmed_at: _c, email_change_sent_at: _s, last_sign_in_at: _l, new_email: _n, ...rest } = userJson(user)
+  return {
+    ...rest,
+    id: randomUUID(),
+    role: '',
+    created_at: now,
+    updated_at: now,
+    confirmation_sent_at: now,
+    user_metadata: data,
+    app_metadata: { provider: 'email', providers: ['email'] },
+    identities: [],
+  }
+}
+
 /** POST /signup and POST /otp. */
 export function signupRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>()
-    .post('/signup', async (c) => {
+    .post('/signup', perIpLimit(ctx, 'signups'), async (c) => {
       const body = await readJsonBody(c)
       if (!str(body, 'email')) throw unprocessable('validation_failed', 'Anonymous sign-ins are disabled')
       const password = str(body, 'password')
@@ -41,15 +62,25 @@ export function signupRoutes(ctx: LocalAuthContext) {
       const { email } = unwrap(validateEmail(str(body, 'email')))
       const existing = ctx.store.findUserByEmail(email)
       if (existing?.emailConfirmedAt !== undefined) {
-        // GoTrue answers with an obfuscated copy so the response does not reveal the account.
-        return c.json({ ...userJson(existing), id: randomUUID(), identities: [], user_metadata: {}, app_metadata: {} })
+        if (ctx.config.autoconfirm) throw unprocessable('user_already_exists', 'User already registered')
+        return c.json(sanitisedUser(ctx, existing, objectOr(body.data) ?? {}))
       }
+      // A repeated signup of an unconfirmed address does not touch the user: the first password stays.
       const user = existing ?? (await createUser(ctx.store, ctx.clock, { email, password, userMetadata: objectOr(body.data) }))
-      if (existing) existing.passwordHash = await hashPassword(password)
-      await sendFor(ctx, user, 'signup', body, requestRedirect(ctx, c))
+      if (ctx.config.autoconfirm) {
+        user.emailConfirmedAt = ctx.clock.nowMs()
+        return c.json(await issueSession(ctx, user, 'password'))
+      }
+      try {
+        await sendFor(ctx, user, 'signup', body, requestRedirect(ctx, c))
+      } catch (error) {
+        // GoTrue creates the user and sends in one transaction: a refused email leaves no user behind.
+        if (!existing) ctx.store.deleteUser(user.id)
+        throw error
+      }
       return c.json(userJson(user))
     })
-    .post('/otp', async (c) => {
+    .post('/otp', perIpLimit(ctx, 'otp'), async (c) => {
       const body = await readJsonBody(c)
       if (!str(body, 'email')) throw badRequest('validation_failed', 'Only an email address or phone number should be provided')
       const { email } = unwrap(validateEmail(str(body, 'email')))

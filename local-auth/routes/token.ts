@@ -9,6 +9,7 @@ import type { AppEnv, LocalAuthContext } from '../context'
 import { badRequest, notFound, unprocessable } from '../errors'
 import { isCodeVerifierValid } from '../otp'
 import { isPasswordMatch } from '../password'
+import { perIpLimit } from '../rate-limit'
 import { issueSession, refreshSession, type TokenResponse } from '../sessions'
 import { isBanned } from '../users'
 
@@ -26,7 +27,7 @@ async function passwordGrant(ctx: LocalAuthContext, body: Record<string, unknown
   if (user.emailConfirmedAt === undefined) throw badRequest('email_not_confirmed', 'Email not confirmed')
   const session = await issueSession(ctx, user, 'password')
   const min = ctx.config.passwordMinLength
-  if (password.length < min) {
+  if (Buffer.byteLength(password, 'utf8') < min) {
     session.weak_password = { message: `Password should be at least ${min} characters.`, reasons: ['length'] }
   }
   return session
@@ -58,7 +59,8 @@ async function pkceGrant(ctx: LocalAuthContext, body: Record<string, unknown>): 
 
 /** POST /token, dispatching on the grant_type query parameter. */
 export function tokenRoutes(ctx: LocalAuthContext) {
-  return new Hono<AppEnv>().post('/token', async (c) => {
+  // GoTrue charges the token limiter in the handler, before any grant [auth:internal/api/token.go:45,63].
+  return new Hono<AppEnv>().post('/token', perIpLimit(ctx, 'token'), async (c) => {
     const grantType = c.req.query('grant_type') ?? ''
     if (grantType === 'password') return c.json(await passwordGrant(ctx, await readJsonBody(c)))
     if (grantType === 'refresh_token') return c.json(await refreshSession(ctx, str(await readJsonBody(c), 'refresh_token')))

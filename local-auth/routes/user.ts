@@ -1,16 +1,18 @@
 /**
- * GET and PUT /auth/v1/user (contract §6.7, §6.9). PUT applies GoTrue's password rules in order
- * (72-byte cap, strength, admin-only app_metadata, same password), then stores the new hash, clears
- * one-time tokens and `*_sent_at`, and deletes the user's other sessions; the caller keeps its own.
+ * GET and PUT /auth/v1/user (contract §6.7, §6.9). PUT validates every field first (email format,
+ * 72-byte cap and strength, admin-only app_metadata, email_exists, same password, the email change's
+ * gap and budget) and only then writes anything: the new hash (clearing one-time tokens and
+ * `*_sent_at`, deleting the user's other sessions; the caller keeps its own), metadata, email change.
  * An `email` starts a single-confirmation email change (secure double confirmation is not modelled).
  */
 import { Hono } from 'hono'
 import { requireUser } from '../auth-guard'
 import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
-import { assertResendGap, createFlowState, issueEmailToken } from '../email-tokens'
+import { assertResendGap, chargeEmailBudget, createFlowState, issueEmailToken } from '../email-tokens'
 import { forbidden, unprocessable } from '../errors'
 import { parseCodeChallenge } from '../otp'
+import { perIpLimit } from '../rate-limit'
 import { checkPasswordStrength, hashPassword, isPasswordMatch } from '../password'
 import type { SessionRow, UserRow } from '../store'
 import { userJson } from '../users'
@@ -33,12 +35,17 @@ export function userRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>()
     .use('/user', requireUser(ctx))
     .get('/user', (c) => c.json(userJson(c.get('auth').user as UserRow)))
-    .put('/user', async (c) => {
+    // The per-IP limiter runs after authentication, on PUT only [auth:internal/api/api.go:281-283].
+    // GoTrue validates every field, then writes all of it in one transaction [auth:internal/api/user.go:88-304]:
+    // nothing below the "writes" line may throw, so a bad email never leaves a new password behind.
+    .put('/user', perIpLimit(ctx, 'user'), async (c) => {
       const { user: maybeUser, session } = c.get('auth')
       const user = maybeUser as UserRow
       const body = await readJsonBody(c)
       const hasPassword = body.password !== undefined && body.password !== null
       const password = str(body, 'password')
+      const rawEmail = str(body, 'email')
+      const email = rawEmail ? unwrap(validateEmail(rawEmail)).email : undefined
       if (hasPassword) {
         const weak = checkPasswordStrength(password, ctx.config.passwordMinLength)
         if (weak) throw weak
@@ -46,22 +53,26 @@ export function userRoutes(ctx: LocalAuthContext) {
       if (body.app_metadata !== undefined && body.app_metadata !== null) {
         throw forbidden('not_admin', 'Updating app_metadata requires admin privileges')
       }
+      const changesEmail = email !== undefined && email !== user.email
+      if (changesEmail && ctx.store.findUserByEmail(email)) {
+        throw unprocessable('email_exists', 'A user with this email address has already been registered')
+      }
       if (hasPassword && (await isPasswordMatch(password, user.passwordHash))) {
         throw unprocessable('same_password', 'New password should be different from the old password.')
       }
+      // What the email change would refuse inside GoTrue's transaction, checked before any write.
+      const pkce = changesEmail ? unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method)).pkce : undefined
+      if (changesEmail) {
+        assertResendGap(ctx, user.emailChangeSentAt)
+        chargeEmailBudget(ctx, { dryRun: true })
+      }
+      // Writes, in GoTrue's order: password, metadata, email change.
+      if (hasPassword) await applyPasswordChange(ctx, user, session, password)
       if (body.data && typeof body.data === 'object' && !Array.isArray(body.data)) {
         user.userMetadata = { ...user.userMetadata, ...(body.data as Record<string, unknown>) }
         user.updatedAt = ctx.clock.nowMs()
       }
-      if (hasPassword) await applyPasswordChange(ctx, user, session, password)
-      const rawEmail = str(body, 'email')
-      if (rawEmail && rawEmail.toLowerCase() !== user.email) {
-        const { email } = unwrap(validateEmail(rawEmail))
-        if (ctx.store.findUserByEmail(email)) {
-          throw unprocessable('email_exists', 'A user with this email address has already been registered')
-        }
-        const { pkce } = unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method))
-        assertResendGap(ctx, user.emailChangeSentAt)
+      if (changesEmail) {
         if (pkce) createFlowState(ctx, user, 'email_change', pkce)
         await issueEmailToken(ctx, user, 'email_change', { redirectTo: requestRedirect(ctx, c), isPkce: pkce !== undefined, newEmail: email })
       }

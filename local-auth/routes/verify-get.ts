@@ -3,12 +3,14 @@
  * redirect_to with the session in the fragment (implicit) or `?code=` (PKCE, `pkce_` token). Failures
  * redirect with error/error_code/error_description in the fragment (and the query for PKCE); only missing
  * parameters are JSON errors. A failure changes nothing, as GoTrue's transaction rolls back.
+ * HEAD spends nothing (405) but is charged to the per-IP verify bucket, like every method on the mount.
  */
 import { Hono } from 'hono'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { flowMethodByType } from '../email-tokens'
 import { badRequest, unexpectedFailure } from '../errors'
 import { goEncodeValues, goSetFragment, goSetQuery } from '../go-url'
+import { perIpLimit } from '../rate-limit'
 import { issueSession } from '../sessions'
 import { consumeVerification, findByTokenHash, isVerifyType } from '../verification'
 import { requestRedirect } from './helpers'
@@ -33,7 +35,10 @@ export function errorRedirectUrl(redirectTo: string, isPkce: boolean, status: nu
 
 /** GET /verify. */
 export function verifyGetRoutes(ctx: LocalAuthContext) {
-  return new Hono<AppEnv>().get('/verify', async (c) => {
+  return new Hono<AppEnv>().get('/verify', perIpLimit(ctx, 'verify'), async (c) => {
+    // Hono answers HEAD with the GET route; chi does not, so GoTrue's answer is an empty 405 after the
+    // limiter has run (the limiter wraps the whole /verify mount) [auth:internal/api/api.go:270-273].
+    if (c.req.raw.method === 'HEAD') return c.body(null, 405, { Allow: 'GET, POST' })
     const type = c.req.query('type') ?? ''
     const token = c.req.query('token') ?? ''
     if (!type) throw badRequest('validation_failed', 'Verify requires a verification type')

@@ -30,9 +30,13 @@ describe('password grant', () => {
     ])
     expect(payload).toMatchObject({
       iss: `${h.auth.url}/auth/v1`, aud: 'authenticated', role: 'authenticated', aal: 'aal1', email: EMAIL, phone: '',
-      is_anonymous: false, amr: [{ method: 'password', timestamp: payload.iat }],
+      is_anonymous: false, amr: [{ method: 'password' }],
       app_metadata: { provider: 'email', providers: ['email'] },
     })
+    // The sign-in is recorded (amr) a moment before the token is minted (iat): the same second, or the one before.
+    const amrTimestamp = (payload.amr as { timestamp: number }[])[0]?.timestamp ?? 0
+    expect((payload.iat as number) - amrTimestamp).toBeGreaterThanOrEqual(0)
+    expect((payload.iat as number) - amrTimestamp).toBeLessThanOrEqual(1)
     expect((payload.exp as number) - (payload.iat as number)).toBe(3600)
     expect(session).toMatchObject({ token_type: 'bearer', expires_in: 3600, expires_at: payload.exp })
     expect(session.refresh_token).toMatch(/^[a-z0-9]{12}$/)
@@ -84,11 +88,27 @@ describe('refresh_token grant', () => {
     const replay = (await (await refresh(session.refresh_token)).json()) as { refresh_token: string }
     expect(replay.refresh_token).toBe(first.refresh_token)
     const second = (await (await refresh(first.refresh_token)).json()) as { refresh_token: string }
-    // The original is now two generations old: reuse detected.
+    // Past the CLI's 10 s reuse interval the original, now two generations old, is a detected reuse.
+    await h.control.advanceClock(11)
     const reuse = await refresh(session.refresh_token)
     expect(reuse.status).toBe(400)
     expect(await reuse.json()).toEqual({ code: 'refresh_token_already_used', message: 'Invalid Refresh Token: Already Used' })
     expect((await (await refresh(second.refresh_token)).json()).code).toBe('refresh_token_already_used')
+  })
+
+  it('lets a revoked token be reused within the reuse interval (10 s, as the CLI config) [auth:internal/tokens/service.go:387-403]', async () => {
+    const { session } = await signedIn()
+    const first = (await (await refresh(session.refresh_token)).json()) as { refresh_token: string }
+    await refresh(first.refresh_token)
+    // Two generations old but 9 s later: still inside the interval, so a fresh token, not a family revocation.
+    await h.control.advanceClock(9)
+    const within = await refresh(session.refresh_token)
+    expect(within.status).toBe(200)
+    const fresh = (await within.json()) as { refresh_token: string }
+    expect(fresh.refresh_token).not.toBe(first.refresh_token)
+    // 11 s after it was revoked, the first child is a detected reuse (the original is now the parent of the active token).
+    await h.control.advanceClock(2)
+    expect((await (await refresh(first.refresh_token)).json()).code).toBe('refresh_token_already_used')
   })
 
   it.each([

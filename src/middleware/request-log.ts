@@ -17,6 +17,8 @@ export interface LogLine {
   readonly status: number
   readonly reason?: string
   readonly upstream_calls?: number
+  /** Supabase's code when one of its limits refused a call (`over_request_rate_limit`, …). */
+  readonly upstream_refused?: string
   readonly ms: number
 }
 
@@ -35,6 +37,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       status: c.res.status,
       ...(c.get('reason') ? { reason: String(c.get('reason')) } : {}),
       ...(c.get('upstream') ? { upstream_calls: c.get('upstream').calls } : {}),
+      ...(c.get('upstream')?.refusedCode ? { upstream_refused: c.get('upstream').refusedCode } : {}),
       ms: Date.now() - started,
     }
     console.log(JSON.stringify(line))

@@ -61,7 +61,14 @@ async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void
   const requestId = c.get('requestId')
   const sending = c.get('supabase')().auth
     .resetPasswordForEmail(email, { redirectTo })
-    .then(({ error }) => (error ? classifyAuthError(error, upstream) : 'sent'))
+    .then(({ error }) => {
+      // Supabase's limits refused the email: the person still sees "Check your email" (enumeration),
+      // so this line is how an operator counts them (README "Supabase's limits").
+      if (error?.status === 429) {
+        console.log(JSON.stringify({ msg: 'reset_email_refused', id: requestId, code: upstream.refusedCode ?? 'unknown' }))
+      }
+      return error ? classifyAuthError(error, upstream) : 'sent'
+    })
     .catch(() => 'unexpected')
     .then((outcome) => console.log(JSON.stringify({ msg: 'reset_email', id: requestId, outcome })))
   try {

@@ -11,7 +11,7 @@ import type { AppEnv } from '../app-env'
 import { forgetSwitch, readSwitch } from '../account-switch'
 import { refuseBreachedPassword } from '../breached-password'
 import { forgetConfirmedLink } from '../confirmed-link'
-import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
+import { FORGOT_PASSWORD_PATH, RATE_LIMIT_RETRY_AFTER_SECONDS, UPDATE_PASSWORD_PATH } from '../constants'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
@@ -50,6 +50,7 @@ updatePasswordRoutes.post('/', async (c) => {
     const reason = classifyAuthError(error, c.get('upstream'))
     c.set('reason', reason)
     const errors = formErrorsFor(c, reason, error as { reasons?: unknown })
+    if (reason === 'rate_limited') c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
     if (!errors) return renderReason(c, reason)
     return renderForm(c, session, form.next, statusFor(reason), errors)
   }
