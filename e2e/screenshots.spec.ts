@@ -32,7 +32,7 @@ for (const [device, options] of Object.entries(DEVICES)) {
         await tour(other, siteB.control, async (page) => {
           if (!SITE_B_PAGES.includes(page)) return
           await other.screenshot({ path: path.join(dir, `${page}.${name}.png`), fullPage: true, scale: 'css', animations: 'disabled', caret: 'hide' })
-        })
+        }, 'sam')
       }
       test.setTimeout(180_000)
       mkdirSync(SCREENSHOT_DIR, { recursive: true })

@@ -23,12 +23,19 @@ function unique(): string {
   return `${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`
 }
 
+const named = new Map<string, number>()
+
 /**
- * A fresh user in the stand-in. `first` and `last` fix the first and last letters of the address, so
- * the masked form the pages show (`j***e@example.com`) is the same on every run (screenshots).
+ * A fresh user in the stand-in. With `name`, the address is `<name>@example.com` (then `<name>2@…`, …
+ * within one run, whose stand-in is new), so pages that show it look the same on every run (screenshots).
  */
-export async function newUser(control: LocalAuthControl, options: { first?: string; last?: string } = {}): Promise<TestUser> {
-  const email = `${options.first ?? 'u'}${unique()}${options.last ?? 'x'}@example.com`
+export async function newUser(control: LocalAuthControl, options: { name?: string } = {}): Promise<TestUser> {
+  let email = `u${unique()}x@example.com`
+  if (options.name) {
+    const n = (named.get(options.name) ?? 0) + 1
+    named.set(options.name, n)
+    email = `${options.name}${n > 1 ? n : ''}@example.com`
+  }
   const password = `old-password-${unique()}`
   await control.createUser({ email, password })
   return { email, password }
