@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini'
 import { brandingSchema, deriveBranding, type Branding } from './branding'
+import type { EventSink } from './events'
 import { lazy } from './lib/lazy'
 
 /** Email OTP types accepted at /auth/confirm (Supabase's `EmailOtpType`). */
@@ -43,6 +44,8 @@ export interface Config {
   /** Name of the session cookie @supabase/ssr writes: `sb-<first label of the Supabase host>-auth-token`. */
   readonly sessionCookieName: string
   readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
+  /** The AUTH_EVENTS Analytics Engine dataset, when bound (events.ts); deployment-wide, shared by every site. */
+  readonly events: EventSink | undefined
   /** The breached-password check before `updateUser` (src/breached-password.ts). */
   readonly breachedPassword: BreachedPasswordConfig
   /** Logo, colours (as a served stylesheet), support and legal links, footer (branding.ts). */
@@ -157,6 +160,10 @@ function withoutEmpty(env: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined && v !== null))
 }
 
+function isEventSink(value: unknown): value is EventSink {
+  return typeof value === 'object' && value !== null && typeof (value as EventSink).writeDataPoint === 'function'
+}
+
 function isRateLimiter(value: unknown): value is RateLimiter {
   return typeof value === 'object' && value !== null && typeof (value as RateLimiter).limit === 'function'
 }
@@ -204,6 +211,7 @@ export function parseConfig(env: Record<string, unknown>, siteId = 'default'): C
     // The storage key supabase-js derives from the project URL (SupabaseClient: `sb-${hostname.split('.')[0]}-auth-token`).
     sessionCookieName: `sb-${supabaseHost.split('.')[0]}-auth-token`,
     limiters: Object.freeze(limiters),
+    events: isEventSink(env.AUTH_EVENTS) ? env.AUTH_EVENTS : undefined,
     breachedPassword: Object.freeze({
       enabled: b.BREACHED_PASSWORD_CHECK === 'on',
       minCount: b.BREACHED_PASSWORD_MIN_COUNT,
