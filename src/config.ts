@@ -5,7 +5,6 @@
  */
 import * as z from 'zod/mini'
 import { brandingSchema, deriveBranding, type Branding } from './branding'
-import type { EventSink } from './events'
 import { lazy } from './lib/lazy'
 
 /** Email OTP types accepted at /auth/confirm (Supabase's `EmailOtpType`). */
@@ -76,6 +75,11 @@ export const LIMITER_NAMES = [
   'UPDATE_SESSION_LIMITER',
 ] as const
 export type LimiterName = (typeof LIMITER_NAMES)[number]
+
+/** The slice of the Workers Analytics Engine binding we use (events.ts); tests bind a recording double. */
+export interface EventSink {
+  writeDataPoint(point: { indexes: string[]; blobs: string[]; doubles: number[] }): void
+}
 
 /** A configuration problem: the keys at fault, for the page and the log. */
 export class ConfigError extends Error {

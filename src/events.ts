@@ -9,11 +9,7 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env'
-
-/** The slice of the Analytics Engine binding we use; tests bind a recording double. */
-export interface EventSink {
-  writeDataPoint(point: { indexes: string[]; blobs: string[]; doubles: number[] }): void
-}
+import type { EventSink } from './config'
 
 /** One flow outcome, as written. Field order here is column order in the dataset (blob1…, double1…). */
 export interface AuthEvent {
