@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { toDataPoint, type AuthEvent } from '../src/events'
 import { Browser, type Fetcher } from './browser'
 import { withBindings, withLimiters } from './deployment'
-import { control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
+import { captureLogs, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
 
 interface DataPoint {
   indexes: string[]
@@ -170,6 +170,37 @@ describe('auth events', () => {
     const confirm = dataset.points.map(named).find((e) => e.route === '/auth/confirm')
     expect(confirm).toMatchObject({ outcome: 'rate_limited', limit: 'over_request_rate_limit', status: 303 }) // to the error page
     expect(refusedEmail).toMatchObject({ route: '/account/forgot-password', limit: 'over_email_send_rate_limit', status: 0 })
+  })
+
+  it('every request line with an outcome has exactly one event, with the same route, outcome and status', async () => {
+    const dataset = recordingDataset()
+    const browser = new Browser({ fetcher: withLimiters({ AUTH_EVENTS: dataset }) })
+    const user = await newUser()
+    const { lines } = await captureLogs(async () => {
+      await browser.post('/account/forgot-password', { email: 'not an address', csrf_token: 'x' })
+      const form = await (await browser.get('/account/forgot-password')).text()
+      await browser.submit(form, { email: 'not an address' })
+      await requestRecovery(browser, user.email)
+      const { link } = await recoveryEmail(user.email)
+      await eventually(() => dataset.points.find((p) => p.blobs[2] === 'reset_email_sent'))
+      await browser.get('/auth/confirm?token_hash=&type=recovery')
+      await openLinkAndConfirm(browser, link)
+      await browser.get('/account/update-password')
+      await submitNewPassword(browser, 'short', 'mismatch')
+      await submitNewPassword(browser, 'password123') // on the local breached list
+      await submitNewPassword(browser, 'events every outcome password')
+      await browser.request('/account/update-password', { method: 'DELETE' })
+    })
+    const withOutcome = lines
+      .map((l) => JSON.parse(l) as { msg: string; route?: string; reason?: string; status?: number })
+      .filter((l) => l.msg === 'request' && l.reason)
+      .map((l) => [l.route, l.reason, l.status])
+    const events = dataset.points.map(named).filter((e) => !e.outcome?.startsWith('reset_email')).map((e) => [e.route, e.outcome, e.status])
+    expect(withOutcome.length).toBeGreaterThanOrEqual(8)
+    expect(events).toEqual(withOutcome)
+    expect(new Set(events.map((e) => e[1]))).toEqual(
+      new Set(['csrf_rejected', 'email_invalid', 'reset_requested', 'link_invalid', 'confirmed_recovery', 'password_invalid', 'breached_password', 'password_updated', 'method_not_allowed']),
+    )
   })
 
   it('writes nothing and still answers when no dataset is bound, or when writing fails', async () => {
