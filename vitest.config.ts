@@ -51,6 +51,14 @@ export default defineConfig({
       },
       {
         test: {
+          // npm run doctor and npm run supabase:configure against the stand-in's Management API.
+          name: 'ops',
+          environment: 'node',
+          include: ['scripts/test/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'local-pwned',
           environment: 'node',
           include: ['local-pwned/test/**/*.test.ts'],

@@ -15,6 +15,7 @@ import { apiKeyGate, faultInjector, latency, requestLogger } from './gateway'
 import { inboxRoutes, mailpitRoutes } from './inbox'
 import { adminRoutes } from './routes/admin'
 import { logoutRoutes } from './routes/logout'
+import { managementRoutes } from './routes/management'
 import { metaRoutes } from './routes/meta'
 import { recoverRoutes } from './routes/recover'
 import { resendRoutes } from './routes/resend'
@@ -61,6 +62,7 @@ export function createApp(ctx: LocalAuthContext) {
   app.route('/api/v1', mailpitRoutes(ctx))
   app.route('/inbox', inboxRoutes(ctx))
   app.route('/auth/v1', authApp(ctx))
+  app.route('/v1', managementRoutes(ctx))
   app.notFound((c) => {
     if (!new URL(c.req.url).pathname.startsWith('/auth/v1')) return renderGatewayError(404, 'no Route matched with those values')
     return renderAuthError(new AuthError(404, 'not_found', '404 page not found'), c.req.header('X-Supabase-Api-Version'), c.get('requestId'))

@@ -5,6 +5,7 @@
  */
 import { DEFAULT_CLI_PORT } from './constants'
 import { startLocalAuth } from './index'
+import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from './management'
 
 const port = process.env.PORT !== undefined && process.env.PORT !== '' ? Number(process.env.PORT) : DEFAULT_CLI_PORT
 const auth = await startLocalAuth({
@@ -23,6 +24,10 @@ const settings: Record<string, string> = {
   SUPABASE_SERVICE_ROLE_KEY: auth.serviceRoleKey,
   SUPABASE_SECRET_KEY: auth.secretKey,
   INBOX_URL: auth.inboxUrl,
+  // The Management API subset (management.ts), for npm run doctor / supabase:configure.
+  SUPABASE_MANAGEMENT_API_URL: auth.url,
+  SUPABASE_ACCESS_TOKEN: LOCAL_ACCESS_TOKEN,
+  SUPABASE_PROJECT_REF: LOCAL_PROJECT_REF,
   DEMO_EMAIL: auth.demoUser.email,
   DEMO_PASSWORD: auth.demoUser.password,
 }

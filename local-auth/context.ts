@@ -16,7 +16,12 @@ import { createUser } from './users'
 
 /** Everything a route needs; one per started instance. */
 export interface LocalAuthContext {
-  readonly config: LocalAuthConfig
+  /** Replaced (never mutated) by the Management API's PATCH (management.ts); reset restores the start options. */
+  config: LocalAuthConfig
+  /** The options the stand-in started with. */
+  readonly startConfig: LocalAuthConfig
+  /** Management API settings the stand-in stores but does not act on (SMTP). */
+  readonly projectSettings: Map<string, unknown>
   readonly clock: Clock
   readonly store: Store
   readonly keys: SigningKeys
@@ -47,6 +52,8 @@ export function createContext(config: LocalAuthConfig, keys: SigningKeys): Local
   const clock = new Clock()
   return {
     config,
+    startConfig: config,
+    projectSettings: new Map(),
     keys,
     clock,
     limits: new Limits({ ...config.limits }, () => clock.nowMs()),
@@ -60,6 +67,9 @@ export function createContext(config: LocalAuthConfig, keys: SigningKeys): Local
 
 /** POST /__local/reset: clear everything and re-seed the demo user if configured. */
 export async function resetState(ctx: LocalAuthContext): Promise<void> {
+  ctx.config = ctx.startConfig
+  ctx.projectSettings.clear()
+  ctx.mailer.overrides.clear()
   ctx.store.clear()
   ctx.mailer.clear()
   ctx.faults.clear()

@@ -51,20 +51,27 @@ export interface TemplateData {
   Data: Record<string, unknown>
 }
 
+/** Template file names per type, and GoTrue's default subjects (for the Management API model, management.ts). */
+export const TEMPLATE_FILES: Readonly<Record<EmailType, string>> = templateFiles
+export const DEFAULT_SUBJECTS: Readonly<Record<EmailType, string>> = subjects
+
 /** Renders templates and keeps sent messages, newest last. */
 export class Mailer {
   readonly outbox: OutboxMessage[] = []
+  /** Content and subjects set through the Management API (management.ts); a file or default otherwise. */
+  readonly overrides = new Map<EmailType, { content?: string; subject?: string }>()
 
   constructor(private readonly templatesDir: string) {}
 
   /** Render the template of `type` with `data` and put the message in the outbox. */
   async send(type: EmailType, to: string, data: TemplateData, nowMs: number): Promise<OutboxMessage> {
-    const source = await readFile(join(this.templatesDir, templateFiles[type]), 'utf8')
+    const override = this.overrides.get(type)
+    const source = override?.content ?? (await this.templateFile(type))
     const html = renderTemplate(source, data as unknown as Record<string, unknown>)
     const message: OutboxMessage = {
       id: randomBytes(12).toString('base64url'),
       to,
-      subject: subjects[type],
+      subject: override?.subject ?? subjects[type],
       html,
       text: htmlToText(html),
       created: nowMs,
@@ -72,6 +79,11 @@ export class Mailer {
     }
     this.outbox.push(message)
     return message
+  }
+
+  /** The template file of `type` as on disk (templates/). */
+  templateFile(type: EmailType): Promise<string> {
+    return readFile(join(this.templatesDir, templateFiles[type]), 'utf8')
   }
 
   find(id: string): OutboxMessage | undefined {

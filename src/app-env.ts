@@ -4,13 +4,15 @@
  * every `c.var` access, and a request reads them a few dozen times.
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
-import type { Config } from './config'
+import type { Config, LimiterName } from './config'
 import type { Reason } from './lib/reasons'
 
 /** What the fetch wrapper observed about this request's calls to Supabase Auth. */
 export interface UpstreamState {
   timedOut: boolean
   calls: number
+  /** Milliseconds spent waiting on those calls (for auth events). */
+  ms: number
   /** Supabase's error code when it answered 429 (its own limits), for the log line. */
   refusedCode?: string
 }
@@ -31,6 +33,8 @@ export interface AppEnv {
     /** This request's Supabase client, created on first call (middleware/supabase.ts). */
     supabase: () => SupabaseClient
     upstream: UpstreamState
+    /** The edge limiter that refused this request, if one did (lib/rate-limit.ts), for auth events. */
+    limitedBy: LimiterName | undefined
     /** Resolves when the client first calls Supabase: by then it has written the PKCE verifier cookie. */
     upstreamStarted: Promise<void>
     /** Stops late `setAll` calls (from waitUntil work) touching a response already sent. */

@@ -43,6 +43,8 @@ export interface Config {
   /** Name of the session cookie @supabase/ssr writes: `sb-<first label of the Supabase host>-auth-token`. */
   readonly sessionCookieName: string
   readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
+  /** The AUTH_EVENTS Analytics Engine dataset, when bound (events.ts); deployment-wide, shared by every site. */
+  readonly events: EventSink | undefined
   /** The breached-password check before `updateUser` (src/breached-password.ts). */
   readonly breachedPassword: BreachedPasswordConfig
   /** Logo, colours (as a served stylesheet), support and legal links, footer (branding.ts). */
@@ -73,6 +75,11 @@ export const LIMITER_NAMES = [
   'UPDATE_SESSION_LIMITER',
 ] as const
 export type LimiterName = (typeof LIMITER_NAMES)[number]
+
+/** The slice of the Workers Analytics Engine binding we use (events.ts); tests bind a recording double. */
+export interface EventSink {
+  writeDataPoint(point: { indexes: string[]; blobs: string[]; doubles: number[] }): void
+}
 
 /** A configuration problem: the keys at fault, for the page and the log. */
 export class ConfigError extends Error {
@@ -157,6 +164,10 @@ function withoutEmpty(env: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== '' && v !== undefined && v !== null))
 }
 
+function isEventSink(value: unknown): value is EventSink {
+  return typeof value === 'object' && value !== null && typeof (value as EventSink).writeDataPoint === 'function'
+}
+
 function isRateLimiter(value: unknown): value is RateLimiter {
   return typeof value === 'object' && value !== null && typeof (value as RateLimiter).limit === 'function'
 }
@@ -204,6 +215,7 @@ export function parseConfig(env: Record<string, unknown>, siteId = 'default'): C
     // The storage key supabase-js derives from the project URL (SupabaseClient: `sb-${hostname.split('.')[0]}-auth-token`).
     sessionCookieName: `sb-${supabaseHost.split('.')[0]}-auth-token`,
     limiters: Object.freeze(limiters),
+    events: isEventSink(env.AUTH_EVENTS) ? env.AUTH_EVENTS : undefined,
     breachedPassword: Object.freeze({
       enabled: b.BREACHED_PASSWORD_CHECK === 'on',
       minCount: b.BREACHED_PASSWORD_MIN_COUNT,

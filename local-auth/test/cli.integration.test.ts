@@ -25,8 +25,13 @@ describe('cli.ts', () => {
     })
     expect(Object.keys(settings)).toEqual([
       'SUPABASE_URL', 'SUPABASE_ANON_KEY', 'SUPABASE_PUBLISHABLE_KEY', 'SUPABASE_SERVICE_ROLE_KEY', 'SUPABASE_SECRET_KEY',
-      'INBOX_URL', 'DEMO_EMAIL', 'DEMO_PASSWORD',
+      'INBOX_URL', 'SUPABASE_MANAGEMENT_API_URL', 'SUPABASE_ACCESS_TOKEN', 'SUPABASE_PROJECT_REF', 'DEMO_EMAIL', 'DEMO_PASSWORD',
     ])
+    // The Management API subset answers with the printed token and ref.
+    const managed = await fetch(`${settings.SUPABASE_MANAGEMENT_API_URL}/v1/projects/${settings.SUPABASE_PROJECT_REF}/config/auth`, {
+      headers: { Authorization: `Bearer ${settings.SUPABASE_ACCESS_TOKEN}` },
+    })
+    expect(managed.status).toBe(200)
     expect(settings.INBOX_URL).toBe(`${settings.SUPABASE_URL}/inbox`)
     const res = await fetch(`${settings.SUPABASE_URL}/auth/v1/token?grant_type=password`, {
       method: 'POST',

@@ -33,6 +33,7 @@ export async function isOverLimit(c: Context<AppEnv>, name: LimiterName, key: st
   try {
     // Keys are per site: one site's visitors never use up another site's allowance.
     const { success } = await limiter.limit({ key: `${siteId}|${key}` })
+    if (!success) c.set('limitedBy', name)
     return !success
   } catch {
     const closed = FAIL_CLOSED.has(name)

@@ -6,6 +6,7 @@
 import type { MiddlewareHandler } from 'hono'
 import { routePath } from 'hono/route'
 import type { AppEnv } from '../app-env'
+import { recordRequestEvent } from '../events'
 
 export interface LogLine {
   readonly msg: 'request'
@@ -41,6 +42,7 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
       ms: Date.now() - started,
     }
     console.log(JSON.stringify(line))
+    recordRequestEvent(c, line.route, line.status)
   }
 }
 

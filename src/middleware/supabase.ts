@@ -16,7 +16,7 @@ import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwar
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
   return async function supabaseClient_(c, next) {
-    const upstream: UpstreamState = { timedOut: false, calls: 0 }
+    const upstream: UpstreamState = { timedOut: false, calls: 0, ms: 0 }
     let sealed = false
     let markStarted: () => void = () => {}
     c.set('upstreamStarted', new Promise<void>((resolve) => (markStarted = resolve)))
@@ -81,6 +81,7 @@ function timedFetch(timeoutMs: number, upstream: UpstreamState, onFetch: () => v
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     const headers = forwarding ? forwardedHeaders(url, new Headers(init?.headers), forwarding) : undefined
+    const started = Date.now()
     try {
       const response = await fetch(input, { ...init, ...(headers ? { headers } : {}), signal })
       if (response.status === 429) upstream.refusedCode = await refusalCode(response)
@@ -88,6 +89,8 @@ function timedFetch(timeoutMs: number, upstream: UpstreamState, onFetch: () => v
     } catch (error) {
       if (timeout.aborted) upstream.timedOut = true
       throw error
+    } finally {
+      upstream.ms += Date.now() - started
     }
   }
 }

@@ -9,6 +9,7 @@ import type { Context } from 'hono'
 import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
+import { eventScope, recordResetEmail } from '../events'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError } from '../lib/reasons'
@@ -59,18 +60,16 @@ async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void
   const redirectTo = checkedTarget(c, new URL(`/auth/confirm?next=${UPDATE_PASSWORD_PATH}`, c.req.url).href)
   const upstream = c.get('upstream')
   const requestId = c.get('requestId')
+  const scope = eventScope(c)
   const sending = c.get('supabase')().auth
     .resetPasswordForEmail(email, { redirectTo })
-    .then(({ error }) => {
-      // Supabase's limits refused the email: the person still sees "Check your email" (enumeration),
-      // so this line is how an operator counts them (README "Supabase's limits").
-      if (error?.status === 429) {
-        console.log(JSON.stringify({ msg: 'reset_email_refused', id: requestId, code: upstream.refusedCode ?? 'unknown' }))
-      }
-      return error ? classifyAuthError(error, upstream) : 'sent'
-    })
-    .catch(() => 'unexpected')
-    .then((outcome) => console.log(JSON.stringify({ msg: 'reset_email', id: requestId, outcome })))
+    .then(({ error }) => ({
+      outcome: error ? classifyAuthError(error, upstream) : 'sent',
+      refusedCode: error?.status === 429 ? (upstream.refusedCode ?? 'unknown') : undefined,
+    }))
+    .catch(() => ({ outcome: 'unexpected', refusedCode: undefined }))
+    // Log lines and auth event (events.ts): a refused email is visible only there (enumeration).
+    .then((result) => recordResetEmail(scope, requestId, { ...result, upstreamMs: upstream.ms, upstreamCalls: upstream.calls }))
   try {
     c.executionCtx.waitUntil(sending)
   } catch {

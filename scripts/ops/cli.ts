@@ -1,0 +1,54 @@
+/**
+ * Command-line plumbing shared by `npm run doctor` and `npm run supabase:configure`: flags, where the
+ * deployment and the Management API come from (wrangler.toml, .dev.vars, the process environment).
+ */
+import { parseArgs } from 'node:util'
+import { deploymentSites, readBindings, type ParsedDeployment } from './deployment'
+import { MANAGEMENT_API_URL } from './management-api'
+
+/** Parsed flags and environment. */
+export interface OpsInvocation {
+  readonly env: string | undefined
+  readonly json: boolean
+  readonly apply: boolean
+  readonly configPath: string | undefined
+  readonly workerUrl: string | undefined
+  readonly token: string | undefined
+  readonly managementUrl: string
+  readonly projectRef: string | undefined
+}
+
+/** `--env <name>`, `--json`, `--apply`, `--config <wrangler.toml>`, `--worker-url <origin>`; SUPABASE_* from the environment. */
+export function parseInvocation(argv: readonly string[], environment: NodeJS.ProcessEnv): OpsInvocation {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      env: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      apply: { type: 'boolean', default: false },
+      config: { type: 'string' },
+      'worker-url': { type: 'string' },
+    },
+    strict: true,
+  })
+  return {
+    env: values.env,
+    json: values.json ?? false,
+    apply: values.apply ?? false,
+    configPath: values.config,
+    workerUrl: values['worker-url'] ?? environment.WORKER_URL,
+    token: environment.SUPABASE_ACCESS_TOKEN || undefined,
+    managementUrl: environment.SUPABASE_MANAGEMENT_API_URL || MANAGEMENT_API_URL,
+    projectRef: environment.SUPABASE_PROJECT_REF || undefined,
+  }
+}
+
+/** The deployment the invocation names. */
+export async function loadDeploymentFor(invocation: OpsInvocation, environment: NodeJS.ProcessEnv): Promise<ParsedDeployment> {
+  const { bindings, routes } = await readBindings({
+    ...(invocation.configPath ? { configPath: invocation.configPath } : {}),
+    ...(invocation.env ? { env: invocation.env } : {}),
+    overlay: environment,
+  })
+  return deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) })
+}

@@ -1,0 +1,212 @@
+/**
+ * Pure decisions about a Supabase project's auth config (Management API field names) against this
+ * deployment's site: what it should be (`desiredChanges`, for `npm run supabase:configure`) and whether
+ * it is right (`projectChecks`, for `npm run doctor`). No I/O: the live config and the template files
+ * come in as values. Field names from Supabase's OpenAPI document (`UpdateAuthConfigBody`), see
+ * local-auth/management.ts. Redirect rules are GoTrue's, shared with the stand-in (local-auth/redirect.ts).
+ * Trade-off: configure never changes `site_url` (other apps of the project may depend on it); when it is
+ * not this Worker's origin, the templates get this Worker's origin in place of `{{ .SiteURL }}` instead.
+ */
+import { isRedirectAllowed } from '../../local-auth/redirect'
+import type { Config } from '../../src/config'
+import { UPDATE_PASSWORD_PATH } from '../../src/constants'
+
+/** A template file of templates/, under its Management API name (`recovery` → mailer_templates_recovery_content). */
+export interface TemplateFile {
+  readonly name: 'confirmation' | 'recovery' | 'magic_link' | 'invite' | 'email_change'
+  readonly file: string
+  readonly content: string
+}
+
+/** Management API name → file in templates/ (README "Supabase dashboard settings"). */
+export const TEMPLATE_FILES: Readonly<Record<TemplateFile['name'], string>> = {
+  confirmation: 'confirmation.html',
+  recovery: 'recovery.html',
+  magic_link: 'magic_link.html',
+  invite: 'invite.html',
+  email_change: 'email_change.html',
+}
+
+/** The project's auth config as the Management API returns it (the fields we read). */
+export type AuthConfig = Readonly<Record<string, unknown>>
+
+/** One site of this deployment, as the project sees it. */
+export interface SiteTarget {
+  /** The site's parsed configuration. */
+  readonly config: Config
+  /** The origin this Worker answers on for the site (`https://auth.example.com`). */
+  readonly workerOrigin: string
+}
+
+/** Supabase's default hourly email budget once custom SMTP is set; fewer means resets will be refused. */
+export const MIN_EMAIL_BUDGET_PER_HOUR = 30
+
+/** The redirect URL the forgot-password form sends (`redirectTo`), which the project must allow. */
+export function confirmRedirect(workerOrigin: string): string {
+  return `${workerOrigin}/auth/confirm?next=${UPDATE_PASSWORD_PATH}`
+}
+
+/** A template's subject: the text of its first `<h2>` (templates/ keep subject and heading as one). */
+export function subjectOf(content: string): string {
+  const heading = /<h2[^>]*>([\s\S]*?)<\/h2>/i.exec(content)?.[1] ?? ''
+  return heading.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()
+}
+
+function originOf(url: unknown): string | undefined {
+  return typeof url === 'string' && URL.canParse(url) ? new URL(url).origin : undefined
+}
+
+/** The template content this site needs: the file, with this Worker's origin for `{{ .SiteURL }}` unless Site URL is it. */
+export function desiredTemplate(file: TemplateFile, siteUrl: unknown, workerOrigin: string): string {
+  if (originOf(siteUrl) === workerOrigin) return file.content
+  return file.content.replace(/\{\{\s*\.SiteURL\s*\}\}/g, workerOrigin)
+}
+
+function allowList(config: AuthConfig): string[] {
+  const raw = config.uri_allow_list
+  return typeof raw === 'string' ? raw.split(',').map((s) => s.trim()).filter(Boolean) : []
+}
+
+/** One field the project should change, with its value now and after. */
+export interface FieldChange {
+  readonly field: string
+  readonly from: unknown
+  readonly to: unknown
+}
+
+/**
+ * The Management API changes that make the project match this site: redirect allow-list entry added
+ * (never removed), templates and subjects from templates/, password minimum. Empty when it matches.
+ */
+export function desiredChanges(current: AuthConfig, target: SiteTarget, templates: readonly TemplateFile[]): FieldChange[] {
+  const changes: FieldChange[] = []
+  const set = (field: string, to: unknown) => {
+    if (current[field] !== to) changes.push({ field, from: current[field] ?? null, to })
+  }
+  const siteUrl = current.site_url
+  const redirect = confirmRedirect(target.workerOrigin)
+  const entries = allowList(current)
+  if (!isRedirectAllowed(redirect, String(siteUrl ?? ''), entries)) {
+    set('uri_allow_list', [...entries, `${target.workerOrigin}/auth/confirm**`].join(','))
+  }
+  for (const file of templates) {
+    set(`mailer_templates_${file.name}_content`, desiredTemplate(file, siteUrl, target.workerOrigin))
+    set(`mailer_subjects_${file.name}`, subjectOf(file.content))
+  }
+  set('password_min_length', target.config.passwordMinLength)
+  return changes
+}
+
+/** One line of the doctor's checklist. */
+export interface Check {
+  readonly id: string
+  readonly title: string
+  readonly status: 'pass' | 'fail' | 'skip'
+  /** What was found (never a secret). */
+  readonly detail?: string
+  /** What to do, when it failed or was skipped. */
+  readonly fix?: string
+}
+
+const pass = (id: string, title: string, detail?: string): Check => ({ id, title, status: 'pass', ...(detail ? { detail } : {}) })
+const fail = (id: string, title: string, detail: string, fix: string): Check => ({ id, title, status: 'fail', detail, fix })
+
+/** Links of a template that point at /auth/confirm, and whether each carries `{{ .TokenHash }}`. */
+function confirmLinks(content: string): string[] {
+  return [...content.matchAll(/href="([^"]*)"/g)].map((m) => m[1] ?? '').filter((href) => href.includes('/auth/confirm'))
+}
+
+/** The checks that need the project's auth config (Management API). */
+export function projectChecks(current: AuthConfig, target: SiteTarget, templates: readonly TemplateFile[]): Check[] {
+  const { workerOrigin, config } = target
+  const configure = 'run `npm run supabase:configure -- --apply`'
+  const checks: Check[] = []
+  const redirect = confirmRedirect(workerOrigin)
+  checks.push(
+    isRedirectAllowed(redirect, String(current.site_url ?? ''), allowList(current))
+      ? pass('redirect_urls', 'Site URL and redirect URLs cover this Worker\'s /auth/confirm')
+      : fail(
+          'redirect_urls',
+          'Site URL and redirect URLs cover this Worker\'s /auth/confirm',
+          `${redirect} is not allowed (Site URL ${String(current.site_url ?? 'unset')}; ${allowList(current).length} redirect URLs); Supabase would send people to the Site URL instead`,
+          `add ${workerOrigin}/auth/confirm** under Authentication → URL Configuration → Redirect URLs, or ${configure}`,
+        ),
+  )
+  const badLinks: string[] = []
+  for (const file of templates) {
+    const content = String(current[`mailer_templates_${file.name}_content`] ?? '')
+    const links = confirmLinks(content).map((href) => href.replace(/\{\{\s*\.SiteURL\s*\}\}/g, originOf(current.site_url) ?? ''))
+    const good = links.some((href) => href.startsWith(`${workerOrigin}/auth/confirm?`) && /\{\{\s*\.TokenHash\s*\}\}/.test(href))
+    if (!good) badLinks.push(file.name)
+  }
+  checks.push(
+    badLinks.length === 0
+      ? pass('template_links', 'Email templates link to /auth/confirm with {{ .TokenHash }}')
+      : fail(
+          'template_links',
+          'Email templates link to /auth/confirm with {{ .TokenHash }}',
+          `no ${workerOrigin}/auth/confirm?token_hash={{ .TokenHash }} link in: ${badLinks.join(', ')}`,
+          `paste templates/ under Authentication → Emails → Templates, or ${configure}`,
+        ),
+  )
+  const drifted = templates.filter(
+    (file) =>
+      current[`mailer_templates_${file.name}_content`] !== desiredTemplate(file, current.site_url, workerOrigin) ||
+      current[`mailer_subjects_${file.name}`] !== subjectOf(file.content),
+  )
+  checks.push(
+    drifted.length === 0
+      ? pass('templates_match', 'Email templates and subjects match templates/')
+      : fail('templates_match', 'Email templates and subjects match templates/', `differ: ${drifted.map((f) => f.name).join(', ')}`, configure),
+  )
+  const smtpHost = typeof current.smtp_host === 'string' ? current.smtp_host.trim() : ''
+  checks.push(
+    smtpHost
+      ? pass('smtp', 'Custom SMTP is set', smtpHost)
+      : fail(
+          'smtp',
+          'Custom SMTP is set',
+          "the built-in sender allows only a few emails an hour, to team members' addresses only",
+          'set up your own SMTP under Authentication → Emails → SMTP Settings (turn off link tracking)',
+        ),
+  )
+  const budget = typeof current.rate_limit_email_sent === 'number' ? current.rate_limit_email_sent : undefined
+  checks.push(
+    budget !== undefined && budget >= MIN_EMAIL_BUDGET_PER_HOUR
+      ? pass('email_budget', 'Hourly email budget', `${budget} emails an hour for the whole project`)
+      : fail(
+          'email_budget',
+          'Hourly email budget',
+          `${budget ?? 'unknown'} emails an hour for the whole project; past it every reset email is refused (over_email_send_rate_limit)`,
+          `raise "Rate limit for sending emails" under Authentication → Rate Limits (rate_limit_email_sent) to at least ${MIN_EMAIL_BUDGET_PER_HOUR}, or your peak hourly resets; it needs custom SMTP`,
+        ),
+  )
+  checks.push(
+    current.password_min_length === config.passwordMinLength
+      ? pass('password_min_length', 'Password minimum matches PASSWORD_MIN_LENGTH', String(config.passwordMinLength))
+      : fail(
+          'password_min_length',
+          'Password minimum matches PASSWORD_MIN_LENGTH',
+          `project ${String(current.password_min_length ?? 'unset')}, Worker ${config.passwordMinLength}`,
+          `set Minimum password length to ${config.passwordMinLength} (Authentication → Providers → Email), or PASSWORD_MIN_LENGTH to the project's; or ${configure}`,
+        ),
+  )
+  const forwarding = current.security_sb_forwarded_for_enabled === true
+  const hasSecret = config.secretKey !== undefined
+  checks.push(
+    forwarding === hasSecret
+      ? pass('ip_forwarding', 'IP forwarding matches the secret key', hasSecret ? 'on, with SUPABASE_SECRET_KEY' : 'off, no secret key')
+      : fail(
+          'ip_forwarding',
+          'IP forwarding matches the secret key',
+          hasSecret
+            ? 'the Worker has SUPABASE_SECRET_KEY but the project ignores Sb-Forwarded-For: everyone behind one Cloudflare location shares one per-IP bucket'
+            : 'the project honours Sb-Forwarded-For but the Worker has no SUPABASE_SECRET_KEY, so it cannot send it',
+          hasSecret
+            ? 'turn on IP address forwarding under Authentication → Rate Limits (security_sb_forwarded_for_enabled)'
+            : 'npx wrangler secret put SUPABASE_SECRET_KEY (an sb_secret_… key), see README "Supabase\'s limits"',
+        ),
+  )
+  return checks
+}
+

@@ -1,0 +1,173 @@
+/**
+ * `npm run doctor` and `npm run supabase:configure` against the local stand-in's Management API
+ * (local-auth/management.ts): a misconfigured project fails the doctor with the right fixes; configure
+ * prints a diff, changes nothing without --apply, makes the project pass with it, and finds nothing to
+ * do the second time; a bad token or an unreachable API gives a clear error and changes nothing.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { localAuthControl } from '../../local-auth/client'
+import { startLocalAuth, type LocalAuth } from '../../local-auth/index'
+import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from '../../local-auth/management'
+import { formatPlan, runConfigure } from '../ops/configure'
+import { deploymentSites } from '../ops/deployment'
+import { formatReport, runDoctor, type DoctorReport } from '../ops/doctor'
+import { getAuthConfig, patchAuthConfig } from '../ops/management-api'
+
+const WORKER_URL = 'https://auth.example.test'
+let auth: LocalAuth
+let legacy: LocalAuth
+
+beforeAll(async () => {
+  // The project as a new one is: Site URL the main site, no redirect URLs, Supabase's minimum above ours.
+  auth = await startLocalAuth({ siteUrl: 'https://www.example.test', passwordMinLength: 10 })
+  legacy = await startLocalAuth({ siteUrl: 'https://www.example.test', jwtAlgorithm: 'HS256' })
+})
+afterAll(async () => {
+  await Promise.all([auth.stop(), legacy.stop()])
+})
+beforeEach(async () => {
+  await localAuthControl(auth.url).reset()
+})
+
+const management = (token: string | undefined = LOCAL_ACCESS_TOKEN, baseUrl = auth.url) => ({ baseUrl, token })
+
+function bindings(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { SUPABASE_URL: auth.url, SUPABASE_PUBLISHABLE_KEY: auth.publishableKey, SITE_URL: 'https://www.example.test', ...extra }
+}
+
+const deployment = (extra: Record<string, unknown> = {}) => deploymentSites(bindings(extra), { workerUrl: WORKER_URL })
+
+function doctor(extra: Record<string, unknown> = {}, token?: string, baseUrl?: string) {
+  return runDoctor(deployment(extra), { management: management(token, baseUrl), projectRef: LOCAL_PROJECT_REF })
+}
+
+function failing(report: DoctorReport): Record<string, string | undefined> {
+  return Object.fromEntries(report.sites.flatMap((s) => s.checks).filter((c) => c.status === 'fail').map((c) => [c.id, c.fix]))
+}
+
+const projectConfig = async () => {
+  const result = await getAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF)
+  if ('error' in result) throw new Error(result.error)
+  return result.config
+}
+
+describe('npm run doctor', () => {
+  it('fails a misconfigured project, naming each problem with its fix', async () => {
+    const report = await doctor()
+    expect(report.ok).toBe(false)
+    const fixes = failing(report)
+    expect(Object.keys(fixes).sort()).toEqual(['password_min_length', 'redirect_urls', 'smtp', 'template_links', 'templates_match'])
+    expect(fixes.redirect_urls).toContain(`add ${WORKER_URL}/auth/confirm** under Authentication → URL Configuration → Redirect URLs`)
+    expect(fixes.password_min_length).toContain('set Minimum password length to 8')
+    expect(fixes.smtp).toContain('SMTP')
+    expect(fixes.templates_match).toContain('npm run supabase:configure -- --apply')
+    const text = formatReport(report)
+    expect(text).toContain('✓ Supabase Auth is reachable and healthy')
+    expect(text).toContain('✓ JWT signing keys are asymmetric: ES256')
+    expect(text).toContain('✗ Password minimum matches PASSWORD_MIN_LENGTH: project 10, Worker 8')
+    expect(text).toContain('5 checks failed.')
+  })
+
+  it('flags a small email budget, and IP forwarding that does not match the secret key', async () => {
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { rate_limit_email_sent: 2 })
+    const withSecret = failing(await doctor({ SUPABASE_SECRET_KEY: auth.secretKey }))
+    expect(withSecret.email_budget).toContain('rate_limit_email_sent')
+    expect(withSecret.ip_forwarding).toContain('turn on IP address forwarding')
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { security_sb_forwarded_for_enabled: true })
+    expect(failing(await doctor({ SUPABASE_SECRET_KEY: auth.secretKey })).ip_forwarding).toBeUndefined()
+    expect(failing(await doctor()).ip_forwarding).toContain('wrangler secret put SUPABASE_SECRET_KEY')
+  })
+
+  it('fails a project signing with a legacy HS256 secret, an unreachable Supabase, and a bad config', async () => {
+    const hs = await runDoctor(deploymentSites(bindings({ SUPABASE_URL: legacy.url, SUPABASE_PUBLISHABLE_KEY: legacy.publishableKey }), { workerUrl: WORKER_URL }))
+    expect(failing(hs).jwt_keys).toContain('asymmetric signing keys')
+    const down = await runDoctor(deployment({ SUPABASE_URL: 'http://127.0.0.1:1' }), { timeoutMs: 1000 })
+    expect(failing(down).auth_health).toContain('check SUPABASE_URL (http://127.0.0.1:1)')
+    const bad = await runDoctor(deploymentSites({ ...bindings(), SITES: JSON.stringify({ 'auth.a.test': { SITE_URL: 'nope' } }) }))
+    expect(bad.ok).toBe(false)
+    expect(bad.sites[0]?.checks[0]).toMatchObject({ id: 'config', status: 'fail', detail: expect.stringContaining('SITES.auth.a.test.SITE_URL') })
+  })
+
+  it('skips the project checks without SUPABASE_ACCESS_TOKEN (not a failure), and says how to enable them', async () => {
+    const report = await doctor({}, '')
+    const check = report.sites[0]?.checks.find((c) => c.id === 'management_api')
+    expect(check).toMatchObject({ status: 'skip', fix: expect.stringContaining('SUPABASE_ACCESS_TOKEN') })
+    expect(report.ok).toBe(true)
+  })
+
+  it('a bad token or an unreachable Management API fails with a clear error', async () => {
+    const badToken = await doctor({}, 'sbp_not_a_real_token')
+    expect(badToken.ok).toBe(false)
+    const check = badToken.sites[0]?.checks.find((c) => c.id === 'management_api')
+    expect(check?.detail).toContain('refused the access token (401)')
+    expect(JSON.stringify(badToken)).not.toContain('sbp_not_a_real_token')
+    const unreachable = await doctor({}, LOCAL_ACCESS_TOKEN, 'http://127.0.0.1:1')
+    expect(unreachable.sites[0]?.checks.find((c) => c.id === 'management_api')?.detail).toContain('unreachable')
+  })
+})
+
+describe('npm run supabase:configure', () => {
+  const configure = (apply: boolean, token = LOCAL_ACCESS_TOKEN, baseUrl = auth.url) =>
+    runConfigure(deployment(), { management: { baseUrl, token }, projectRef: LOCAL_PROJECT_REF, apply })
+
+  it('prints the changes as a diff and changes nothing without --apply', async () => {
+    const before = await projectConfig()
+    const plan = await configure(false)
+    expect(plan.ok).toBe(true)
+    expect(plan.sites[0]?.changes.map((c) => c.field).sort()).toEqual(
+      [
+        'password_min_length',
+        'uri_allow_list',
+        ...['confirmation', 'email_change', 'invite', 'magic_link', 'recovery'].map((n) => `mailer_templates_${n}_content`),
+        // The invite's heading is Supabase's default subject already ("You have been invited").
+        ...['confirmation', 'email_change', 'magic_link', 'recovery'].map((n) => `mailer_subjects_${n}`),
+      ].sort(),
+    )
+    const diff = formatPlan(plan, false)
+    expect(diff).toContain('~ password_min_length: 10 → 8')
+    expect(diff).toContain(`~ uri_allow_list: "" → "${WORKER_URL}/auth/confirm**"`)
+    expect(diff).toContain('~ mailer_subjects_recovery: "Reset Your Password" → "Reset your password"')
+    expect(diff).toContain(`      + <p><a href="${WORKER_URL}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery&next=/account/update-password">Reset my password</a></p>`)
+    expect(diff).toContain('not applied (run again with --apply)')
+    expect(await projectConfig()).toEqual(before)
+  })
+
+  it('--apply makes the doctor pass (but for SMTP, which it never sets), and a second run changes nothing', async () => {
+    const applied = await configure(true)
+    expect(applied.sites[0]).toMatchObject({ applied: true })
+    expect(Object.keys(failing(await doctor()))).toEqual(['smtp'])
+    const again = await configure(true)
+    expect(again.sites[0]).toMatchObject({ changes: [], applied: false })
+    expect(formatPlan(again, true)).toContain('up to date: nothing to change')
+    // The operator sets SMTP; now everything passes.
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { smtp_host: 'smtp.example.test' })
+    const report = await doctor()
+    expect(formatReport(report)).toContain('All checks passed.')
+    expect(report.ok).toBe(true)
+  })
+
+  it('adds this Worker to the redirect URLs and never removes one', async () => {
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { uri_allow_list: 'https://app.example.test/**' })
+    await configure(true)
+    expect((await projectConfig()).uri_allow_list).toBe(`https://app.example.test/**,${WORKER_URL}/auth/confirm**`)
+  })
+
+  it('keeps {{ .SiteURL }} in the templates when Site URL already is this Worker', async () => {
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { site_url: WORKER_URL })
+    const plan = await configure(true)
+    expect(plan.sites[0]?.changes.map((c) => c.field)).not.toContain('uri_allow_list')
+    expect((await projectConfig()).mailer_templates_recovery_content).toContain('{{ .SiteURL }}/auth/confirm?token_hash={{ .TokenHash }}')
+    expect(failing(await doctor())).toEqual({ smtp: expect.any(String) })
+  })
+
+  it('a bad token or an unreachable API: a clear error, nothing changed', async () => {
+    const before = await projectConfig()
+    const badToken = await configure(true, 'sbp_not_a_real_token')
+    expect(badToken.ok).toBe(false)
+    expect(badToken.sites[0]?.error).toContain('refused the access token (401): check SUPABASE_ACCESS_TOKEN')
+    const unreachable = await configure(true, LOCAL_ACCESS_TOKEN, 'http://127.0.0.1:1')
+    expect(unreachable.sites[0]?.error).toBe('Management API at http://127.0.0.1:1 unreachable (could not connect)')
+    expect(formatPlan(unreachable, true)).toContain('error: Management API at http://127.0.0.1:1 unreachable')
+    expect(await projectConfig()).toEqual(before)
+  })
+})
