@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createRequire } from 'node:module'
 import { freePort } from '../../scripts/stack'
+import { limiterWorkerSource, type LimiterSpec } from './limiter-worker'
 import { childPids } from './proc'
 import { BENCH_DIR, CONFIG, REPO_ROOT, type WorkerId } from './paths'
 import { sleep } from './stats'
@@ -76,8 +77,9 @@ export async function startLean(
   worker: WorkerId,
   mainFile: string,
   auth: StandIn,
-  options: { inspector?: boolean } = {},
+  options: { inspector?: boolean; limits?: 'counter' | 'miniflare' | 'none' } = {},
 ): Promise<Server> {
+  const limits = options.limits ?? 'counter'
   const { Miniflare, convertV4MiniflareOptions } = require('miniflare') as MiniflareModule
   const { unstable_getMiniflareWorkerOptions } = require('wrangler') as WranglerModule
   // The bindings and rate limits wrangler would deploy, from the Worker's own wrangler.toml.
@@ -85,20 +87,33 @@ export async function startLean(
   const port = await freePort()
   const url = `http://127.0.0.1:${port}`
   const before = new Set(await childPids(process.pid))
+  const ratelimits = (fromToml.ratelimits ?? {}) as Record<string, { simple: { limit: number; period: number } }>
+  const specs: LimiterSpec[] = Object.entries(ratelimits).map(([name, r]) => ({ name, limit: r.simple.limit, period: r.simple.period }))
+  const compatibilityDate = fromToml.compatibilityDate as string
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      name: worker,
-      compatibilityDate: fromToml.compatibilityDate as string,
-      compatibilityFlags: fromToml.compatibilityFlags as string[],
-      modulesRoot: path.dirname(mainFile),
-      modules: [{ type: 'ESModule', path: mainFile, contents: await readFile(mainFile, 'utf8') }],
-      bindings: {
-        ...(fromToml.bindings as Record<string, string>),
-        SUPABASE_URL: auth.url,
-        SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
-        SITE_URL: url,
-      },
-      ratelimits: fromToml.ratelimits,
+      workers: [
+        {
+          name: worker,
+          compatibilityDate,
+          compatibilityFlags: fromToml.compatibilityFlags as string[],
+          modulesRoot: path.dirname(mainFile),
+          modules: [{ type: 'ESModule', path: mainFile, contents: await readFile(mainFile, 'utf8') }],
+          bindings: {
+            ...(fromToml.bindings as Record<string, string>),
+            SUPABASE_URL: auth.url,
+            SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
+            SITE_URL: url,
+          },
+          ...(limits === 'miniflare' ? { ratelimits } : {}),
+          ...(limits === 'counter' && specs.length
+            ? { serviceBindings: Object.fromEntries(specs.map((l) => [l.name, { name: 'bench-limiter', entrypoint: l.name }])) }
+            : {}),
+        },
+        ...(limits === 'counter' && specs.length
+          ? [{ name: 'bench-limiter', compatibilityDate, modules: true, script: limiterWorkerSource(specs) }]
+          : []),
+      ],
       host: '127.0.0.1',
       port,
       ...(options.inspector ? { inspectorPort: 0 } : {}),
