@@ -37,14 +37,14 @@ import { sessionEmailsIn } from './lib/client'
 import { heapOver, stepCpu, timedResets, tokenVerification, UserPool, type StepCpu } from './lib/compare'
 import { buildExperiments, EXPERIMENTS } from './lib/experiments'
 import { MailWatcher, STEPS, createUsers, ipFor, pool, runFlow, signIn, type FlowUser } from './lib/flow'
-import { prepareStack, type StackPrep } from './lib/load'
+import { loadRoute, prepareStack, ROUTES, type StackPrep } from './lib/load'
 import { readStatusKb } from './lib/memory'
-import { processGroup, roleOf } from './lib/proc'
+import { processCpuMs, processGroup, roleOf } from './lib/proc'
 import { BENCH_DIR, CONFIG, REPO_ROOT, WORKERS, type WorkerId } from './lib/paths'
 import { writeReport } from './lib/report'
 import { profileRequests } from './lib/request-profile'
 import { countRoundTrips } from './lib/roundtrips'
-import { SERVERS, startServer, startLean, startStandIn, stopAllServers, type Server, type ServerId, type StandIn } from './lib/servers'
+import { SERVERS, startControl, startServer, startLean, startStandIn, stopAllServers, type Server, type ServerId, type StandIn } from './lib/servers'
 import { attribute, EMPTY_WORKER, measureStartupCpu, profileStartup, summarizeProfile, type CpuProfile } from './lib/startup'
 import { startBenchStack, stopAllStacks } from './lib/stacks'
 import { median, percentile, summarize } from './lib/stats'
@@ -248,6 +248,7 @@ async function main() {
       for (const id of SERVERS) servers[id] = await startServer(id, bundles, standIn)
       if (options.only.has('lean')) {
         results.lean.latencies.push(await compareRounds(servers, standIn, options, { rounds: options.rounds, verify: latencyMs === 0, steps: latencyMs === 0 }))
+        if (latencyMs === 0) results.lean.controlCpuMsPerRequest = await controlCpuPerRequest(options.quick ? 1 : 3)
       }
       if (latencyMs === 0 && options.only.has('concurrency')) {
         log(`e. correctness: ${options.flows} complete resets, ${options.concurrency} at a time, against ours (lean)`)
@@ -318,6 +319,24 @@ async function main() {
   await writeFile(jsonFile, `${JSON.stringify(results, null, 2)}\n`)
   await writeFile(options.out, writeReport(results))
   log(`done in ${results.meta.durationS.toFixed(0)} s: ${path.relative(process.cwd(), options.out)}, ${path.relative(process.cwd(), jsonFile)}`)
+}
+
+/** CPU per request of an empty Worker served lean: the runtime's own share of each request. */
+async function controlCpuPerRequest(runs: number): Promise<number[]> {
+  const control = await startControl()
+  const out: number[] = []
+  try {
+    const prep = { origin: control.url, csrf: '', sessionCookie: '' }
+    await loadRoute(control, prep, ROUTES[0]!, { amount: 500, connections: 10 })
+    for (let i = 0; i < runs; i++) {
+      const before = await processCpuMs(control.pid)
+      const run = await loadRoute(control, prep, ROUTES[0]!, { amount: 3000, connections: 10 })
+      out.push((await processCpuMs(control.pid) - before) / run.responses)
+    }
+  } finally {
+    await control.stop()
+  }
+  return out
 }
 
 /**

@@ -215,3 +215,40 @@ async function waitUntilServing(url: string, child?: ChildProcess, timeoutMs = 3
   }
   throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`)
 }
+
+/**
+ * An empty Worker (answers every request with 200 "ok") served the same way as the lean servers: its
+ * CPU per request is the runtime's own share of every request (HTTP, Miniflare's entry Worker), the same
+ * for ours and the baseline, so the report can show the ratio with and without it.
+ */
+export async function startControl(): Promise<Server> {
+  const { Miniflare, convertV4MiniflareOptions } = require('miniflare') as MiniflareModule
+  const port = await freePort()
+  const before = new Set(await childPids(process.pid))
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      name: 'control',
+      compatibilityDate: '2026-11-01',
+      modules: true,
+      script: "export default { fetch() { return new Response('ok') } }",
+      host: '127.0.0.1',
+      port,
+      handleStructuredLogs: () => {},
+    } as Parameters<MiniflareModule['convertV4MiniflareOptions']>[0]),
+  )
+  await mf.ready
+  const pid = (await childPids(process.pid)).find((p) => !before.has(p))
+  if (pid === undefined) throw new Error('could not find the control workerd')
+  const server: Server = {
+    id: 'baseline',
+    url: `http://127.0.0.1:${port}`,
+    authUrl: '',
+    pid,
+    async stop() {
+      live.delete(server)
+      await mf.dispose()
+    },
+  }
+  live.add(server)
+  return server
+}

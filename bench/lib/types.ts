@@ -55,6 +55,8 @@ export interface CompareResults {
   readonly connections: number
   readonly latencies: CompareLatency[]
   heap?: Partial<Record<ServerId, HeapRun>>
+  /** Lean only: CPU ms per request of an empty Worker served the same way (the runtime's own share), per run. */
+  controlCpuMsPerRequest?: number[]
 }
 
 export interface BenchResults {
