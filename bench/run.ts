@@ -42,7 +42,8 @@ import { readStatusKb } from './lib/memory'
 import { processCpuMs, processGroup, roleOf } from './lib/proc'
 import { BENCH_DIR, CONFIG, REPO_ROOT, WORKERS, type WorkerId } from './lib/paths'
 import { writeReport } from './lib/report'
-import { profileRequests } from './lib/request-profile'
+import { profileRequests, type RequestProfile } from './lib/request-profile'
+import { profileResets } from './lib/flow-profile'
 import { countRoundTrips } from './lib/roundtrips'
 import { SERVERS, startControl, startServer, startLean, startStandIn, stopAllServers, type Server, type ServerId, type StandIn } from './lib/servers'
 import { attribute, EMPTY_WORKER, measureStartupCpu, profileStartup, summarizeProfile, type CpuProfile } from './lib/startup'
@@ -311,6 +312,20 @@ async function main() {
         results.requestProfiles[w].push(await profileRequests(unminified.mainFile, unminified.mapFile, p, COMPATIBILITY_DATE, options.quick ? 300 : 800))
       }
     }
+    log('where a complete reset\'s CPU goes: V8 profiles of both Workers over resets run one at a time (lean, unminified)')
+    const standIn = await startStandIn(0)
+    const mail = new MailWatcher(standIn.url)
+    results.resetProfiles = {} as Record<WorkerId, RequestProfile>
+    const flows = options.quick ? 20 : 60
+    for (const w of WORKERS) {
+      const unminified = (unminifiedBuilds[w] ??= await buildWorker(w, { minify: false }))
+      const server = await startLean(w, unminified.mainFile, standIn, { inspector: true })
+      const users = new UserPool(standIn, `prof-${w}`)
+      await users.add(flows + 30)
+      results.resetProfiles[w] = await profileResets(server, standIn, unminified.mapFile, users, mail, flows)
+      await server.stop()
+    }
+    await standIn.stop()
   }
 
   results.meta.loadAverageAfter = os.loadavg().map((v) => Number(v.toFixed(2)))

@@ -46,6 +46,8 @@ export async function profileResets(server: Server, standIn: StandIn, mapFile: s
 function attributeSamples(profile: { nodes: ProfileNode[]; samples: number[] }, map: SourceMapV3, label: string, requests: number): RequestProfile {
   const lines = decodeMappings(map.mappings)
   const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parentOf = new Map<number, number>()
+  for (const n of profile.nodes as Array<ProfileNode & { children?: number[] }>) for (const child of n.children ?? []) parentOf.set(child, n.id)
   const byGroup: Record<string, number> = {}
   const byFunction: Record<string, number> = {}
   let total = 0
@@ -64,6 +66,9 @@ function attributeSamples(profile: { nodes: ProfileNode[]; samples: number[] }, 
     else {
       group = '(runtime built-ins: Response, Headers, URL, crypto…)'
       if (frame.url) where = ` ${frame.url.split('/').pop()}`
+      // An anonymous native called straight from our request log is console.log (workerd's log plumbing).
+      const parent = byId.get(parentOf.get(sample) ?? -1)?.callFrame
+      if (!frame.functionName && !frame.url && parent && /requestLog/.test(parent.functionName)) group = '(runtime: console.log)'
     }
     byGroup[group] = (byGroup[group] ?? 0) + 1
     const fn = `${frame.functionName || '(anonymous)'}${where} (${group})`

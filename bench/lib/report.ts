@@ -92,10 +92,9 @@ export function writeReport(r: BenchResults): string {
   compareSections(r, out)
   if (r.concurrency) concurrencySection(r, out)
   devSection(r, out)
-  if (r.requestProfiles) {
-    out.push('## g. Where a request\'s CPU goes', '')
-    requestProfileTable(r, out)
-  }
+  if (r.requestProfiles || r.resetProfiles) out.push('## g. Where the CPU goes', '')
+  if (r.resetProfiles) resetProfileTable(r, out)
+  if (r.requestProfiles) requestProfileTable(r, out)
   return `${out.join('\n')}\n`
 }
 
@@ -175,6 +174,17 @@ function roundTripSection(r: BenchResults, out: string[]) {
   }
   for (const worker of ['ours', 'baseline'] as const) if (rt[worker].errors.length) out.push('', `Errors (${worker}): ${rt[worker].errors.join('; ')}`)
   out.push('')
+}
+
+function resetProfileTable(r: BenchResults, out: string[]) {
+  const p = r.resetProfiles!
+  out.push(`Over whole resets: V8 CPU profiles (100 µs sampling) of each Worker's isolate, unminified build served lean with an inspector, over ${p.ours.requests} complete resets run one at a time after 20 to warm up; share of non-idle samples by package (source map). "(runtime: console.log)" is the native called by our request log. The profiler's clock is wall time and the inspector is attached, so these are shares within one Worker, not CPU to compare across Workers (section d has that).`, '')
+  out.push('| Package or part | ours | baseline |', '| --- | ---: | ---: |')
+  const groups = new Map<string, number>()
+  for (const prof of [p.ours, p.baseline]) for (const [g, v] of Object.entries(prof.byGroup)) groups.set(g, Math.max(groups.get(g) ?? 0, v))
+  const pct = (v: number | undefined) => (v ? `${fmt(100 * v, 1)} %` : '–')
+  for (const [g] of [...groups].filter(([, v]) => v >= 0.005).sort((a, b) => b[1] - a[1])) out.push(`| ${g} | ${pct(p.ours.byGroup[g])} | ${pct(p.baseline.byGroup[g])} |`)
+  out.push('', 'Hottest functions in ours over a reset (self time): ' + Object.entries(p.ours.topFunctions).slice(0, 14).map(([f, v]) => `${f} ${fmt(100 * v, 1)} %`).join('; ') + '.', '')
 }
 
 function requestProfileTable(r: BenchResults, out: string[]) {

@@ -101,4 +101,6 @@ export interface BenchResults {
   roundTrips?: Record<WorkerId, RoundTripResult>
   concurrency?: ConcurrencyResult
   requestProfiles?: Record<WorkerId, RequestProfile[]>
+  /** V8 profiles over whole resets run one at a time (lean, unminified builds). */
+  resetProfiles?: Record<WorkerId, RequestProfile>
 }
