@@ -137,6 +137,10 @@ function lean(r: BenchResults): string[] {
       '- What the baseline does not do at all, by that profile: a log line per request (the largest single item: workerd formats and writes each line), four rate-limit calls per reset, a second `getClaims()` on the new-password POST (the route checks the session is a fresh recovery session before `updateUser`), two SHA-256s (the per-email limit key, the confirmed-link cookie), six HTML pages, the CSRF cookie and check. Page layout, security headers and the log line are already built once per config or as plain strings; what is left to take out is in the routes and the Supabase middleware: verify the session once per request and share the claims (the new-password POST verifies the JWT that \`updateUser\` sends to Supabase anyway), and create the middleware\'s per-request promise and closures only when a route calls Supabase.',
     )
   }
+  const verifyCpu = (id: 'ours' | 'baseline' | 'peer') => median(l0.rounds.map((rd) => rd.verify?.[id]?.serverCpuMsPerRequest ?? Number.NaN).filter(Number.isFinite))
+  if (l0.rounds.some((rd) => rd.verify) && rows.some((t) => t.target.startsWith('Token verification'))) {
+    out.push(`- Token verification: CPU per request ours ${fmt(verifyCpu('ours'), 2)} ms, baseline ${fmt(verifyCpu('baseline'), 2)} ms, peer ${fmt(verifyCpu('peer'), 2)} ms (the peer's includes Node's HTTP server, the Workers' include workerd's and Miniflare's entry Worker, ${fmt(median(r.lean?.controlCpuMsPerRequest ?? []), 2)} ms for an empty Worker). The JWT check is the same call in all three; ours adds the log line, the new-password page (two labelled fields, the masked address), the security headers and the CSRF cookie, and with requests/s bound by CPU on two shared cores, that is the gap; p99 at 10 connections is queueing behind it.`)
+  }
   const resets = ratio(l0, (rd, id) => rd.resets[id]?.perSecond, 'ours', 'peer')
   if (resets.median < 1) {
     const sc = (id: 'ours' | 'peer') => median(l0.rounds.map((rd) => (rd.resets[id]?.serverCpuMsPerReset ?? Number.NaN) + (rd.resets[id]?.standInCpuMsPerReset ?? Number.NaN)))
