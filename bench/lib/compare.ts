@@ -138,9 +138,10 @@ export async function timedResets(
     failed,
     seconds: durationS,
     perSecond: inWindow / durationS,
-    serverCpuMsPerReset: (cpuEnd[0]! - cpuStart[0]!) / inWindow,
-    standInCpuMsPerReset: (cpuEnd[1]! - cpuStart[1]!) / inWindow,
-    ...(otherPids.length ? { otherCpuMsPerReset: (cpuEnd[2]! - cpuStart[2]!) / inWindow } : {}),
+    // No reset finished inside the window (a window too short for the load): no CPU per reset either.
+    serverCpuMsPerReset: inWindow ? (cpuEnd[0]! - cpuStart[0]!) / inWindow : Number.NaN,
+    standInCpuMsPerReset: inWindow ? (cpuEnd[1]! - cpuStart[1]!) / inWindow : Number.NaN,
+    ...(otherPids.length ? { otherCpuMsPerReset: inWindow ? (cpuEnd[2]! - cpuStart[2]!) / inWindow : Number.NaN } : {}),
     errors,
   }
 }
