@@ -7,10 +7,10 @@ import { describe, expect, it } from 'vitest'
 import app from '../src/index'
 import { Layout, layoutPage } from '../src/views/layout'
 
-const HOSTILE = ['', 'Reset', 'Tom & Jerry', '<script>alert(1)</script>', `"'><img src=x onerror=1>`, '\u0001t\u0001', '·', '&amp;', 'ünïcödé ✓']
+const HOSTILE = ['', 'Reset', 'Tom & Jerry', '<script>alert(1)</script>', `"'><img src=x onerror=1>`, '\u0001title\u0001', '\u0001body\u0001', '·', '&amp;', 'ünïcödé ✓']
 
 function randomText(): string {
-  const alphabet = `ab <>&"'\u0001t·é`
+  const alphabet = `ab <>&"'\u0001·é`
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => alphabet[b % alphabet.length]).join('')
 }
 
@@ -20,8 +20,17 @@ describe('layoutPage', () => {
     for (const [title, appName] of cases) {
       const body = <p>{`body of ${title}`}</p>
       const want = `<!DOCTYPE html>${(<Layout title={title} appName={appName}>{body}</Layout>).toString()}`
-      expect(layoutPage(title, appName, String(body))).toBe(want)
+      // A fresh config object each time, as each deployment (or site) has its own.
+      expect(layoutPage({ appName }, title, String(body))).toBe(want)
     }
+  })
+
+  it('renders the same page for the same config twice (the cut parts are reused) and without a config', () => {
+    const config = { appName: 'Acme & Co' }
+    const first = layoutPage(config, 'One <1>', '<p>x</p>')
+    expect(layoutPage(config, 'One <1>', '<p>x</p>')).toBe(first)
+    expect(layoutPage(config, 'Two', '<p>y</p>')).toBe(`<!DOCTYPE html>${(<Layout title="Two" appName="Acme & Co"><p>y</p></Layout>).toString()}`)
+    expect(layoutPage(undefined, 'T', '')).toBe(`<!DOCTYPE html>${(<Layout title="T" appName="Account">{''}</Layout>).toString()}`)
   })
 
   it('escapes the app name from the config in the title and the header of a served page', async () => {

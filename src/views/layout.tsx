@@ -1,12 +1,11 @@
 /**
  * The one page layout. No scripts, no external assets: every page works with JavaScript off and under a
  * CSP without 'unsafe-inline'. The markup is this JSX component; requests do not render it: it is
- * rendered once into static parts (`layoutParts`) and each page only escapes its title and app name
- * into them, so the head, the stylesheet link and the footer cost nothing per request.
+ * rendered once per configuration into static parts, and each page only escapes its title into them,
+ * so the head, the stylesheet link, the header and the footer cost nothing per request.
  */
 import type { Child } from 'hono/jsx'
-import { escapeToBuffer } from 'hono/utils/html'
-import { lazy } from '../lib/lazy'
+import { escapeToBuffer, raw } from 'hono/utils/html'
 
 export interface LayoutProps {
   readonly title: string
@@ -36,36 +35,39 @@ export function Layout({ title, appName, children }: LayoutProps) {
   )
 }
 
-/** Markers that survive escaping (no `&<>'"`) and appear nowhere else in the layout. */
-const TITLE = '\u0001t\u0001'
-const APP = '\u0001a\u0001'
-const BODY = '\u0001b\u0001'
+/** Markers that survive escaping (no `&<>'"`) and that no page puts anywhere else. */
+const TITLE = '\u0001title\u0001'
+const BODY = '\u0001body\u0001'
+const MARKER_RE = /\u0001(?:title|body)\u0001/
+
+type Parts = readonly [beforeTitle: string, betweenTitleAndBody: string, afterBody: string]
+
+/** The layout of one configuration, rendered once with markers for the title and the body, cut at them. */
+const perConfig = new WeakMap<object, Parts | null>()
+/** Pages rendered without a configuration (the misconfigured-deployment page) use this key. */
+const NO_CONFIG = {}
+
+function partsFor(key: object, appName: string): Parts | null {
+  let parts = perConfig.get(key)
+  if (parts === undefined) {
+    const html = `<!DOCTYPE html>${(<Layout title={TITLE} appName={appName}>{BODY}</Layout>).toString()}`
+    const cut = html.split(MARKER_RE)
+    // An app name holding a marker would cut in the wrong place: such a config renders the slow way.
+    parts = cut.length === 3 && html.indexOf(TITLE) < html.indexOf(BODY) ? (cut as unknown as Parts) : null
+    perConfig.set(key, parts)
+  }
+  return parts
+}
 
 /**
- * The layout rendered once with markers, cut at them: the page is parts[0] + title + parts[1] + app name +
- * parts[2] + app name + parts[3] + body + parts[4], byte for byte what rendering the JSX per request gives
- * (JSX escapes `title · appName` as one text; ' · ' needs no escaping, so escaping the two apart is the same).
+ * The whole page: the layout's static parts (rendered once per configuration) around the escaped title
+ * and the body markup. Byte for byte what rendering the Layout component per request gives: JSX escapes
+ * `title · appName` as one text, and ' · ' needs no escaping, so escaping the title alone is the same.
  */
-const layoutParts = lazy(() => {
-  const html = `<!DOCTYPE html>${(<Layout title={TITLE} appName={APP}>{BODY}</Layout>).toString()}`
-  const parts = html.split(/\u0001[tab]\u0001/)
-  const order = [...html.matchAll(/\u0001([tab])\u0001/g)].map((m) => m[1]).join('')
-  if (order !== 'taab' || parts.length !== 5) throw new Error('layout markers moved') // caught by every page test
-  return parts as [string, string, string, string, string]
-})
-
-/** Per app name (one per deployment): the layout with the app name filled in, cut around title and body. */
-const withAppName = new Map<string, readonly [string, string, string]>()
-
-/** The whole page: the layout's static parts around the escaped title and app name and the body markup. */
-export function layoutPage(title: string, appName: string, bodyHtml: string): string {
-  let parts = withAppName.get(appName)
-  if (!parts) {
-    const p = layoutParts()
-    const app = escape(appName)
-    parts = [p[0], `${p[1]}${app}${p[2]}${app}${p[3]}`, p[4]]
-    if (withAppName.size < 8) withAppName.set(appName, parts) // one per config; bounded all the same
-  }
+export function layoutPage(config: { readonly appName: string } | undefined, title: string, bodyHtml: string): string {
+  const appName = config?.appName ?? 'Account'
+  const parts = partsFor(config ?? NO_CONFIG, appName)
+  if (!parts) return `<!DOCTYPE html>${(<Layout title={title} appName={appName}>{raw(bodyHtml)}</Layout>).toString()}`
   return `${parts[0]}${escape(title)}${parts[1]}${bodyHtml}${parts[2]}`
 }
 

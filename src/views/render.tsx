@@ -20,7 +20,7 @@ import { copyFor } from './reason-copy'
  */
 export function renderPage(c: Context<AppEnv>, status: number, title: string, body: Child): Response | Promise<Response> {
   const bodyHtml = String(<>{body}</>) // our views are synchronous components, so this is a string
-  return c.html(layoutPage(title, c.get('config')?.appName ?? 'Account', bodyHtml), status as Parameters<typeof c.html>[1])
+  return c.html(layoutPage(c.get('config'), title, bodyHtml), status as Parameters<typeof c.html>[1])
 }
 
 /** The full-page explanation of a Reason, with its status (and Retry-After for 429). */
