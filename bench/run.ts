@@ -1,23 +1,29 @@
 /**
- * `npm run bench`: measures this Worker and the baseline Worker (bench/baseline/) side by side and
- * writes bench/RESULTS.md (tables, targets, pass/miss, findings) and bench/results.json (raw numbers).
- * Sections: a bundle, b start-up, c round trips, d load, e concurrency, f memory. See bench/README.md.
+ * `npm run bench`: measures this Worker against the baseline Worker (bench/baseline/) and the Express
+ * peer users would otherwise deploy (bench/peer/), and writes bench/RESULTS.md (targets met/missed,
+ * tables, findings) and bench/results.json (raw numbers). See bench/README.md.
+ *
+ * Sections: a bundle, b start-up, c round trips, d lean runtime (the deploy bundles in Miniflare's workerd,
+ * no `wrangler dev`) vs the peer: complete resets/s, CPU per reset and per step, token verification, JS heap;
+ * e 1,000 concurrent resets (correctness), f the same comparison under `wrangler dev` (secondary), and V8
+ * profiles of where a request's CPU goes.
  *
  * Options (after `npm run bench --`):
- *   --runs N           load runs per route and Worker (default 3)
- *   --duration S       seconds per load run at full load (default 5)
- *   --light-duration S seconds per one-connection latency run (default 2)
- *   --connections N    autocannon connections (default 10)
+ *   --rounds N         rounds of the lean comparison; servers alternate within a round (default 5)
+ *   --duration S       seconds per complete-reset measurement window (default 3; +1 s ramp-up)
+ *   --verify-duration S  seconds per token-verification run (default 3)
+ *   --connections N    connections for token verification (default 10)
+ *   --concurrency N    people resetting at a time (default 50)
+ *   --step-flows N     flows per server and round, one at a time, for per-step CPU (default 4)
+ *   --heap-requests N  requests before the last heap reading (default 20000; another at a quarter)
+ *   --dev-rounds N     rounds under wrangler dev (default 3)
  *   --startup-runs N   fresh isolates per Worker for start-up (default 15)
- *   --experiment-runs N  runs per start-up experiment (default 7)
- *   --flows N          complete reset flows in the concurrency test (default 1000)
- *   --concurrency N    flows at a time (default 50)
- *   --only a,b,...     sections: bundle,startup,roundtrips,load,concurrency (memory rides along with load/concurrency)
- *   --quick            1 run of 2 s, 3 start-up runs, 100 flows: a smoke test, not results
+ *   --experiment-runs N  runs per start-up experiment (default 5)
+ *   --flows N          complete reset flows in the correctness run (default 1000)
+ *   --only a,b,...     sections: bundle,startup,roundtrips,lean,concurrency,heap,dev,profile
+ *   --quick            2 rounds of 1.5 s, small counts: a smoke test, not results
  *   --out FILE         write the report somewhere else than bench/RESULTS.md (results JSON next to it);
  *                      --quick and --only default to bench/out/QUICK.md and bench/out/PARTIAL.md
- *   --every-route-at-30  also load the routes that make no auth-server call at stand-in latency 30 ms
- *                      (by default only those that do: the others would measure the same thing twice)
  *   --report-only      re-render the report from the results JSON next to --out, measuring nothing
  */
 import { execFileSync } from 'node:child_process'
@@ -28,19 +34,22 @@ import path from 'node:path'
 import { localAuthControl } from '../local-auth/client'
 import { buildWorker, type BuiltWorker } from './lib/bundle'
 import { sessionEmailsIn } from './lib/client'
+import { heapOver, stepCpu, timedResets, tokenVerification, UserPool, type StepCpu } from './lib/compare'
 import { buildExperiments, EXPERIMENTS } from './lib/experiments'
 import { MailWatcher, STEPS, createUsers, ipFor, pool, runFlow, signIn, type FlowUser } from './lib/flow'
-import { loadRoute, prepareStack, ROUTES, type LoadRun, type StackPrep } from './lib/load'
-import { readStatusKb, RssSampler } from './lib/memory'
-import { cpuBetween, processGroup, roleOf, snapshot } from './lib/proc'
+import { loadRoute, prepareStack, ROUTES, type StackPrep } from './lib/load'
+import { readStatusKb } from './lib/memory'
+import { processCpuMs, processGroup, roleOf } from './lib/proc'
 import { BENCH_DIR, CONFIG, REPO_ROOT, WORKERS, type WorkerId } from './lib/paths'
 import { writeReport } from './lib/report'
-import { profileRequests } from './lib/request-profile'
+import { profileRequests, type RequestProfile } from './lib/request-profile'
+import { profileResets } from './lib/flow-profile'
 import { countRoundTrips } from './lib/roundtrips'
+import { SERVERS, startControl, startServer, startLean, startStandIn, stopAllServers, type Server, type ServerId, type StandIn } from './lib/servers'
 import { attribute, EMPTY_WORKER, measureStartupCpu, profileStartup, summarizeProfile, type CpuProfile } from './lib/startup'
-import { startBenchStack, stopAllStacks, type RunningStack } from './lib/stacks'
+import { startBenchStack, stopAllStacks } from './lib/stacks'
 import { median, percentile, summarize } from './lib/stats'
-import type { BenchResults, LoadCell, MemoryRow } from './lib/types'
+import type { BenchResults, CompareLatency, CompareResults, CompareRound } from './lib/types'
 
 /** Both Workers must run on the same runtime: the baseline's wrangler.toml repeats ours' compatibility_date. */
 function compatibilityDate(): string {
@@ -58,18 +67,22 @@ const PROFILED_PATHS = [
   '/auth/confirm?token_hash=pkce_0123456789abcdef0123456789abcdef0123456789abcdef01234567&type=recovery&next=%2Faccount%2Fupdate-password',
 ]
 
+const ALL_SECTIONS = 'bundle,startup,roundtrips,lean,concurrency,heap,dev,profile'
+
 interface Options {
-  runs: number
+  rounds: number
   durationS: number
-  lightDurationS: number
+  verifyDurationS: number
   connections: number
+  concurrency: number
+  stepFlows: number
+  heapRequests: number
+  devRounds: number
   startupRuns: number
   experimentRuns: number
   flows: number
-  concurrency: number
   latencies: number[]
   only: Set<string>
-  everyRouteAtEveryLatency: boolean
   quick: boolean
   out: string
 }
@@ -82,17 +95,19 @@ function parseOptions(argv: string[]): Options {
   const quick = argv.includes('--quick')
   const num = (name: string, normal: number, q: number) => Number(get(name) ?? (quick ? q : normal))
   return {
-    runs: num('runs', 3, 1),
-    durationS: num('duration', 5, 2),
-    lightDurationS: num('light-duration', 2, 1),
+    rounds: num('rounds', 5, 2),
+    durationS: num('duration', 3, 1.5),
+    verifyDurationS: num('verify-duration', 3, 1),
     connections: num('connections', 10, 10),
-    startupRuns: num('startup-runs', 15, 3),
-    experimentRuns: num('experiment-runs', 7, 1),
-    flows: num('flows', 1000, 100),
     concurrency: num('concurrency', 50, 50),
+    stepFlows: num('step-flows', 4, 2),
+    heapRequests: num('heap-requests', 20_000, 2_000),
+    devRounds: num('dev-rounds', 3, 1),
+    startupRuns: num('startup-runs', 15, 3),
+    experimentRuns: num('experiment-runs', 5, 1),
+    flows: num('flows', 1000, 100),
     latencies: [0, 30],
-    only: new Set((get('only') ?? 'bundle,startup,roundtrips,load,concurrency').split(',')),
-    everyRouteAtEveryLatency: argv.includes('--every-route-at-30'),
+    only: new Set((get('only') ?? ALL_SECTIONS).split(',')),
     quick,
     // Partial or smoke runs never overwrite the committed results unless asked to.
     out: path.resolve(get('out') ?? (quick ? path.join(BENCH_DIR, 'out', 'QUICK.md') : get('only') ? path.join(BENCH_DIR, 'out', 'PARTIAL.md') : path.join(BENCH_DIR, 'RESULTS.md'))),
@@ -129,14 +144,16 @@ async function main() {
       options: { ...options, only: [...options.only] },
       durationS: 0,
       quick: options.quick,
+      peer: { node: process.version, express: JSON.parse(readFileSync(path.join(REPO_ROOT, 'node_modules', 'express', 'package.json'), 'utf8')).version as string },
     },
   }
 
+  log('building both Workers as deployed (wrangler deploy --dry-run --minify)')
+  const built = {} as Record<WorkerId, BuiltWorker>
+  for (const w of WORKERS) built[w] = await buildWorker(w)
+  const bundles = { ours: built.ours.mainFile, baseline: built.baseline.mainFile }
   const unminifiedBuilds: Partial<Record<WorkerId, BuiltWorker>> = {}
   if (options.only.has('bundle') || options.only.has('startup')) {
-    log('a. building both Workers (wrangler deploy --dry-run --minify)')
-    const built = {} as Record<WorkerId, BuiltWorker>
-    for (const w of WORKERS) built[w] = await buildWorker(w)
     results.bundle = {
       ours: strip(built.ours),
       baseline: strip(built.baseline),
@@ -201,8 +218,93 @@ async function main() {
     }
   }
 
-  if (options.only.has('load')) {
-    log('d. where a request\'s CPU goes: V8 profiles of both Workers in Miniflare (unminified builds)')
+  if (options.only.has('roundtrips')) {
+    log('c. round trips per step (a fresh isolate per Worker, stand-in latency 0)')
+    const standIn = await startStandIn(0)
+    const counts = {} as NonNullable<BenchResults['roundTrips']>
+    for (const w of WORKERS) {
+      const server = await startLean(w, bundles[w], standIn)
+      counts[w] = await countRoundTrips({ id: w, url: server.url, authUrl: standIn.url }, 3)
+      await server.stop()
+    }
+    results.roundTrips = counts
+    await standIn.stop()
+  }
+
+  if (['lean', 'concurrency', 'heap'].some((s) => options.only.has(s))) {
+    results.lean = {
+      runtime: 'lean',
+      servers: SERVERS,
+      durationS: options.durationS,
+      verifyDurationS: options.verifyDurationS,
+      concurrency: options.concurrency,
+      connections: options.connections,
+      latencies: [],
+    }
+    for (const latencyMs of options.latencies) {
+      if (latencyMs !== 0 && !options.only.has('lean')) continue
+      log(`d. lean runtime, stand-in latency ${latencyMs} ms: ours, baseline and the Express peer`)
+      const standIn = await startStandIn(latencyMs)
+      const servers = {} as Record<ServerId, Server>
+      for (const id of SERVERS) servers[id] = await startServer(id, bundles, standIn)
+      if (options.only.has('lean')) {
+        results.lean.latencies.push(await compareRounds(servers, standIn, options, { rounds: options.rounds, verify: latencyMs === 0, steps: latencyMs === 0 }))
+        if (latencyMs === 0) results.lean.controlCpuMsPerRequest = await controlCpuPerRequest(options.quick ? 1 : 3)
+      }
+      if (latencyMs === 0 && options.only.has('concurrency')) {
+        log(`e. correctness: ${options.flows} complete resets, ${options.concurrency} at a time, against ours (lean)`)
+        results.concurrency = await concurrencyTest(servers.ours, standIn, options.flows, options.concurrency)
+        const c = results.concurrency
+        log(`   ${c.ok}/${c.flows} ok in ${c.seconds.toFixed(1)} s; password changes ${c.passwordUpdates}; mixups ${c.foreignSessionCookies}`)
+      }
+      for (const id of SERVERS) await servers[id].stop()
+      if (latencyMs === 0 && options.only.has('heap')) {
+        log(`d. JS heap over ${options.heapRequests} requests (each server started afresh with an inspector)`)
+        const heap: NonNullable<CompareResults['heap']> = {}
+        for (const id of SERVERS) {
+          const server = await startServer(id, bundles, standIn, { inspector: true })
+          const prep = await prepareStack({ id, url: server.url, authUrl: standIn.url }, `heap`)
+          heap[id] = await heapOver(server, prep, [Math.round(options.heapRequests / 4), options.heapRequests], (pid) => readStatusKb(pid, 'VmRSS'))
+          log(`   ${id}: heap ${heap[id]!.heapKiB.map((v) => v.toFixed(0)).join(' → ')} KiB`)
+          await server.stop()
+        }
+        results.lean.heap = heap
+      }
+      await standIn.stop()
+    }
+  }
+
+  if (options.only.has('dev')) {
+    log('f. the same under wrangler dev (ours and baseline; secondary)')
+    const stacks = {} as Record<WorkerId, Awaited<ReturnType<typeof startBenchStack>>>
+    for (const w of WORKERS) stacks[w] = await startBenchStack(w, 0) // one at a time: see startBenchStack
+    const servers = {} as Record<WorkerId, Server>
+    const others = {} as Record<WorkerId, number[]>
+    for (const w of WORKERS) {
+      const group = await processGroup(stacks[w].wranglerPid)
+      const worker = group.find((p) => roleOf(p) === 'worker')
+      if (!worker) throw new Error(`no Worker workerd under wrangler dev for ${w}`)
+      servers[w] = { id: w, url: stacks[w].workerUrl, authUrl: stacks[w].authUrl, pid: worker.pid, stop: async () => {} }
+      others[w] = group.filter((p) => p.pid !== worker.pid).map((p) => p.pid)
+    }
+    // Each stack has its own stand-in (in the stack's child process).
+    const standIns = Object.fromEntries(
+      WORKERS.map((w) => [w, { url: stacks[w].authUrl, publishableKey: stacks[w].publishableKey, anonKey: stacks[w].anonKey, pid: stacks[w].standInPid, latencyMs: 0, stop: async () => {} }]),
+    ) as Record<WorkerId, StandIn>
+    results.wranglerDev = {
+      runtime: 'wrangler dev',
+      servers: WORKERS,
+      durationS: options.durationS,
+      verifyDurationS: options.verifyDurationS,
+      concurrency: options.concurrency,
+      connections: options.connections,
+      latencies: [await compareRounds(servers, standIns, options, { rounds: options.devRounds, verify: true, steps: false, others })],
+    }
+    for (const w of WORKERS) await stacks[w].stop()
+  }
+
+  if (options.only.has('profile')) {
+    log('where a request\'s CPU goes: V8 profiles of both Workers in Miniflare (unminified builds)')
     results.requestProfiles = { ours: [], baseline: [] }
     for (const w of WORKERS) {
       const unminified = (unminifiedBuilds[w] ??= await buildWorker(w, { minify: false }))
@@ -210,91 +312,20 @@ async function main() {
         results.requestProfiles[w].push(await profileRequests(unminified.mainFile, unminified.mapFile, p, COMPATIBILITY_DATE, options.quick ? 300 : 800))
       }
     }
-  }
-
-  const needStacks = ['roundtrips', 'load', 'concurrency'].some((s) => options.only.has(s))
-  if (needStacks) {
-    const memory: MemoryRow[] = []
-    for (const latencyMs of options.latencies) {
-      const wantsRoundTrips = latencyMs === 0 && options.only.has('roundtrips')
-      const wantsConcurrency = latencyMs === 0 && options.only.has('concurrency')
-      if (!options.only.has('load') && !wantsRoundTrips && !wantsConcurrency) continue
-      log(`starting stacks (stand-in latency ${latencyMs} ms)`)
-      const stacks = {} as Record<WorkerId, RunningStack>
-      for (const w of WORKERS) stacks[w] = await startBenchStack(w, latencyMs) // one at a time: see startBenchStack
-      const idle = {} as Record<WorkerId, { workerKb: number; standInKb: number }>
-      for (const w of WORKERS) idle[w] = await memoryNow(stacks[w])
-
-      if (wantsRoundTrips) {
-        log('c. round trips per step (fresh isolates)')
-        results.roundTrips = {
-          ours: await countRoundTrips(stacks.ours, 3),
-          baseline: await countRoundTrips(stacks.baseline, 3),
-        }
-      }
-
-      if (options.only.has('load')) {
-        log(`d. load at stand-in latency ${latencyMs} ms: ${WORKERS.length} Workers × ${options.runs} runs × (${options.durationS} s at ${options.connections} connections + ${options.lightDurationS} s at 1) per route`)
-        const preps = {} as Record<WorkerId, StackPrep>
-        for (const w of WORKERS) preps[w] = await prepareStack(stacks[w], `load${latencyMs}`)
-        const samplers = Object.fromEntries(
-          WORKERS.map((w) => [w, { workerd: new RssSampler(() => stacks[w].workerdPids()).start(), standIn: new RssSampler(async () => [stacks[w].standInPid]).start() }]),
-        ) as Record<WorkerId, { workerd: RssSampler; standIn: RssSampler }>
-        const cells: LoadCell[] = []
-        const served: Record<WorkerId, number> = { ours: 0, baseline: 0 }
-        // Stand-in latency only matters to routes that call the auth server; the others are measured once, at 0 ms.
-        for (const route of ROUTES.filter((r) => latencyMs === 0 || r.callsAuthServer || options.everyRouteAtEveryLatency)) {
-          const runs = { ours: [] as MeasuredRun[], baseline: [] as MeasuredRun[] }
-          const light = { ours: [] as LoadRun[], baseline: [] as LoadRun[] }
-          for (let r = 0; r < options.runs; r++) {
-            const order: WorkerId[] = r % 2 ? ['baseline', 'ours'] : ['ours', 'baseline']
-            for (const w of order) {
-              const stack = stacks[w]
-              if (r === 0) served[w] += (await loadRoute(stack, preps[w], route, { durationS: 1, connections: options.connections })).responses // warm-up
-              const pids = [...(await stack.groupPids()), stack.standInPid]
-              const before = await snapshot(pids)
-              const run = await loadRoute(stack, preps[w], route, { durationS: options.durationS, connections: options.connections })
-              const after = await snapshot(pids)
-              const cpu = cpuBetween(before, after, (info) => (info.pid === stack.standInPid ? 'stand-in' : roleOf(info)))
-              runs[w].push({ ...run, cpu })
-              light[w].push(await loadRoute(stack, preps[w], route, { durationS: options.lightDurationS, connections: 1 }))
-              served[w] += run.responses + light[w].at(-1)!.responses
-              await localAuthControl(stack.authUrl).clearRequests() // keep the stand-in's request log from growing
-            }
-          }
-          cells.push(loadCell(route.id, route.label, route.upstream, latencyMs, runs, light))
-          const c = cells.at(-1)!
-          log(`   ${route.label}: ours ${c.ours.rps.median.toFixed(0)} req/s, baseline ${c.baseline.rps.median.toFixed(0)} req/s (×${c.rpsRatio.toFixed(2)}); one connection p99 ${c.oursLight.p99.median.toFixed(1)} vs ${c.baselineLight.p99.median.toFixed(1)} ms`)
-        }
-        results.load ??= { durationS: options.durationS, lightDurationS: options.lightDurationS, connections: options.connections, runs: options.runs, cells: [] }
-        results.load.cells.push(...cells)
-        for (const w of WORKERS) {
-          const workerd = samplers[w].workerd.stop()
-          const standIn = samplers[w].standIn.stop()
-          const end = await memoryNow(stacks[w])
-          memory.push({ phase: `load, latency ${latencyMs} ms`, worker: w, requests: served[w], workerdPeakMiB: workerd.peakMiB, standInPeakMiB: standIn.peakMiB, workerdIdleMiB: idle[w].workerKb / 1024, workerdEndMiB: end.workerKb / 1024, standInIdleMiB: idle[w].standInKb / 1024 })
-        }
-      }
-
-      if (wantsConcurrency) {
-        log(`e. concurrency: ${options.flows} complete reset flows, ${options.concurrency} at a time, against ours`)
-        const before = await memoryNow(stacks.ours)
-        const workerd = new RssSampler(() => stacks.ours.workerdPids()).start()
-        const standIn = new RssSampler(async () => [stacks.ours.standInPid]).start()
-        results.concurrency = await concurrencyTest(stacks.ours, options.flows, options.concurrency)
-        const end = await memoryNow(stacks.ours)
-        memory.push({ phase: `${options.flows} flows, ${options.concurrency} at a time (starts where the load left off)`, worker: 'ours', requests: options.flows * 6, workerdPeakMiB: workerd.stop().peakMiB, standInPeakMiB: standIn.stop().peakMiB, workerdIdleMiB: before.workerKb / 1024, workerdEndMiB: end.workerKb / 1024, standInIdleMiB: before.standInKb / 1024 })
-        const c = results.concurrency
-        log(`   ${c.ok}/${c.flows} ok in ${c.seconds.toFixed(1)} s; password changes ${c.passwordUpdates}; mixups ${c.foreignSessionCookies}`)
-      }
-
-      for (const w of WORKERS) {
-        const hwm = await highWaterMarks(stacks[w])
-        memory.push({ phase: `whole life of the stack (VmHWM), latency ${latencyMs} ms`, worker: w, requests: Number.NaN, workerdPeakMiB: hwm.workerdKb / 1024, standInPeakMiB: hwm.standInKb / 1024, workerdIdleMiB: Number.NaN, workerdEndMiB: Number.NaN, standInIdleMiB: Number.NaN })
-      }
-      for (const w of WORKERS) await stacks[w].stop()
+    log('where a complete reset\'s CPU goes: V8 profiles of both Workers over resets run one at a time (lean, unminified)')
+    const standIn = await startStandIn(0)
+    const mail = new MailWatcher(standIn.url)
+    results.resetProfiles = {} as Record<WorkerId, RequestProfile>
+    const flows = options.quick ? 20 : 60
+    for (const w of WORKERS) {
+      const unminified = (unminifiedBuilds[w] ??= await buildWorker(w, { minify: false }))
+      const server = await startLean(w, unminified.mainFile, standIn, { inspector: true })
+      const users = new UserPool(standIn, `prof-${w}`)
+      await users.add(flows + 30)
+      results.resetProfiles[w] = await profileResets(server, standIn, unminified.mapFile, users, mail, flows)
+      await server.stop()
     }
-    results.memory = memory
+    await standIn.stop()
   }
 
   results.meta.loadAverageAfter = os.loadavg().map((v) => Number(v.toFixed(2)))
@@ -305,75 +336,96 @@ async function main() {
   log(`done in ${results.meta.durationS.toFixed(0)} s: ${path.relative(process.cwd(), options.out)}, ${path.relative(process.cwd(), jsonFile)}`)
 }
 
-type MeasuredRun = LoadRun & { cpu: Record<string, number> }
-
-function loadCell(
-  id: string,
-  label: string,
-  upstream: string,
-  latencyMs: number,
-  runs: Record<WorkerId, MeasuredRun[]>,
-  light: Record<WorkerId, LoadRun[]>,
-): LoadCell {
-  const lightSide = (list: LoadRun[]) => ({
-    rps: summarize(list.map((r) => r.rps)),
-    p50: summarize(list.map((r) => r.p50)),
-    p99: summarize(list.map((r) => r.p99)),
-    unexpected: list.reduce<Record<string, number>>((acc, r) => {
-      for (const [k, v] of Object.entries(r.unexpected)) acc[k] = (acc[k] ?? 0) + v
-      return acc
-    }, {}),
-  })
-  const side = (list: MeasuredRun[]) => ({
-    rps: summarize(list.map((r) => r.rps)),
-    p50: summarize(list.map((r) => r.p50)),
-    p99: summarize(list.map((r) => r.p99)),
-    workerCpuMsPerReq: summarize(list.map((r) => (r.cpu.worker ?? 0) / r.responses)),
-    proxyCpuMsPerReq: summarize(list.map((r) => (r.cpu.proxy ?? 0) / r.responses)),
-    wranglerCpuMsPerReq: summarize(list.map((r) => (r.cpu.wrangler ?? 0) / r.responses)),
-    devStackCpuMsPerReq: summarize(list.map((r) => ((r.cpu.worker ?? 0) + (r.cpu.proxy ?? 0) + (r.cpu.wrangler ?? 0)) / r.responses)),
-    standInCpuMsPerReq: summarize(list.map((r) => (r.cpu['stand-in'] ?? 0) / r.responses)),
-    unexpected: list.reduce<Record<string, number>>((acc, r) => {
-      for (const [k, v] of Object.entries(r.unexpected)) acc[k] = (acc[k] ?? 0) + v
-      return acc
-    }, {}),
-    errors: list.reduce((a, r) => a + r.errors, 0),
-    responses: list.map((r) => r.responses),
-  })
-  const ours = side(runs.ours)
-  const baseline = side(runs.baseline)
-  const oursLight = lightSide(light.ours)
-  const baselineLight = lightSide(light.baseline)
-  return {
-    id,
-    label,
-    upstream,
-    latencyMs,
-    ours,
-    baseline,
-    oursLight,
-    baselineLight,
-    rpsRatio: ours.rps.median / baseline.rps.median,
-    addedP99Ms: oursLight.p99.median - baselineLight.p99.median,
-    addedP50Ms: oursLight.p50.median - baselineLight.p50.median,
-    addedP99SaturatedMs: ours.p99.median - baseline.p99.median,
+/** CPU per request of an empty Worker served lean: the runtime's own share of each request. */
+async function controlCpuPerRequest(runs: number): Promise<number[]> {
+  const control = await startControl()
+  const out: number[] = []
+  try {
+    const prep = { origin: control.url, csrf: '', sessionCookie: '' }
+    await loadRoute(control, prep, ROUTES[0]!, { amount: 500, connections: 10 })
+    for (let i = 0; i < runs; i++) {
+      const before = await processCpuMs(control.pid)
+      const run = await loadRoute(control, prep, ROUTES[0]!, { amount: 3000, connections: 10 })
+      out.push((await processCpuMs(control.pid) - before) / run.responses)
+    }
+  } finally {
+    await control.stop()
   }
+  return out
 }
 
-async function concurrencyTest(stack: RunningStack, flows: number, concurrency: number) {
-  const control = localAuthControl(stack.authUrl)
+/**
+ * Rounds of the comparison: in each round every server runs the complete resets once (the order rotates
+ * from round to round), then, if asked, token verification and per-step CPU. `standIn` is shared, or one
+ * per server (wrangler dev stacks bring their own).
+ */
+async function compareRounds<Id extends ServerId>(
+  servers: Record<Id, Server>,
+  standIn: StandIn | Record<Id, StandIn>,
+  options: Options,
+  what: { rounds: number; verify: boolean; steps: boolean; others?: Record<Id, number[]> },
+): Promise<CompareLatency> {
+  const ids = Object.keys(servers) as Id[]
+  const standInOf = (id: Id): StandIn => ('url' in standIn ? (standIn as StandIn) : (standIn as Record<Id, StandIn>)[id])
+  const mails = new Map<string, MailWatcher>()
+  const mailOf = (id: Id) => {
+    const url = standInOf(id).url
+    if (!mails.has(url)) mails.set(url, new MailWatcher(url))
+    return mails.get(url)!
+  }
+  const pools = {} as Record<Id, UserPool>
+  const preps = {} as Record<Id, StackPrep>
+  const perMinute = Math.ceil(options.concurrency * 2 * 60 / 4) // generous: ~2 resets/s per person at most
+  for (const id of ids) {
+    const rest = id === 'ours' ? 61_000 : 0
+    pools[id] = new UserPool(standInOf(id), `${id}${standInOf(id).latencyMs}`, rest)
+    await pools[id].add(rest ? Math.min(perMinute, options.quick ? 400 : 1500) : options.concurrency + 10)
+    if (what.verify) preps[id] = await prepareStack({ id, url: servers[id].url, authUrl: standInOf(id).url }, `verify${standInOf(id).latencyMs}`)
+    // Warm-up: JIT, the JWKS cache, connection pools.
+    await timedResets(servers[id], standInOf(id), pools[id], mailOf(id), 0.5, options.concurrency, { warmS: 0.5 })
+  }
+  const rounds: CompareRound[] = []
+  const steps = {} as Record<Id, StepCpu[]>
+  for (let r = 0; r < what.rounds; r++) {
+    const order = ids.map((_, i) => ids[(i + r) % ids.length]!)
+    const round: { order: Id[]; loadAverage: number; resets: Partial<Record<Id, unknown>>; verify?: Partial<Record<Id, unknown>> } = {
+      order,
+      loadAverage: Number(os.loadavg()[0]!.toFixed(2)),
+      resets: {},
+    }
+    for (const id of order) {
+      const run = await timedResets(servers[id], standInOf(id), pools[id], mailOf(id), options.durationS, options.concurrency, what.others ? { otherPids: what.others[id] } : {})
+      round.resets[id] = run
+      if (run.failed) log(`   ${id}: ${run.failed} failed resets, e.g. ${run.errors[0]}`)
+    }
+    if (what.verify) {
+      round.verify = {}
+      for (const id of order) round.verify[id] = await tokenVerification(servers[id], preps[id], options.verifyDurationS, options.connections)
+    }
+    if (what.steps) for (const id of order) (steps[id] ??= []).push(await stepCpu(servers[id], standInOf(id), pools[id], mailOf(id), options.stepFlows))
+    const resets = round.resets as Record<Id, { perSecond: number; serverCpuMsPerReset: number }>
+    log(`   round ${r + 1}/${what.rounds} (load ${round.loadAverage}): resets/s ${order.map((id) => `${id} ${resets[id].perSecond.toFixed(1)} (${resets[id].serverCpuMsPerReset.toFixed(1)} ms CPU)`).join(', ')}`)
+    rounds.push(round as unknown as CompareRound)
+  }
+  const late = ids.map((id) => pools[id].createdLate).reduce((a, b) => a + b, 0)
+  if (late) log(`   (${late} users created during measurements: the pools were too small)`)
+  return { latencyMs: standInOf(ids[0]!).latencyMs, rounds, ...(what.steps ? { steps } : {}) }
+}
+
+async function concurrencyTest(server: Server, standIn: StandIn, flows: number, concurrency: number) {
+  const control = localAuthControl(standIn.url)
   const stamp = Date.now().toString(36)
   const users: FlowUser[] = Array.from({ length: flows }, (_, i) => ({
     email: `flow-${stamp}-${i}@example.com`,
     password: `old-password-${i}`,
     newPassword: `new-password-${i}-${stamp}`,
   }))
-  await createUsers(stack.authUrl, users)
+  await createUsers(standIn.url, users)
   await control.clearRequests()
   await control.clearMessages()
-  const mail = new MailWatcher(stack.authUrl)
+  const mail = new MailWatcher(standIn.url)
   const startedAt = performance.now()
-  const results = await pool(users, concurrency, (user, i) => runFlow(stack.workerUrl, mail, user, ipFor(i, 200)))
+  const results = await pool(users, concurrency, (user, i) => runFlow(server.url, mail, user, ipFor(i, 200)))
   const seconds = (performance.now() - startedAt) / 1000
   const requests = await control.requests()
   const upstream: Record<string, number> = {}
@@ -402,8 +454,8 @@ async function concurrencyTest(stack: RunningStack, flows: number, concurrency: 
   })
   // Each user: the new password signs in, the old one no longer does.
   const signIns = await pool(users, 16, async (u) => ({
-    fresh: await signIn(stack.authUrl, stack.publishableKey, u.email, u.newPassword),
-    old: await signIn(stack.authUrl, stack.publishableKey, u.email, u.password),
+    fresh: await signIn(standIn.url, standIn.publishableKey, u.email, u.newPassword),
+    old: await signIn(standIn.url, standIn.publishableKey, u.email, u.password),
   }))
   const errors = results.flatMap((r, i) => (r.ok ? [] : [`${users[i]!.email}: ${r.error}`]))
   return {
@@ -424,17 +476,6 @@ async function concurrencyTest(stack: RunningStack, flows: number, concurrency: 
     foreignSessionCookies: foreign,
     foreignExamples,
   }
-}
-
-async function memoryNow(stack: RunningStack): Promise<{ workerKb: number; standInKb: number }> {
-  const workerd = await Promise.all((await stack.workerdPids()).map((p) => readStatusKb(p, 'VmRSS')))
-  return { workerKb: workerd.reduce((a, b) => a + b, 0), standInKb: await readStatusKb(stack.standInPid, 'VmRSS') }
-}
-
-async function highWaterMarks(stack: RunningStack): Promise<{ workerdKb: number; standInKb: number }> {
-  const group = await processGroup(stack.wranglerPid)
-  const workerd = await Promise.all(group.filter((p) => p.comm === 'workerd').map((p) => readStatusKb(p.pid, 'VmHWM')))
-  return { workerdKb: workerd.reduce((a, b) => a + b, 0), standInKb: await readStatusKb(stack.standInPid, 'VmHWM') }
 }
 
 function strip(b: BuiltWorker) {
@@ -459,7 +500,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (interrupted) return
     interrupted = true
-    void stopAllStacks().finally(() => process.exit(130))
+    void Promise.all([stopAllStacks(), stopAllServers()]).finally(() => process.exit(130))
   })
 }
 
@@ -469,5 +510,6 @@ try {
   console.error(error)
   process.exitCode = 1
 } finally {
+  await stopAllServers()
   await stopAllStacks()
 }

@@ -2,6 +2,9 @@
  * A small browser for the benchmark flows: a cookie jar, the headers a browser sends on a same-origin
  * form post (Origin, Sec-Fetch-Site), a client IP in `cf-connecting-ip` (the Worker's edge limits key on
  * it), no redirect following, and every Set-Cookie line kept for the session-mixup check.
+ * It asks for uncompressed answers (`accept-encoding: identity`): workerd would otherwise gzip each page
+ * in the measured process, work that Cloudflare's edge does outside the Worker in production (and the
+ * Express peer, without compression middleware, never does).
  */
 
 export interface Exchange {
@@ -31,7 +34,7 @@ export class BenchBrowser {
 
   private async request(method: string, pathOrUrl: string, body?: string): Promise<Response> {
     const url = new URL(pathOrUrl, this.origin)
-    const headers: Record<string, string> = { 'cf-connecting-ip': this.ip, 'user-agent': 'bench' }
+    const headers: Record<string, string> = { 'cf-connecting-ip': this.ip, 'user-agent': 'bench', 'accept-encoding': 'identity' }
     if (this.jar.size) headers.cookie = [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ')
     if (body !== undefined) {
       headers['content-type'] = 'application/x-www-form-urlencoded'

@@ -4,14 +4,17 @@
  * a fix is only proposed when this run shows the cost it removes.
  */
 import { fmt } from './stats'
-import type { BenchResults, LoadCell } from './types'
+import type { FlowStep } from './flow'
+import { compareTargets, ratio } from './report-compare'
+import { median } from './stats'
+import type { BenchResults } from './types'
 
 const kib = (bytes: number) => `${fmt(bytes / 1024, 1)} KiB`
 const signed = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : 'n/a')
 const pct = (share: number) => `${fmt(100 * share, 0)} %`
 
 export function findings(r: BenchResults): string[] {
-  return [...bundle(r), ...startup(r), ...load(r)]
+  return [...bundle(r), ...startup(r), ...lean(r)]
 }
 
 function bundle(r: BenchResults): string[] {
@@ -110,47 +113,38 @@ function allStub(s: NonNullable<BenchResults['startup']>): string {
     : `By the fastest runs, stubbing out zod, hono/jsx and hono's secureHeaders/csrf/bodyLimit removes ${fmt(100 * Math.max(0, share), 0)} % of ours' extra start-up and leaves ${fmt(ratio, 2)}× the baseline; the rest is our own module-scope code (route sub-apps, views, middleware factories) on top of hono.`
 }
 
-function load(r: BenchResults): string[] {
-  const l = r.load
-  if (!l) return []
-  const misses = l.cells.filter((c) => c.rpsRatio < 0.8 || c.addedP99Ms > 2)
-  if (!misses.length) return []
-  const at0 = l.cells.filter((c) => c.latencyMs === 0)
-  const name = (c: LoadCell) => `${c.label.replace(/ \(.*\)$/, '')}${c.latencyMs ? ` (${c.latencyMs} ms)` : ''}`
-  const out = [`### Throughput and added latency: ${misses.length} of ${l.cells.length} cells miss`, '']
-  out.push(`- The Worker's own CPU per request, ours vs baseline (section d, latency 0): ${at0.map((c) => `${name(c)} ${fmt(c.ours.workerCpuMsPerReq.median, 2)} vs ${fmt(c.baseline.workerCpuMsPerReq.median, 2)} ms (×${fmt(c.ours.workerCpuMsPerReq.median / c.baseline.workerCpuMsPerReq.median, 1)})`).join('; ')}. Where a Worker is CPU-bound, throughput is the inverse of this, so this ratio alone puts the page routes below 0.8×.`)
-  out.push(
-    `- \`wrangler dev\` adds CPU outside the Worker that grows with what ours does and the baseline does not: wrangler's proxy workerd copies our larger responses (a whole HTML page with cookies and security headers, against 20 bytes of text) and wrangler's Node process receives and prints our per-request JSON log line. Extra dev-only CPU per request, ours minus baseline: ${at0.map((c) => `${name(c)} ${signed(c.ours.proxyCpuMsPerReq.median + c.ours.wranglerCpuMsPerReq.median - c.baseline.proxyCpuMsPerReq.median - c.baseline.wranglerCpuMsPerReq.median, 2)} ms`).join('; ')}. On 2 cores shared with the load generator and the stand-in, req/s follows total CPU, so this weighs on the ratio as much as the Worker's own CPU; production has neither.`,
-  )
-  const noisy = l.cells.filter((c) => c.baselineLight.p99.max - c.baselineLight.p99.min > 5 || c.oursLight.p99.max - c.oursLight.p99.min > 5)
-  out.push(
-    `- With nothing queued (one connection), ours adds: ${l.cells.map((c) => `${name(c)} ${signed(c.addedP50Ms)} ms p50 / ${signed(c.addedP99Ms)} ms p99`).join('; ')}.${noisy.length ? ` The p99 at one connection swung by more than 5 ms between runs for ${noisy.length} of ${l.cells.length} cells (min–max in section d): on this shared machine it measures hiccups as much as the Worker; the p50 difference is the steadier number.` : ''}`,
-  )
-  const post30 = l.cells.find((c) => c.latencyMs > 0 && c.id === 'post-forgot')
-  if (post30 && post30.addedP50Ms < 0) out.push(`- The forgot-password POST, the route that calls Supabase: ours answers once the request has left (waitUntil), so with ${post30.latencyMs} ms of auth-server latency its one-connection p50 is ${fmt(-post30.addedP50Ms)} ms *below* the baseline's, which waits for Supabase.`)
-  const p = r.requestProfiles?.ours[0]
-  const fixes: string[] = []
+function lean(r: BenchResults): string[] {
+  const l0 = r.lean?.latencies.find((l) => l.latencyMs === 0)
+  if (!l0) return []
+  const rows = compareTargets(r).filter((t) => t.ok === false)
+  if (!rows.length) return []
+  const out = [`### Lean runtime: ${rows.length} target${rows.length > 1 ? 's' : ''} missed`, '']
+  const cpu = ratio(l0, (rd, id) => rd.resets[id]?.serverCpuMsPerReset, 'ours', 'baseline')
+  const steps = l0.steps
+  if (steps?.ours && steps.baseline) {
+    const m = (id: 'ours' | 'baseline' | 'peer', step: FlowStep) => median((steps[id] ?? []).map((s) => s[step]?.server ?? Number.NaN).filter(Number.isFinite))
+    const list = (['GET forgot', 'POST forgot', 'GET confirm', 'POST confirm', 'GET update', 'POST update'] as const).map((step) => ({ step, d: m('ours', step) - m('baseline', step) }))
+    out.push(`- Ours' server CPU per complete reset is ${fmt(cpu.median, 2)}× the baseline's (section d). Per step, ours minus the baseline, ms (flows one at a time): ${list.map((x) => `${x.step} ${signed(x.d, 2)}`).join(', ')}.`)
+  }
+  const p = r.resetProfiles?.ours ?? r.requestProfiles?.ours[0]
   if (p) {
     const g = (pred: (k: string) => boolean) => Object.entries(p.byGroup).filter(([k]) => pred(k)).reduce((a, [, v]) => a + v, 0)
-    const supabase = g((k) => k.startsWith('@supabase/') || k === 'cookie' || k === 'iceberg-js')
-    const jsx = g((k) => k.startsWith('hono/jsx'))
-    const headers = g((k) => k.startsWith('hono/middleware/secure-headers'))
-    const own = g((k) => k.startsWith('src/'))
-    const runtime = g((k) => k.startsWith('(runtime'))
-    const core = g((k) => k === 'hono (core)')
+    const fn = (pred: (k: string) => boolean) => Object.entries(p.topFunctions).filter(([k]) => pred(k)).reduce((a, [, v]) => a + v, 0)
     out.push(
-      `- Inside the Worker, GET /account/forgot-password (V8 profile in Miniflare, share of CPU samples, table at the end of section d): runtime built-ins (Response, Headers, URL, crypto, console formatting) ${pct(runtime)}, hono core ${pct(core)}, JSX rendering ${pct(jsx)}, supabase-js ${pct(supabase)}, secureHeaders ${pct(headers)}, our own middleware, routes and views ${pct(own)}; the rest is GC and compilation. The baseline answers it with \`c.text()\`.`,
+      `- Inside our isolate over ${r.resetProfiles ? 'whole resets' : 'GET /account/forgot-password'} (V8 profile, share of samples, section g): the request log's \`console.log\` ${pct(g((k) => k === '(runtime: console.log)'))}, other runtime built-ins (fetch, Response, Headers, URL, crypto, the rate-limit binding's RPC) ${pct(g((k) => k.startsWith('(runtime built-ins')))}, supabase-js and @supabase/ssr ${pct(g((k) => k.startsWith('@supabase/') || k === 'cookie'))}, hono core ${pct(g((k) => k === 'hono (core)'))}, JSX rendering of page bodies ${pct(g((k) => k.startsWith('hono/jsx')))}, hono middleware and helpers ${pct(g((k) => /^hono\/(middleware|helper)/.test(k)))}, zod ${pct(g((k) => k === 'zod'))}, our own code ${pct(g((k) => k.startsWith('src/')))}; JWT checks (\`verify\` + \`importKey\`) ${pct(fn((k) => /^(verify|importKey) /.test(k)))}.`,
     )
-    if (supabase > 0.03) fixes.push(`create the Supabase client only when a handler uses it (${pct(supabase)} of this GET, which never calls Supabase)`)
-    if (jsx > 0.03) fixes.push(`render with \`hono/html\` templates, with the layout's static head and footer as one precomputed string (JSX is ${pct(jsx)})`)
-    if (headers > 0.02) fixes.push(`set precomputed security-header values with \`c.header\` (secureHeaders is ${pct(headers)})`)
+    out.push(
+      '- What the baseline does not do at all, by that profile: a log line per request (the largest single item: workerd formats and writes each line), four rate-limit calls per reset, a second `getClaims()` on the new-password POST (the route checks the session is a fresh recovery session before `updateUser`), two SHA-256s (the per-email limit key, the confirmed-link cookie), six HTML pages, the CSRF cookie and check. Page layout, security headers and the log line are already built once per config or as plain strings; what is left to take out is in the routes and the Supabase middleware: verify the session once per request and share the claims (the new-password POST verifies the JWT that \`updateUser\` sends to Supabase anyway), and create the middleware\'s per-request promise and closures only when a route calls Supabase.',
+    )
   }
-  const logCost = at0.map((c) => c.ours.wranglerCpuMsPerReq.median - c.baseline.wranglerCpuMsPerReq.median)
-  if (Math.max(...logCost) > 0.3) fixes.push('log a line only when it carries information (errors, state changes) rather than on every request: cheap in production, but in `wrangler dev` each line costs wrangler\'s Node process CPU (the "wrangler (Node)" column)')
-  if (fixes.length) out.push(`- Fixes in src/: ${fixes.map((f, i) => `(${i + 1}) ${f}`).join('; ')}.`)
-  const maxCpu = Math.max(...l.cells.map((c) => c.ours.workerCpuMsPerReq.median))
-  out.push(
-    `- What remains is the comparison itself: ours serves a real page with a CSRF cookie and security headers where the baseline sends 20 bytes of text, so ≥ 0.8× on page routes needs the page work to be a small share of a request. The ratio says little about cost in production: ours' highest Worker CPU per request here is ${fmt(maxCpu, 2)} ms under \`wrangler dev\` on this machine${maxCpu < 10 ? ', below the free plan\'s 10 ms limit' : ', above the free plan\'s 10 ms limit: worth fixing'}.`,
-  )
+  const verifyCpu = (id: 'ours' | 'baseline' | 'peer') => median(l0.rounds.map((rd) => rd.verify?.[id]?.serverCpuMsPerRequest ?? Number.NaN).filter(Number.isFinite))
+  if (l0.rounds.some((rd) => rd.verify) && rows.some((t) => t.target.startsWith('Token verification'))) {
+    out.push(`- Token verification: CPU per request ours ${fmt(verifyCpu('ours'), 2)} ms, baseline ${fmt(verifyCpu('baseline'), 2)} ms, peer ${fmt(verifyCpu('peer'), 2)} ms (the peer's includes Node's HTTP server, the Workers' include workerd's and Miniflare's entry Worker, ${fmt(median(r.lean?.controlCpuMsPerRequest ?? []), 2)} ms for an empty Worker). The JWT check is the same call in all three; ours adds the log line, the new-password page (two labelled fields, the masked address), the security headers and the CSRF cookie, and with requests/s bound by CPU on two shared cores, that is the gap; p99 at 10 connections is queueing behind it.`)
+  }
+  const resets = ratio(l0, (rd, id) => rd.resets[id]?.perSecond, 'ours', 'peer')
+  if (resets.median < 1) {
+    const sc = (id: 'ours' | 'peer') => median(l0.rounds.map((rd) => (rd.resets[id]?.serverCpuMsPerReset ?? Number.NaN) + (rd.resets[id]?.standInCpuMsPerReset ?? Number.NaN)))
+    out.push(`- Resets/s on this 2-core machine follow the CPU every process spends per reset (server + stand-in + the load generator share two cores): server + stand-in per reset, ours ${fmt(sc('ours'), 1)} ms vs the peer ${fmt(sc('peer'), 1)} ms. The peer also makes one request fewer per reset (it verifies on GET, which is what lets mail scanners burn links).`)
+  }
   return [...out, '']
 }

@@ -9,7 +9,7 @@ import autocannon, { type Request as AutocannonRequest } from 'autocannon'
 import { BenchBrowser } from './client'
 import { MailWatcher, createUsers, ipFor, runFlow } from './flow'
 import { percentile } from './stats'
-import type { RunningStack } from './stacks'
+import type { FlowTarget } from './roundtrips'
 
 export interface RouteSpec {
   readonly id: string
@@ -90,17 +90,17 @@ export const ROUTES: readonly RouteSpec[] = [
 ]
 
 /** CSRF token (from the form page for ours; made up for the baseline, which ignores it) and a recovery session. */
-export async function prepareStack(stack: RunningStack, tag: string): Promise<StackPrep> {
-  const user = { email: `${tag}-${stack.worker}-session@example.com`, password: 'old-password-1', newPassword: 'new-password-1x' }
+export async function prepareStack(stack: FlowTarget, tag: string): Promise<StackPrep> {
+  const user = { email: `${tag}-${stack.id}-session@example.com`, password: 'old-password-1', newPassword: 'new-password-1x' }
   await createUsers(stack.authUrl, [user])
-  const flow = await runFlow(stack.workerUrl, new MailWatcher(stack.authUrl), user, ipFor(1, 50), undefined, 'GET update')
-  if (!flow.ok) throw new Error(`could not reach the update form on ${stack.worker}: ${flow.error}`)
+  const flow = await runFlow(stack.url, new MailWatcher(stack.authUrl), user, ipFor(1, 50), undefined, 'GET update')
+  if (!flow.ok) throw new Error(`could not reach the update form on ${stack.id}: ${flow.error}`)
   const sessionCookie = [...flow.browser.jar].filter(([name]) => /^sb-[^-]+-auth-token(\.\d+)?$/.test(name)).map(([k, v]) => `${k}=${v}`).join('; ')
-  if (!sessionCookie) throw new Error(`no session cookie from ${stack.worker}`)
-  const probe = new BenchBrowser(stack.workerUrl, ipFor(2, 50))
+  if (!sessionCookie) throw new Error(`no session cookie from ${stack.id}`)
+  const probe = new BenchBrowser(stack.url, ipFor(2, 50))
   const page = await (await probe.get('/account/forgot-password')).text()
   const csrf = /name="csrf_token" value="([^"]+)"/.exec(page)?.[1] ?? probe.jar.get('csrf') ?? randomBytes(32).toString('base64url')
-  return { origin: stack.workerUrl, csrf, sessionCookie }
+  return { origin: stack.url, csrf, sessionCookie }
 }
 
 export interface LoadRun {
@@ -113,19 +113,19 @@ export interface LoadRun {
 }
 
 export async function loadRoute(
-  stack: RunningStack,
+  stack: { readonly url: string },
   prep: StackPrep,
   route: RouteSpec,
-  options: { durationS: number; connections: number },
+  options: { durationS?: number; amount?: number; connections: number; requests?: AutocannonRequest[] },
 ): Promise<LoadRun> {
   const latencies: number[] = []
   const statuses: Record<string, number> = {}
   const instance = autocannon({
-    url: stack.workerUrl,
+    url: stack.url,
     connections: options.connections,
-    duration: options.durationS,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationS ?? 1 }),
     timeout: 10,
-    requests: [route.build(prep)],
+    requests: options.requests ?? [route.build(prep)],
   })
   instance.on('response', (_client, statusCode, _bytes, responseTime) => {
     statuses[statusCode] = (statuses[statusCode] ?? 0) + 1

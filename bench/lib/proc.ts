@@ -68,3 +68,47 @@ export function cpuBetween(before: CpuSnapshot, after: CpuSnapshot, role: (info:
   }
   return out
 }
+
+/** Direct children of `ppid` (e.g. the workerd a Miniflare in this process started). */
+export async function childPids(ppid: number): Promise<number[]> {
+  const out: number[] = []
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      if (Number(fields[1]) === ppid) out.push(Number(entry))
+    } catch {
+      // gone
+    }
+  }
+  return out
+}
+
+/**
+ * On-CPU time of every thread of `pid`, in ms, from /proc/<pid>/task/<tid>/schedstat (nanoseconds):
+ * finer than the 10 ms ticks of /proc/<pid>/stat, so it can be read around a single request. Threads that
+ * exited in between are not counted, which is why long runs use cpuBetween (stat) instead.
+ */
+export async function threadCpuMs(pid: number): Promise<number> {
+  let ns = 0
+  let tasks: string[]
+  try {
+    tasks = await readdir(`/proc/${pid}/task`)
+  } catch {
+    return Number.NaN
+  }
+  for (const tid of tasks) {
+    try {
+      ns += Number((await readFile(`/proc/${pid}/task/${tid}/schedstat`, 'utf8')).split(' ')[0])
+    } catch {
+      // thread exited
+    }
+  }
+  return ns / 1e6
+}
+
+/** utime + stime of one process (all its threads, including exited ones), in ms. */
+export async function processCpuMs(pid: number): Promise<number> {
+  return (await procInfo(pid))?.cpuMs ?? Number.NaN
+}

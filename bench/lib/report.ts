@@ -3,9 +3,10 @@
  * (medians with min–max over the runs, ratios to the baseline), and findings derived from the numbers.
  */
 import { findings } from './findings'
+import { compareSections, compareTargets, devSection } from './report-compare'
 import { fmt, fmtSummary, type Summary } from './stats'
 import { STEPS } from './flow'
-import type { BenchResults, LoadCell } from './types'
+import type { BenchResults } from './types'
 
 const PASS = 'pass'
 const MISS = '**miss**'
@@ -23,14 +24,14 @@ export function targets(r: BenchResults): TargetRow[] {
   const rows: TargetRow[] = []
   if (r.bundle) {
     rows.push({
-      target: `Bundle: ours within ${r.bundle.targetGzipKiB} KiB gzip of the baseline`,
+      target: `(earlier target) Bundle: ours within ${r.bundle.targetGzipKiB} KiB gzip of the baseline`,
       measured: `${signed(r.bundle.deltaGzipKiB)} KiB gzip (${k(r.bundle.ours.gzipBytes)} vs ${k(r.bundle.baseline.gzipBytes)})`,
       ok: r.bundle.deltaGzipKiB <= r.bundle.targetGzipKiB,
     })
   }
   if (r.startup) {
     rows.push({
-      target: `Start-up CPU ≤ ${r.startup.targetRatio}× the baseline`,
+      target: `(earlier target) Start-up CPU ≤ ${r.startup.targetRatio}× the baseline`,
       measured: `${fmt(r.startup.ratio, 2)}× (${fmt(r.startup.netMs.ours.median, 2)} vs ${fmt(r.startup.netMs.baseline.median, 2)} ms, medians; fastest runs ${fmt(r.startup.ratioOfMins, 2)}×)${(r.startup.ratio <= r.startup.targetRatio) !== (r.startup.ratioOfMins <= r.startup.targetRatio) ? '; medians and fastest runs disagree: re-run on a quieter machine' : ''}`,
       ok: (r.startup.ratio <= r.startup.targetRatio) === (r.startup.ratioOfMins <= r.startup.targetRatio) ? r.startup.ratio <= r.startup.targetRatio : undefined,
     })
@@ -49,23 +50,7 @@ export function targets(r: BenchResults): TargetRow[] {
       })
     }
   }
-  if (r.load) {
-    for (const latency of [...new Set(r.load.cells.map((c) => c.latencyMs))]) {
-      const cells = r.load.cells.filter((c) => c.latencyMs === latency)
-      const worstRatio = Math.min(...cells.map((c) => c.rpsRatio))
-      const worstP99 = Math.max(...cells.map((c) => c.addedP99Ms))
-      rows.push({
-        target: `Throughput ≥ 0.8× baseline on every route (stand-in latency ${latency} ms)`,
-        measured: `lowest ×${fmt(worstRatio, 2)} (${cells.map((c) => `${short(c)} ×${fmt(c.rpsRatio, 2)}`).join(', ')})`,
-        ok: worstRatio >= 0.8,
-      })
-      rows.push({
-        target: `Added p99 ≤ 2 ms on every route, one connection (stand-in latency ${latency} ms)`,
-        measured: `highest ${signed(worstP99)} ms (${cells.map((c) => `${short(c)} ${signed(c.addedP99Ms)}`).join(', ')})`,
-        ok: worstP99 <= 2,
-      })
-    }
-  }
+  rows.push(...compareTargets(r))
   if (r.concurrency) {
     const c = r.concurrency
     rows.push({
@@ -88,11 +73,11 @@ export function writeReport(r: BenchResults): string {
   out.push('# Benchmark results', '')
   out.push(
     `Written by \`npm run bench\` (bench/run.ts) on ${m.date.slice(0, 16).replace('T', ' ')} UTC, commit \`${m.commit}\`${m.dirty ? ' with uncommitted changes to src/' : ''}, in ${fmt(m.durationS, 0)} s.`,
-    `Machine: ${m.cpus} × ${m.cpuModel}; Node ${m.node}; wrangler ${m.wrangler}. Load average (1/5/15 min) before ${m.loadAverageBefore.join(' / ')}, after ${m.loadAverageAfter.join(' / ')}: other work on the machine slows both Workers alike, so compare the ratios, not the absolute numbers.`,
+    `Machine: ${m.cpus} cores, ${m.cpuModel}; Node ${m.node}${m.peer ? `, Express ${m.peer.express} for the peer` : ''}; wrangler ${m.wrangler}. Load average (1/5/15 min) before ${m.loadAverageBefore.join(' / ')}, after ${m.loadAverageAfter.join(' / ')}. The machine is shared (other agents run test suites on it at the same time), so absolute numbers are noisy and do not reproduce across runs or machines; the verdicts rest on ratios taken within a round, where both sides saw the same load.`,
     `Raw numbers: [results.json](results.json). How each number is taken, and caveats: [README.md](README.md).`,
   )
   if (m.quick) out.push('', '> **Smoke run (`--quick`)**: one short run per cell. Not results.')
-  out.push('', '"Median (min–max)" is over the runs of one Worker; ratios are of medians. *Ours* is the Worker in src/; *baseline* is bench/baseline/ (bare Hono + `@supabase/ssr`, the same Supabase call per route, plain-text answers, no checks).', '')
+  out.push('', '"Median (min–max)" is over the rounds (or runs). *Ours* is the Worker in src/; *baseline* is bench/baseline/ (bare Hono + `@supabase/ssr`, the same Supabase call per route, plain-text answers, no checks); *peer* is bench/peer/, the Express 5 server a team would write from Supabase\'s server-side guides (see bench/peer/README.md).', '')
 
   out.push('## Targets', '', '| Target | Measured | |', '| --- | --- | --- |')
   for (const t of targets(r)) out.push(`| ${t.target} | ${t.measured} | ${t.ok === undefined ? 'inconclusive' : mark(t.ok)} |`)
@@ -104,9 +89,12 @@ export function writeReport(r: BenchResults): string {
   if (r.bundle) bundleSection(r, out)
   if (r.startup) startupSection(r, out)
   if (r.roundTrips) roundTripSection(r, out)
-  if (r.load) loadSection(r, out)
+  compareSections(r, out)
   if (r.concurrency) concurrencySection(r, out)
-  if (r.memory) memorySection(r, out)
+  devSection(r, out)
+  if (r.requestProfiles || r.resetProfiles) out.push('## g. Where the CPU goes', '')
+  if (r.resetProfiles) resetProfileTable(r, out)
+  if (r.requestProfiles) requestProfileTable(r, out)
   return `${out.join('\n')}\n`
 }
 
@@ -188,37 +176,15 @@ function roundTripSection(r: BenchResults, out: string[]) {
   out.push('')
 }
 
-function loadSection(r: BenchResults, out: string[]) {
-  const l = r.load!
-  out.push('## d. Throughput and latency under load', '')
-  out.push(`autocannon (programmatic API) against \`wrangler dev\`, with the stand-in in its own process. Each route and Worker: ${l.runs} runs, alternating which Worker goes first, each run = ${l.durationS} s at ${l.connections} connections (throughput; after a 1 s warm-up) followed by ${l.lightDurationS} s at 1 connection (latency when nothing queues). Requests/s counts responses with the expected status; p50/p99 come from autocannon's per-response timings (sub-millisecond). Worker CPU/request is the kernel's CPU time of the workerd process that runs the Worker divided by the requests it answered: what the Workers platform bills and limits (10 ms on the free plan).`, '')
-  out.push('**Added p99 is judged at one connection.** At 10 connections every request queues behind the others on this 2-core machine, so p99 there is mostly queueing time and follows throughput (it is shown too, as "p99 @10"). At one connection the difference is the time the Worker itself adds.', '')
-  out.push('Edge rate limits: our forgot-password POST is limited per `cf-connecting-ip` (10/min) and per email (3/min), and the stand-in\'s per-user resend gap (`maxFrequencySeconds`) is set to 0 for the bench. The load therefore sends a **distinct `cf-connecting-ip` and a distinct (unregistered) email address on every POST**, so no request is answered by a cheap 429; the GET routes measured are not rate limited. Any status other than the expected one is listed under "other". Stand-in latency only matters to routes that call the auth server, so by default only the forgot-password POST is measured at 30 ms (the GET routes make no call: section c; \`--every-route-at-30\` measures them anyway).', '')
-  for (const latency of [...new Set(l.cells.map((c) => c.latencyMs))]) {
-    out.push(`### Stand-in latency ${latency} ms`, '')
-    out.push(`| Route | Worker | req/s @${l.connections} | p50 @${l.connections} ms | p99 @${l.connections} ms | p50 @1 ms | p99 @1 ms | Worker CPU ms/req | other |`, '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |')
-    for (const c of l.cells.filter((x) => x.latencyMs === latency)) {
-      for (const w of ['ours', 'baseline'] as const) {
-        const s = c[w]
-        const light = w === 'ours' ? c.oursLight : c.baselineLight
-        const unexpected = { ...s.unexpected }
-        for (const [code, n] of Object.entries(light.unexpected)) unexpected[code] = (unexpected[code] ?? 0) + n
-        const other = Object.entries(unexpected).map(([code, n]) => `${code}×${n}`).join(' ') + (s.errors ? ` errors×${s.errors}` : '')
-        out.push(`| ${w === 'ours' ? c.label : ''} | ${w} | ${fmtSummary(s.rps, 0)} | ${fmtSummary(s.p50)} | ${fmtSummary(s.p99)} | ${fmtSummary(light.p50, 2)} | ${fmtSummary(light.p99, 2)} | ${fmtSummary(s.workerCpuMsPerReq, 2)} | ${other || '–'} |`)
-      }
-      out.push(`| | **ours vs baseline** | **×${fmt(c.rpsRatio, 2)}** ${mark(c.rpsRatio >= 0.8)} | | ${signed(c.addedP99SaturatedMs)} | ${signed(c.addedP50Ms, 2)} | **${signed(c.addedP99Ms, 2)}** ${mark(c.addedP99Ms <= 2)} | ×${fmt(c.ours.workerCpuMsPerReq.median / c.baseline.workerCpuMsPerReq.median, 1)} | |`)
-    }
-    out.push('')
-  }
-  out.push('Calls to the auth server per request, by route: ' + [...new Map(l.cells.map((c) => [c.label, c.upstream]))].map(([label, up]) => `${label}: ${up}`).join('; ') + '.', '')
-  out.push('CPU per request of the whole `wrangler dev` stack, medians in ms (ours / baseline). wrangler dev runs the Worker behind a proxy workerd, and its Node process receives and prints every `console.log` line; neither exists in production.', '')
-  out.push('| Route (latency) | Worker workerd | proxy workerd | wrangler (Node) | stand-in |', '| --- | ---: | ---: | ---: | ---: |')
-  const pair = (a: Summary, b: Summary) => `${fmt(a.median, 2)} / ${fmt(b.median, 2)}`
-  for (const c of l.cells) {
-    out.push(`| ${short(c)} (${c.latencyMs} ms) | ${pair(c.ours.workerCpuMsPerReq, c.baseline.workerCpuMsPerReq)} | ${pair(c.ours.proxyCpuMsPerReq, c.baseline.proxyCpuMsPerReq)} | ${pair(c.ours.wranglerCpuMsPerReq, c.baseline.wranglerCpuMsPerReq)} | ${pair(c.ours.standInCpuMsPerReq, c.baseline.standInCpuMsPerReq)} |`)
-  }
-  out.push('')
-  if (r.requestProfiles) requestProfileTable(r, out)
+function resetProfileTable(r: BenchResults, out: string[]) {
+  const p = r.resetProfiles!
+  out.push(`Over whole resets: V8 CPU profiles (100 µs sampling) of each Worker's isolate, unminified build served lean with an inspector, over ${p.ours.requests} complete resets run one at a time after 20 to warm up; share of non-idle samples by package (source map). "(runtime: console.log)" is the native called by our request log. The profiler's clock is wall time and the inspector is attached, so these are shares within one Worker, not CPU to compare across Workers (section d has that).`, '')
+  out.push('| Package or part | ours | baseline |', '| --- | ---: | ---: |')
+  const groups = new Map<string, number>()
+  for (const prof of [p.ours, p.baseline]) for (const [g, v] of Object.entries(prof.byGroup)) groups.set(g, Math.max(groups.get(g) ?? 0, v))
+  const pct = (v: number | undefined) => (v ? `${fmt(100 * v, 1)} %` : '–')
+  for (const [g] of [...groups].filter(([, v]) => v >= 0.005).sort((a, b) => b[1] - a[1])) out.push(`| ${g} | ${pct(p.ours.byGroup[g])} | ${pct(p.baseline.byGroup[g])} |`)
+  out.push('', 'Hottest functions in ours over a reset (self time): ' + Object.entries(p.ours.topFunctions).slice(0, 14).map(([f, v]) => `${f} ${fmt(100 * v, 1)} %`).join('; ') + '.', '')
 }
 
 function requestProfileTable(r: BenchResults, out: string[]) {
@@ -238,8 +204,8 @@ function requestProfileTable(r: BenchResults, out: string[]) {
 
 function concurrencySection(r: BenchResults, out: string[]) {
   const c = r.concurrency!
-  out.push('## e. Concurrency: complete resets', '')
-  out.push(`${c.flows} users, each created in the stand-in with an old password, then ${c.concurrency} at a time go through the whole reset against our Worker (stand-in latency 0), each from its own client IP: GET the form → POST the email → read the email through the stand-in's Mailpit API → GET the link (interstitial) → POST confirm → GET the new-password form → POST the new password. Afterwards every user signs in through the stand-in with the new password (must work) and the old one (must fail); every Set-Cookie of every response is decoded (\`sb-…-auth-token\`, chunks joined, \`base64-\` + base64url JSON) and its \`user.email\` and access-token \`email\` compared with the flow's own user.`, '')
+  out.push('## e. Correctness under concurrency: complete resets', '')
+  out.push(`${c.flows} users, each created in the stand-in with an old password, then ${c.concurrency} at a time go through the whole reset against our Worker (lean runtime, stand-in latency 0), each from its own client IP: GET the form → POST the email → read the email through the stand-in's Mailpit API → GET the link (interstitial) → POST confirm → GET the new-password form → POST the new password. Afterwards every user signs in through the stand-in with the new password (must work) and the old one (must fail); every Set-Cookie of every response is decoded (\`sb-…-auth-token\`, chunks joined, \`base64-\` + base64url JSON) and its \`user.email\` and access-token \`email\` compared with the flow's own user.`, '')
   out.push('| Check | Result | |', '| --- | --- | --- |')
   out.push(`| Flows completed without error | ${c.ok} of ${c.flows} (${c.errors} errors) | ${mark(c.errors === 0)} |`)
   out.push(`| Password updates seen by the auth server (\`PUT /auth/v1/user\`) | ${c.passwordUpdates} | ${mark(c.passwordUpdates === c.flows)} |`)
@@ -253,17 +219,5 @@ function concurrencySection(r: BenchResults, out: string[]) {
   if (c.foreignExamples.length) out.push('Foreign session cookies (first 5): ' + c.foreignExamples.join('; '), '')
 }
 
-function memorySection(r: BenchResults, out: string[]) {
-  out.push('## f. Memory', '')
-  out.push('workerd: the summed RSS of the two workerd processes `wrangler dev` runs (its proxy and the one running the Worker), sampled every 100 ms during the phase (peak), or their kernel high-water mark (VmHWM) over the stack\'s whole life. Stand-in: its own Node process (bench/lib/stack-child.ts runs scripts/stack.ts in a child, so the load generator is not counted), same method; about 80 MiB of it is Node and tsx, and it keeps every user, email and session in memory.', '')
-  out.push('| Phase | Worker | requests | workerd idle MiB | workerd peak MiB | growth, KiB per request | stand-in idle MiB | stand-in peak MiB |', '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |')
-  for (const row of r.memory!) {
-    const growth = ((row.workerdEndMiB - row.workerdIdleMiB) * 1024) / row.requests
-    out.push(`| ${row.phase} | ${row.worker} | ${Number.isFinite(row.requests) ? row.requests : ''} | ${fmt(row.workerdIdleMiB, 0)} | ${fmt(row.workerdPeakMiB, 0)} | ${Number.isFinite(growth) ? fmt(growth, 0) : ''} | ${fmt(row.standInIdleMiB, 0)} | ${fmt(row.standInPeakMiB, 0)} |`)
-  }
-  out.push('', 'Under `wrangler dev`, both workerd processes grow with every request served and do not shrink when idle, for the baseline as much as for ours (it is not the Worker\'s own state: the baseline keeps none), so peak RSS mostly counts requests served. The growth per request is the comparable number; ours\' responses are larger (an HTML page instead of 20 bytes), and the proxy grows with them. In the forgot-password POST load every request also brings a new client IP and a new address, i.e. two new keys for our rate limiters, which wrangler\'s local rate-limit simulation keeps (the baseline has no limiters): that is most of ours\' growth at latency 30 ms, where only that route runs. Production isolates are not run this way.', '')
-}
-
-const short = (c: LoadCell) => c.label.replace(/ \(.*\)$/, '').replace('/account/', '/').replace('-password', '')
 export const signed = (v: number, digits = 1) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(v).toFixed(digits)}` : 'n/a')
 export type { Summary }

@@ -74,6 +74,7 @@ export async function profileRequests(bundleFile: string, mapFile: string, urlPa
     await send('Profiler.start')
     for (let i = 0; i < requests; i++) await hit()
     const { profile } = (await send('Profiler.stop')) as { profile: { nodes: Node[]; samples: number[] } }
+    if (process.env.BENCH_DUMP_PROFILE) await (await import('node:fs/promises')).writeFile(process.env.BENCH_DUMP_PROFILE, JSON.stringify(profile))
 
     const map = JSON.parse(await readFile(mapFile, 'utf8')) as SourceMapV3
     const lines = decodeMappings(map.mappings)

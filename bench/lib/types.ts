@@ -5,64 +5,11 @@ import type { RequestProfile } from './request-profile'
 import type { RoundTripResult } from './roundtrips'
 import type { Summary } from './stats'
 import type { WorkerId } from './paths'
+import type { HeapRun, ResetRun, StepCpu, VerifyRun } from './compare'
+import type { ServerId } from './servers'
 
 /** What results.json keeps of a build (not the paths of the scratch files). */
 export type BundleSide = Pick<BuiltWorker, 'worker' | 'rawBytes' | 'gzipBytes' | 'wranglerLine' | 'buildMs' | 'bytesByGroup' | 'gzipByGroup'>
-
-export interface LoadSide {
-  readonly rps: Summary
-  readonly p50: Summary
-  readonly p99: Summary
-  /** CPU of the workerd running the Worker, per answered request. */
-  readonly workerCpuMsPerReq: Summary
-  /** wrangler dev's proxy workerd, and wrangler's Node process (it receives every console.log line). */
-  readonly proxyCpuMsPerReq: Summary
-  readonly wranglerCpuMsPerReq: Summary
-  /** The Worker + proxy + wrangler. */
-  readonly devStackCpuMsPerReq: Summary
-  readonly standInCpuMsPerReq: Summary
-  readonly unexpected: Record<string, number>
-  readonly errors: number
-  readonly responses: readonly number[]
-}
-
-/** One connection, one request at a time: the latency a request sees when nothing queues. */
-export interface LightSide {
-  readonly rps: Summary
-  readonly p50: Summary
-  readonly p99: Summary
-  readonly unexpected: Record<string, number>
-}
-
-export interface LoadCell {
-  readonly id: string
-  readonly label: string
-  readonly upstream: string
-  readonly latencyMs: number
-  readonly ours: LoadSide
-  readonly baseline: LoadSide
-  readonly oursLight: LightSide
-  readonly baselineLight: LightSide
-  readonly rpsRatio: number
-  /** From the one-connection runs. */
-  readonly addedP99Ms: number
-  readonly addedP50Ms: number
-  /** From the full-load runs (mostly queueing: follows throughput). */
-  readonly addedP99SaturatedMs: number
-}
-
-export interface MemoryRow {
-  readonly phase: string
-  readonly worker: WorkerId
-  /** Requests the Worker answered during the phase. */
-  readonly requests: number
-  /** workerd RSS at the end of the phase. */
-  readonly workerdEndMiB: number
-  readonly workerdPeakMiB: number
-  readonly standInPeakMiB: number
-  readonly workerdIdleMiB: number
-  readonly standInIdleMiB: number
-}
 
 export interface ConcurrencyResult {
   readonly flows: number
@@ -83,6 +30,35 @@ export interface ConcurrencyResult {
   readonly foreignExamples: readonly string[]
 }
 
+/** One round: every server measured once, in `order`; ratios are taken within a round. */
+export interface CompareRound {
+  readonly order: readonly ServerId[]
+  /** 1-minute load average when the round started. */
+  readonly loadAverage: number
+  readonly resets: Partial<Record<ServerId, ResetRun>>
+  readonly verify?: Partial<Record<ServerId, VerifyRun>>
+}
+
+export interface CompareLatency {
+  readonly latencyMs: number
+  readonly rounds: readonly CompareRound[]
+  /** Per-step CPU, one entry per round (flows run one at a time). */
+  readonly steps?: Partial<Record<ServerId, StepCpu[]>>
+}
+
+export interface CompareResults {
+  readonly runtime: 'lean' | 'wrangler dev'
+  readonly servers: readonly ServerId[]
+  readonly durationS: number
+  readonly verifyDurationS: number
+  readonly concurrency: number
+  readonly connections: number
+  readonly latencies: CompareLatency[]
+  heap?: Partial<Record<ServerId, HeapRun>>
+  /** Lean only: CPU ms per request of an empty Worker served the same way (the runtime's own share), per run. */
+  controlCpuMsPerRequest?: number[]
+}
+
 export interface BenchResults {
   meta: {
     date: string
@@ -97,7 +73,11 @@ export interface BenchResults {
     options: Record<string, unknown>
     durationS: number
     quick: boolean
+    /** Versions of the peer's runtime and framework. */
+    peer?: { node: string; express: string }
   }
+  lean?: CompareResults
+  wranglerDev?: CompareResults
   bundle?: {
     ours: BundleSide
     baseline: BundleSide
@@ -119,8 +99,8 @@ export interface BenchResults {
     profiledActiveMs: { ours: Summary; baseline: Summary }
   }
   roundTrips?: Record<WorkerId, RoundTripResult>
-  load?: { durationS: number; lightDurationS: number; connections: number; runs: number; cells: LoadCell[] }
   concurrency?: ConcurrencyResult
-  memory?: MemoryRow[]
   requestProfiles?: Record<WorkerId, RequestProfile[]>
+  /** V8 profiles over whole resets run one at a time (lean, unminified builds). */
+  resetProfiles?: Record<WorkerId, RequestProfile>
 }
