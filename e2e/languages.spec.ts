@@ -70,6 +70,11 @@ test.describe('every page in every language', () => {
           const { text, title } = await readableText(page)
           expect.soft(text + title, `a missing key on ${where}`).not.toMatch(/undefined|\[object|NaN|\{\w+\}/)
           if (locale !== 'en') expect.soft(englishLeftIn(locale, `${text}\n${title}`), `English left on ${where}`).toEqual([])
+          // Addresses and the email/code inputs stay left to right, as isolated runs, in every language.
+          const bidi = await page.evaluate(() =>
+            [...document.querySelectorAll('.address, input[type=email]:not([hidden]), input[inputmode=numeric]')].map((el) => getComputedStyle(el).direction),
+          )
+          expect.soft(bidi.filter((d) => d !== 'ltr'), `right-to-left addresses or inputs on ${where}`).toEqual([])
           const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
           expect.soft(overflow, `sideways overflow at phone width on ${where}`).toBeLessThanOrEqual(0)
           if (shots && SCREENSHOT_PAGES.includes(name)) {

@@ -42,6 +42,7 @@ describe('the stand-in template engine: conditionals', () => {
     ['a missing field is false', '{{ if .Data.missing }}yes{{ else }}no{{ end }}', { Data: {} }, 'no'],
     ['nested, inside a false branch', '{{ if .A }}{{ if .B }}ab{{ else }}a{{ end }}{{ else }}-{{ end }}', { A: '', B: 'x' }, '-'],
     ['nested, inside a true branch', '<p>{{ if .A }}{{ if .B }}ab{{ else }}a{{ end }}{{ end }}</p>', { A: 'x', B: '' }, '<p>a</p>'],
+    ['no value from a branch not taken', '{{ if .A }}{{ .B }}{{ else }}-{{ end }}', { A: '', B: 'leak' }, '-'],
     ['values still escaped inside a branch', '{{ if .A }}{{ .A }}{{ end }}', { A: '<b>' }, '&lt;b&gt;'],
   ])('%s', (_name, source, values, want) => {
     expect(renderTemplate(source, values)).toBe(want)
