@@ -155,6 +155,20 @@ describe('a whole reset in another language', () => {
     expect((await signInWith(user.email, 'ein neues langes Passwort')).error).toBeNull()
   })
 
+  it('an emailed link carrying lang (a localised template) opens the confirm page in that language, and remembers it', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    const form = await (await browser.get('/account/forgot-password')).text()
+    await browser.post('/account/forgot-password', { email: user.email, csrf_token: /name="csrf_token" value="([^"]+)"/.exec(form)?.[1] ?? '' })
+    const { link } = await recoveryEmail(user.email)
+    const page = await browser.get(`${link}&lang=ar`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(htmlTag(html)).toBe('<html lang="ar" dir="rtl">')
+    expect(html).toContain('متابعة لاختيار كلمة مرور جديدة')
+    expect(browser.jar.get('lang')).toBe('ar')
+  })
+
   it('Arabic: right to left, numbers in Latin digits, the address isolated', async () => {
     const browser = new Browser()
     const ar = { 'accept-language': 'ar' }
