@@ -1,8 +1,9 @@
 /**
  * A small Go html/template look-alike for the email templates: `{{ .Field }}` and `{{ .Data.key }}`
  * with Go's contextual escaping (HTML text/attribute escaping; URL filter, normalizer and query escaper
- * inside href/src). Pure. Not supported: pipelines, `if`/`range`, functions (rendered as empty), because
- * Supabase's default and our templates only interpolate fields.
+ * inside href/src), and the conditionals a localised template needs: `{{ if .X }}`, `{{ if eq .X "lit" }}`,
+ * `{{ else if … }}`, `{{ else }}`, `{{ end }}` (a missing field is empty, so false). Pure. Not supported:
+ * pipelines, `range`, `with`, other functions (rendered as empty).
  */
 
 type UrlPart = 'none' | 'prequery' | 'query'
@@ -74,6 +75,22 @@ function lookup(data: Record<string, unknown>, path: string): string {
 }
 
 const actionRe = /\{\{-?\s*(.*?)\s*-?\}\}/g
+const conditionRe = /^(?:\.([\w.]*)|eq\s+\.([\w.]*)\s+"((?:[^"\\]|\\.)*)")$/
+
+/** Go's truth of `.X` (non-empty) or `eq .X "lit"`; anything else is false. */
+function isTrue(condition: string, data: Record<string, unknown>): boolean {
+  const match = conditionRe.exec(condition.trim())
+  if (!match) return false
+  if (match[1] !== undefined) return lookup(data, match[1]) !== ''
+  return lookup(data, match[2] ?? '') === (match[3] ?? '').replace(/\\(.)/g, '$1')
+}
+
+/** One open `if`: whether its current branch is output, and whether an earlier branch was. */
+interface Branch {
+  readonly outer: boolean
+  active: boolean
+  taken: boolean
+}
 
 /**
  * Render a template. `data` holds SiteURL, Email, Token, TokenHash, ConfirmationURL, RedirectTo,
@@ -84,15 +101,36 @@ export function renderTemplate(source: string, data: Record<string, unknown>): s
   let ctx: Ctx = { state: 'text' }
   let out = ''
   let last = 0
+  const branches: Branch[] = []
+  const emitting = () => branches.every((b) => b.active)
   for (const match of source.matchAll(actionRe)) {
     const literal = source.slice(last, match.index)
-    out += literal
-    ctx = advance(ctx, literal)
+    last = match.index + match[0].length
+    if (emitting()) {
+      out += literal
+      ctx = advance(ctx, literal)
+    }
     const expr = match[1] ?? ''
+    const top = branches.at(-1)
+    if (expr.startsWith('if ')) {
+      const outer = emitting()
+      const active = outer && isTrue(expr.slice(3), data)
+      branches.push({ outer, active, taken: active })
+      continue
+    }
+    if (top && (expr === 'else' || expr.startsWith('else if '))) {
+      top.active = top.outer && !top.taken && (expr === 'else' || isTrue(expr.slice(8), data))
+      top.taken ||= top.active
+      continue
+    }
+    if (top && expr === 'end') {
+      branches.pop()
+      continue
+    }
+    if (!emitting()) continue
     const value = expr.startsWith('.') ? lookup(data, expr) : ''
     out += escapeFor(ctx, value)
     if (ctx.state === 'attr' && urlAttrs.has(ctx.name)) ctx = advance(ctx, value)
-    last = match.index + match[0].length
   }
   return out + source.slice(last)
 }

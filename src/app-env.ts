@@ -5,6 +5,7 @@
  */
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Config, LimiterName } from './config'
+import type { Translator } from './i18n/catalogue'
 import type { Reason } from './lib/reasons'
 
 /** What the fetch wrapper observed about this request's calls to Supabase Auth. */
@@ -20,6 +21,8 @@ export interface UpstreamState {
 export interface AppEnv {
   Bindings: Env
   Variables: {
+    /** The language of this response (middleware/locale.ts). */
+    t: Translator
     /** The parsed configuration (middleware/load-config.ts). */
     config: Config
     /** Correlates the log line with the request (`cf-ray` when present). */

@@ -52,7 +52,8 @@ export interface Asset {
 /** What pages and headers need of a site's branding, computed once. */
 export interface Branding {
   readonly logo: { readonly src: string; readonly alt: string } | undefined
-  readonly support: { readonly href: string; readonly label: string } | undefined
+  /** `label` is the support address, or undefined for a web page (the layout then says "Contact support" in the page's language). */
+  readonly support: { readonly href: string; readonly label: string | undefined } | undefined
   readonly privacyUrl: string | undefined
   readonly termsUrl: string | undefined
   readonly footer: string | undefined
@@ -125,8 +126,8 @@ function palette(base: Palette, accent: string | undefined, background: string |
   return result
 }
 
-function supportLink(support: string): { href: string; label: string } {
-  if (support.startsWith('https:')) return { href: support, label: 'Contact support' }
+function supportLink(support: string): { href: string; label: string | undefined } {
+  if (support.startsWith('https:')) return { href: support, label: undefined }
   const address = support.replace(/^mailto:/, '')
   return { href: `mailto:${address}`, label: address }
 }

@@ -21,6 +21,7 @@ import {
 } from './lib/breached-password'
 import type { UpdatePasswordErrors } from './lib/password-form'
 import { copyFor } from './views/reason-copy'
+import { translatorOf } from './views/render'
 
 /** How long a range answer is reused: Pwned Passwords itself changes a few times a year. */
 export const RANGE_CACHE_SECONDS = 24 * 60 * 60
@@ -117,5 +118,5 @@ export async function refuseBreachedPassword(c: Context<AppEnv>, password: strin
   ;(result.outcome.startsWith('failed_') ? console.warn : console.log)(JSON.stringify(line))
   if (result.outcome !== 'breached') return undefined
   c.set('reason', 'breached_password')
-  return { password: copyFor('breached_password').message }
+  return { password: copyFor('breached_password', translatorOf(c)).message }
 }

@@ -6,6 +6,7 @@
 import * as z from 'zod/mini'
 import { brandingSchema, deriveBranding, type Branding } from './branding'
 import { lazy } from './lib/lazy'
+import { isLocale, LOCALES, SOURCE_LOCALE, type Locale } from './i18n/locales'
 
 /** Email OTP types accepted at /auth/confirm (Supabase's `EmailOtpType`). */
 export const EMAIL_OTP_TYPES = ['recovery', 'invite', 'magiclink', 'signup', 'email', 'email_change'] as const
@@ -49,6 +50,10 @@ export interface Config {
   readonly breachedPassword: BreachedPasswordConfig
   /** Logo, colours (as a served stylesheet), support and legal links, footer (branding.ts). */
   readonly branding: Branding
+  /** LOCALES: the languages pages are offered in (negotiated per request, src/i18n/negotiate.ts). */
+  readonly locales: readonly Locale[]
+  /** DEFAULT_LOCALE: the language when neither the person's choice nor Accept-Language matches. */
+  readonly defaultLocale: Locale
 }
 
 /** BREACHED_PASSWORD_*: the Pwned Passwords range check on new passwords. */
@@ -156,6 +161,9 @@ const bindingsSchema = lazy(() => {
     BREACHED_PASSWORD_API_URL: z._default(z.string().check(z.trim(), z.refine(isBaseUrl)), DEFAULT_BREACHED_PASSWORD_API_URL),
     BREACHED_PASSWORD_TIMEOUT_MS: intInRange(50, 10_000, 1_000),
     BRANDING: z.pipe(z.transform(parseJsonText), brandingSchema),
+    // Comma-separated (or, in SITES, a JSON array): e.g. "en,de,fr". Unset: every shipped locale.
+    LOCALES: z.optional(z.pipe(z.transform(parseLocaleList), z.array(z.string().check(z.refine(isLocale))).check(z.minLength(1)))),
+    DEFAULT_LOCALE: z.optional(z.string().check(z.trim(), z.toLowerCase(), z.refine(isLocale))),
   })
 })
 
@@ -170,6 +178,12 @@ function isEventSink(value: unknown): value is EventSink {
 
 function isRateLimiter(value: unknown): value is RateLimiter {
   return typeof value === 'object' && value !== null && typeof (value as RateLimiter).limit === 'function'
+}
+
+/** LOCALES as given: "en, de" or ["en", "de"] → lower-case tags (validated by the schema). */
+function parseLocaleList(value: unknown): unknown {
+  const items = typeof value === 'string' ? value.split(',') : value
+  return Array.isArray(items) ? items.map((item) => (typeof item === 'string' ? item.trim().toLowerCase() : item)).filter((item) => item !== '') : items
 }
 
 /** A binding given as JSON text (a plain `[vars]` string) or already as an object (a `[vars]` table). */
@@ -192,6 +206,10 @@ export function parseConfig(env: Record<string, unknown>, siteId = 'default'): C
   const b = result.data
   const branding = deriveBranding(b.BRANDING, b.APP_NAME)
   if (Array.isArray(branding)) return new ConfigError(branding.map((problem) => `BRANDING.${problem.key}`))
+  const locales = [...new Set((b.LOCALES ?? LOCALES) as Locale[])]
+  const defaultLocale = (b.DEFAULT_LOCALE as Locale | undefined) ?? (locales.includes(SOURCE_LOCALE) ? SOURCE_LOCALE : (locales[0] as Locale))
+  // The default must be one of the offered languages, or negotiation could serve one the site refused.
+  if (!locales.includes(defaultLocale)) return new ConfigError(['DEFAULT_LOCALE'])
   const siteUrl = new URL(b.SITE_URL)
   const supabaseHost = new URL(b.SUPABASE_URL).hostname
   const limiters: Partial<Record<LimiterName, RateLimiter>> = {}
@@ -223,5 +241,7 @@ export function parseConfig(env: Record<string, unknown>, siteId = 'default'): C
       timeoutMs: b.BREACHED_PASSWORD_TIMEOUT_MS,
     }),
     branding,
+    locales: Object.freeze(locales),
+    defaultLocale,
   } satisfies Config)
 }

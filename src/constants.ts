@@ -45,3 +45,10 @@ export const SIGN_OUT_PATH = '/account/sign-out'
 
 /** Cache headers on every response: session cookies must never be cached by a CDN or browser. */
 export const NO_STORE = 'private, no-store'
+
+/** The language menu's choice (src/middleware/locale.ts): not secret, read by nothing but this Worker. */
+export const LANG_COOKIE = 'lang'
+/** The query parameter the language menu's links set. */
+export const LANG_PARAM = 'lang'
+/** A language choice is remembered for a year. */
+export const LANG_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 60 * 60

@@ -7,6 +7,7 @@ import type { AppEnv } from './app-env'
 import { FORGOT_PASSWORD_PATH, SIGN_OUT_PATH, SIGNED_IN_PATH } from './constants'
 import { loadConfigMiddleware } from './middleware/load-config'
 import { csrfProtection } from './middleware/csrf'
+import { localeNegotiation } from './middleware/locale'
 import { requestLog } from './middleware/request-log'
 import { securityHeaders } from './middleware/security-headers'
 import { supabaseClient } from './middleware/supabase'
@@ -16,7 +17,8 @@ import { forgotPasswordRoutes } from './routes/forgot-password'
 import { pageRoutes } from './routes/pages'
 import { updatePasswordRoutes } from './routes/update-password'
 import { verifyCodeRoutes } from './routes/verify-code'
-import { renderPage } from './views/render'
+import { fill } from './i18n/catalogue'
+import { renderPage, translatorOf } from './views/render'
 
 const FLOW_PATHS = [
   '/auth/confirm',
@@ -31,6 +33,7 @@ const app = new Hono<AppEnv>()
 
 app.use(requestLog())
 app.use(securityHeaders())
+app.use(localeNegotiation())
 app.use(loadConfigMiddleware())
 for (const path of FLOW_PATHS) app.use(path, csrfProtection(), supabaseClient())
 
@@ -46,36 +49,36 @@ for (const path of FLOW_PATHS) {
   app.all(path, (c) => {
     c.header('Allow', 'GET, HEAD, POST')
     c.set('reason', 'method_not_allowed')
-    return renderPage(c, 405, 'Not allowed', <h1>That is not something this page can do</h1>)
+    const { m } = translatorOf(c)
+    return renderPage(c, 405, m.errors.notAllowedTitle, <h1>{m.errors.notAllowed}</h1>)
   })
 }
 
-app.notFound((c) =>
-  renderPage(
+app.notFound((c) => {
+  const { m } = translatorOf(c)
+  return renderPage(
     c,
     404,
-    'Page not found',
+    m.errors.notFoundTitle,
     <>
-      <h1>Page not found</h1>
-      <p>
-        There is nothing at this address. If you followed a link from an email, open it again from the email, or{' '}
-        <a href={FORGOT_PASSWORD_PATH}>ask for a new one</a>.
-      </p>
+      <h1>{m.errors.notFoundTitle}</h1>
+      <p>{fill(m.errors.notFound, { link: <a href={FORGOT_PASSWORD_PATH}>{m.errors.askNew}</a> })}</p>
     </>,
-  ),
-)
+  )
+})
 
 app.onError((error, c) => {
   // The message may quote input (a URL, a header); log only the error's name.
   console.error(JSON.stringify({ msg: 'unhandled_error', id: c.get('requestId'), error: error.name }))
   c.set('reason', 'unhandled_error')
+  const { m } = translatorOf(c)
   return renderPage(
     c,
     500,
-    'Something went wrong',
+    m.errors.serverTitle,
     <>
-      <h1>Something went wrong</h1>
-      <p>Nothing was changed. Please try again in a moment.</p>
+      <h1>{m.errors.serverTitle}</h1>
+      <p>{m.errors.server}</p>
     </>,
   )
 })

@@ -25,6 +25,8 @@ export const SITE_KEYS: ReadonlySet<string> = new Set([
   'BREACHED_PASSWORD_MIN_COUNT',
   'BREACHED_PASSWORD_API_URL',
   'BREACHED_PASSWORD_TIMEOUT_MS',
+  'LOCALES',
+  'DEFAULT_LOCALE',
   // The *name* of the Worker secret holding this site's SUPABASE_SECRET_KEY (secrets never sit in vars).
   'SUPABASE_SECRET_KEY_BINDING',
 ])

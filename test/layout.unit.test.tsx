@@ -1,28 +1,41 @@
 /**
- * The layout is rendered once into static parts and filled per page (views/layout.tsx): the result must
- * be byte for byte what rendering the Layout component gives, and the two dynamic values (title, app
- * name) must be escaped wherever they land.
+ * The layout is rendered once per configuration and language into static parts and filled per page
+ * (views/layout.tsx): the result must be byte for byte what rendering the Layout component gives, and
+ * the dynamic values (title, app name, the language menu) must be escaped wherever they land.
  */
 import { describe, expect, it } from 'vitest'
 import app from '../src/index'
 import { ConfigError, parseConfig } from '../src/config'
+import { translatorFor } from '../src/i18n/catalogues'
+import { LanguageMenu } from '../src/views/language-menu'
 import { Layout, layoutPage } from '../src/views/layout'
+import { languageLinks } from '../src/views/render'
 
-const HOSTILE = ['', 'Reset', 'Tom & Jerry', '<script>alert(1)</script>', `"'><img src=x onerror=1>`, '\u0001title\u0001', '\u0001body\u0001', '·', '&amp;', 'ünïcödé ✓']
+const HOSTILE = ['', 'Reset', 'Tom & Jerry', '<script>alert(1)</script>', `"'><img src=x onerror=1>`, '\u0001title\u0001', '\u0001menu\u0001', '\u0001body\u0001', '·', '&amp;', 'ünïcödé ✓']
+const en = translatorFor('en')
+const ar = translatorFor('ar')
 
 function randomText(): string {
   const alphabet = `ab <>&"'\u0001·é`
   return Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => alphabet[b % alphabet.length]).join('')
 }
 
+const menuFor = (t: typeof en, url: string) => {
+  const links = languageLinks(url, ['en', 'de', 'ar'])
+  return <LanguageMenu label={t.m.layout.languages} current={t.locale} links={links} />
+}
+
 describe('layoutPage', () => {
-  it('matches rendering the Layout component, for hostile and random titles and app names', () => {
+  it('matches rendering the Layout component, for hostile and random titles and app names, in two directions', () => {
     const cases = [...HOSTILE.flatMap((t) => HOSTILE.map((a) => [t, a] as const)), ...Array.from({ length: 200 }, () => [randomText(), randomText()] as const)]
-    for (const [title, appName] of cases) {
-      const body = <p>{`body of ${title}`}</p>
-      const want = `<!DOCTYPE html>${(<Layout title={title} appName={appName}>{body}</Layout>).toString()}`
-      // A fresh config object each time, as each deployment (or site) has its own.
-      expect(layoutPage({ appName }, title, String(body))).toBe(want)
+    for (const t of [en, ar]) {
+      for (const [title, appName] of cases) {
+        const body = <p>{`body of ${title}`}</p>
+        const menu = menuFor(t, `https://auth.example.com/account/forgot-password?x=${encodeURIComponent(title)}`)
+        const want = `<!DOCTYPE html>${(<Layout title={title} appName={appName} t={t} menu={menu}>{body}</Layout>).toString()}`
+        // A fresh config object each time, as each deployment (or site) has its own.
+        expect(layoutPage({ appName }, t, title, String(menu), String(body))).toBe(want)
+      }
     }
   })
 
@@ -35,19 +48,32 @@ describe('layoutPage', () => {
       BRANDING: { logo: 'https://cdn.example.com/l.svg', support: 'help@example.com', privacyUrl: 'https://www.example.com/p', footer: '<Brand> & Co' },
     })
     if (config instanceof ConfigError) throw config
-    for (const title of HOSTILE) {
-      const want = `<!DOCTYPE html>${(<Layout title={title} appName={config.appName} branding={config.branding}><p>x</p></Layout>).toString()}`
-      expect(layoutPage(config, title, '<p>x</p>')).toBe(want)
+    for (const t of [en, ar]) {
+      for (const title of HOSTILE) {
+        const want = `<!DOCTYPE html>${(<Layout title={title} appName={config.appName} branding={config.branding} t={t}><p>x</p></Layout>).toString()}`
+        expect(layoutPage(config, t, title, '', '<p>x</p>')).toBe(want)
+      }
     }
-    expect(layoutPage(config, 'T', '')).toContain('<footer>&lt;Brand&gt; &amp; Co<ul>')
+    expect(layoutPage(config, en, 'T', '', '')).toContain('<footer>&lt;Brand&gt; &amp; Co<ul>')
+    expect(layoutPage(config, ar, 'T', '', '')).toContain('<html lang="ar" dir="rtl">')
   })
 
   it('renders the same page for the same config twice (the cut parts are reused) and without a config', () => {
     const config = { appName: 'Acme & Co' }
-    const first = layoutPage(config, 'One <1>', '<p>x</p>')
-    expect(layoutPage(config, 'One <1>', '<p>x</p>')).toBe(first)
-    expect(layoutPage(config, 'Two', '<p>y</p>')).toBe(`<!DOCTYPE html>${(<Layout title="Two" appName="Acme & Co"><p>y</p></Layout>).toString()}`)
-    expect(layoutPage(undefined, 'T', '')).toBe(`<!DOCTYPE html>${(<Layout title="T" appName="Account">{''}</Layout>).toString()}`)
+    const first = layoutPage(config, en, 'One <1>', '', '<p>x</p>')
+    expect(layoutPage(config, en, 'One <1>', '', '<p>x</p>')).toBe(first)
+    expect(layoutPage(config, en, 'Two', '', '<p>y</p>')).toBe(`<!DOCTYPE html>${(<Layout title="Two" appName="Acme & Co" t={en}><p>y</p></Layout>).toString()}`)
+    expect(layoutPage(undefined, en, 'T', '', '')).toBe(`<!DOCTYPE html>${(<Layout title="T" appName={en.m.layout.appName} t={en}>{''}</Layout>).toString()}`)
+  })
+
+  it('builds language links that stay on this page, never scheme-relative', () => {
+    for (const link of languageLinks('https://auth.example.com//evil.example/phish?a=1', ['en', 'de'])) {
+      expect(link.href.startsWith('/') && !link.href.startsWith('//')).toBe(true)
+    }
+    expect(languageLinks('https://auth.example.com/account/forgot-password?a=1', ['en', 'de']).map((l) => l.href)).toEqual([
+      '/account/forgot-password?a=1&lang=en',
+      '/account/forgot-password?a=1&lang=de',
+    ])
   })
 
   it('escapes the app name from the config in the title and the header of a served page', async () => {
@@ -60,7 +86,7 @@ describe('layoutPage', () => {
     const html = await res.text()
     expect(res.status).toBe(200)
     expect(html).toContain('<title>Reset your password · &lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</title>')
-    expect(html).toContain('<header class="site"><span>&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</span></header>')
+    expect(html).toContain('<span translate="no">&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</span>')
     expect(html).not.toContain('<b>')
   })
 })

@@ -82,7 +82,7 @@ describe('every response', () => {
     expect(html).not.toMatch(/<script/i)
     expect(html).not.toMatch(/(src|href)="https?:/)
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>')
-    expect(html).toMatch(/<html lang="en">/)
+    expect(html).toMatch(/<html lang="en" dir="ltr">/)
   })
 })
 

@@ -8,6 +8,10 @@ import type { Page } from '@playwright/test'
 import { extractCode, extractLinks, type LocalAuthControl, type MailpitMessage } from '../../local-auth/client'
 import { expect } from './fixtures'
 import type { StackInfo } from './stack-info'
+import type { Messages } from '../../src/i18n/catalogue'
+import { CATALOGUES } from '../../src/i18n/catalogues'
+
+const EN = CATALOGUES.en
 
 export const NEW_PASSWORD = 'correct horse battery staple'
 
@@ -71,11 +75,11 @@ export function linkAndCode(message: MailpitMessage): { link: string; code: stri
 }
 
 /** On the forgot-password page: type the address and send. Ends on "Check your email". */
-export async function requestReset(page: Page, email: string): Promise<void> {
+export async function requestReset(page: Page, email: string, m: Messages = EN): Promise<void> {
   await page.goto('/account/forgot-password')
-  await page.getByLabel('Email address').fill(email)
-  await page.getByRole('button', { name: 'Send me a reset link' }).click()
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check your email')
+  await page.getByLabel(m.forgot.email).fill(email)
+  await page.getByRole('button', { name: m.forgot.submit }).click()
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(m.checkEmail.title)
 }
 
 /** Open the stand-in's inbox page and the newest email to `email` (waiting for `count` emails first). */
@@ -109,19 +113,19 @@ export async function pressConfirm(page: Page): Promise<void> {
   await expectUpdateForm(page)
 }
 
-export async function expectUpdateForm(page: Page): Promise<void> {
+export async function expectUpdateForm(page: Page, m: Messages = EN): Promise<void> {
   await expect(page).toHaveURL(/\/account\/update-password$/)
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Choose a new password')
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(m.update.title)
 }
 
-export const passwordField = (page: Page) => page.getByLabel('New password', { exact: true })
-export const passwordAgainField = (page: Page) => page.getByLabel('New password again')
+export const passwordField = (page: Page, m: Messages = EN) => page.getByLabel(m.update.password, { exact: true })
+export const passwordAgainField = (page: Page, m: Messages = EN) => page.getByLabel(m.update.again)
 
 /** Fill the new-password form and press Save. */
-export async function submitNewPassword(page: Page, password: string, again = password): Promise<void> {
-  await passwordField(page).fill(password)
-  await passwordAgainField(page).fill(again)
-  await page.getByRole('button', { name: 'Save new password' }).click()
+export async function submitNewPassword(page: Page, password: string, again = password, m: Messages = EN): Promise<void> {
+  await passwordField(page, m).fill(password)
+  await passwordAgainField(page, m).fill(again)
+  await page.getByRole('button', { name: m.update.submit }).click()
 }
 
 /** A mismatch, then one too short (each showing its message, tied to its field), then the real one. */
@@ -143,9 +147,9 @@ export async function chooseNewPasswordWithMistakes(page: Page, password = NEW_P
   await expectPasswordChanged(page)
 }
 
-export async function expectPasswordChanged(page: Page): Promise<void> {
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Your password has been changed')
-  await expect(page.getByRole('status')).toContainText('every other device where you were signed in has been signed out')
+export async function expectPasswordChanged(page: Page, m: Messages = EN): Promise<void> {
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(m.changed.title)
+  await expect(page.getByRole('status')).toHaveText(m.changed.saved)
 }
 
 /** The success page's Continue link goes to SITE_URL (here the Worker's own landing page). */

@@ -4,6 +4,8 @@
  */
 import * as z from 'zod/mini'
 import { MAX_PASSWORD_BYTES } from '../constants'
+import type { Translator } from '../i18n/catalogue'
+import { translatorFor } from '../i18n/catalogues'
 
 /** Field errors of the new-password form. */
 export interface UpdatePasswordErrors {
@@ -31,45 +33,52 @@ function buildSchema(minLength: number) {
   return z
     .object({
       password: z.string().check(
-        z.minLength(minLength, { error: `Use at least ${minLength} characters.` }),
-        z.refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, {
-          error: `Use at most ${MAX_PASSWORD_BYTES} characters.`,
-        }),
+        z.minLength(minLength, { error: 'tooShort' }),
+        z.refine((p) => new TextEncoder().encode(p).length <= MAX_PASSWORD_BYTES, { error: 'tooLong' }),
       ),
       password_confirm: z.string(),
     })
     .check(
       z.refine((v) => v.password === v.password_confirm, {
         path: ['password_confirm'],
-        error: 'The two passwords do not match.',
+        error: 'mismatch',
       }),
     )
 }
 
-/** Pure: check the two fields against the configured minimum length. */
-export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number): PasswordFormResult {
+/** Pure: check the two fields against the configured minimum length; errors in `t`'s language (default English). */
+export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number, t: Translator = translatorFor('en')): PasswordFormResult {
   let schema = schemas.get(minLength)
   if (!schema) schemas.set(minLength, (schema = buildSchema(minLength)))
   const result = schema.safeParse({ password: form.password ?? '', password_confirm: form.password_confirm ?? '' })
   if (result.success) return { ok: true, password: result.data.password }
   const fields = z.flattenError(result.error).fieldErrors
-  return { ok: false, errors: { password: fields.password?.[0], password_confirm: fields.password_confirm?.[0] } }
+  const words = (code: string | undefined) =>
+    code === 'tooShort' ? t.count(t.m.update.tooShort, minLength)
+    : code === 'tooLong' ? t.count(t.m.update.tooLong, MAX_PASSWORD_BYTES)
+    : code === 'mismatch' ? t.m.update.mismatch
+    : code
+  return { ok: false, errors: { password: words(fields.password?.[0]), password_confirm: words(fields.password_confirm?.[0]) } }
 }
 
-/** Pure: Supabase's `weak_password.reasons` as one sentence for a person. */
-export function describeWeakPassword(reasons: readonly string[]): string {
+/**
+ * Pure: Supabase's `weak_password.reasons` as one sentence for a person, in `t`'s language: the
+ * catalogue's frame around its clauses, joined with its own separator.
+ */
+export function describeWeakPassword(reasons: readonly string[], t: Translator = translatorFor('en')): string {
+  const { update } = t.m
   const parts = reasons.map((reason) => {
     switch (reason) {
       case 'length':
         // Supabase's minimum can be above ours; its number is only in its own wording, which we don't show.
-        return 'it is too short for this service, so use a longer one'
+        return update.weakLength
       case 'characters':
-        return 'it must mix lower-case and upper-case letters, digits and symbols'
+        return update.weakCharacters
       case 'pwned':
-        return 'it has appeared in a data breach, so attackers try it first'
+        return update.weakPwned
       default:
-        return 'it is too easy to guess'
+        return update.weakOther
     }
   })
-  return `Choose another password: ${[...new Set(parts)].join('; ')}.`
+  return update.weak.replace('{reasons}', [...new Set(parts)].join(update.weakSeparator))
 }

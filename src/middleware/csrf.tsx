@@ -15,7 +15,7 @@ import { CSRF_COOKIE_PLAIN, CSRF_COOKIE_SECURE, CSRF_FIELD, FORGOT_PASSWORD_PATH
 import { randomToken, timingSafeEqualStrings } from '../lib/crypto'
 import { isSecureRequest } from '../lib/secure-request'
 import { Actions, Notice } from '../views/components'
-import { renderPage } from '../views/render'
+import { renderPage, translatorOf } from '../views/render'
 
 const tokenRe = /^[A-Za-z0-9_-]{43}$/
 const formContentTypeRe = /^\s*(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i
@@ -25,7 +25,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
   const originCheck = csrf()
   const limit = bodyLimit({
     maxSize: MAX_FORM_BYTES,
-    onError: (c) => refuse(c as Context<AppEnv>, 413, 'form_too_large', 'That form was too large', 'Please go back and try again.'),
+    onError: (c) => refuse(c as Context<AppEnv>, 413, 'form_too_large', 'tooLarge'),
   })
   return async function csrfProtection_(c, next) {
     const secure = isSecureRequest(c)
@@ -40,7 +40,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
     if (c.req.method !== 'POST') return next()
 
     if (!formContentTypeRe.test(c.req.header('content-type') ?? '')) {
-      return refuse(c, 415, 'bad_content_type', 'This page only accepts its own forms', 'Please go back and use the form.')
+      return refuse(c, 415, 'bad_content_type', 'contentType')
     }
     try {
       await originCheck(c, async () => {})
@@ -53,7 +53,7 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       const form = await readForm(c)
       const sent = form?.[CSRF_FIELD]
       if (!form) {
-        refusal = await refuse(c, 400, 'bad_form', 'That form could not be read', 'Please go back and try again.')
+        refusal = await refuse(c, 400, 'bad_form', 'unreadable')
       } else if (!existing || !sent || !timingSafeEqualStrings(sent, existing)) {
         refusal = await refuseForgery(c)
       } else {
@@ -81,17 +81,17 @@ async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | un
 }
 
 function refuseForgery(c: Context<AppEnv>) {
-  return refuse(
-    c,
-    403,
-    'csrf_rejected',
-    'This form could not be accepted',
-    'It may have expired, or it was sent from another website. Go back, reload the page and try again.',
-  )
+  return refuse(c, 403, 'csrf_rejected', 'forgery')
 }
 
-function refuse(c: Context<AppEnv>, status: number, reason: string, title: string, message: string) {
+/** The refusals' words in the catalogue: `<kind>Title` and `<kind>`. */
+type Refusal = 'tooLarge' | 'contentType' | 'unreadable' | 'forgery'
+
+function refuse(c: Context<AppEnv>, status: number, reason: string, kind: Refusal) {
   c.set('reason', reason)
+  const words = translatorOf(c).m.refused
+  const title = words[`${kind}Title`]
+  const message = words[kind]
   // Back to the page whose form was refused (it renders a fresh form); confirm forms need their link.
   const back = c.req.path === '/auth/confirm' ? FORGOT_PASSWORD_PATH : c.req.path
   return renderPage(
@@ -101,7 +101,7 @@ function refuse(c: Context<AppEnv>, status: number, reason: string, title: strin
     <>
       <h1>{title}</h1>
       <Notice kind="error">{message}</Notice>
-      <Actions actions={[{ href: back, label: back === c.req.path ? 'Reload the form' : 'Start again' }]} />
+      <Actions actions={[{ href: back, label: back === c.req.path ? words.reload : words.startAgain }]} />
     </>,
   )
 }

@@ -8,20 +8,21 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ConfigError } from '../config'
 import { loadSiteConfig } from '../sites'
-import { renderPage } from '../views/render'
+import { renderPage, translatorOf } from '../views/render'
 
 export function loadConfigMiddleware(): MiddlewareHandler<AppEnv> {
   return async function loadConfig_(c, next) {
     const config = loadSiteConfig(c.env, new URL(c.req.url).hostname)
+    const { m } = translatorOf(c)
     if (config === undefined) {
       c.set('reason', 'unknown_site')
       return renderPage(
         c,
         404,
-        'Not found',
+        m.errors.unknownSiteTitle,
         <>
-          <h1>Not found</h1>
-          <p>There is no account service at this address.</p>
+          <h1>{m.errors.unknownSiteTitle}</h1>
+          <p>{m.errors.unknownSite}</p>
         </>,
       )
     }
@@ -32,10 +33,10 @@ export function loadConfigMiddleware(): MiddlewareHandler<AppEnv> {
       return renderPage(
         c,
         500,
-        'Service not configured',
+        m.errors.configPageTitle,
         <>
-          <h1>This service is not configured correctly</h1>
-          <p>Nothing was changed. The operator needs to fix these settings:</p>
+          <h1>{m.errors.configTitle}</h1>
+          <p>{m.errors.config}</p>
           <ul>
             {config.keys.map((key) => (
               <li>

@@ -14,7 +14,7 @@ import { isSecureRequest } from '../lib/secure-request'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { SignedInPage, SignedOutPage, SignOutPage } from '../views/account-pages'
-import { renderPage, renderReason } from '../views/render'
+import { renderPage, renderReason, translatorOf } from '../views/render'
 
 export const signedInRoutes = new Hono<AppEnv>()
 export const signOutRoutes = new Hono<AppEnv>()
@@ -28,15 +28,19 @@ signedInRoutes.get('/', async (c) => {
   // Nothing to warn about (no session, or no switch): straight on.
   if (typeof email !== 'string' || previous === undefined) return seeOther(c, next)
   c.set('reason', 'switched_account_shown')
+  const t = translatorOf(c)
   return renderPage(
     c,
     200,
-    'Check which account you are signed in to',
-    <SignedInPage email={email} previous={previous} continueTo={checkedTarget(c, next)} csrfToken={c.get('csrfToken')} />,
+    t.m.account.signedInTitle,
+    <SignedInPage t={t} email={email} previous={previous} continueTo={checkedTarget(c, next)} csrfToken={c.get('csrfToken')} />,
   )
 })
 
-signOutRoutes.get('/', (c) => renderPage(c, 200, 'Sign out', <SignOutPage csrfToken={c.get('csrfToken')} />))
+signOutRoutes.get('/', (c) => {
+  const t = translatorOf(c)
+  return renderPage(c, 200, t.m.account.signOutPageTitle, <SignOutPage t={t} csrfToken={c.get('csrfToken')} />)
+})
 
 signOutRoutes.post('/', async (c) => {
   let told = false
@@ -50,7 +54,8 @@ signOutRoutes.post('/', async (c) => {
   forgetSwitch(c)
   forgetConfirmedLink(c)
   c.set('reason', told ? 'signed_out' : 'signed_out_locally')
-  return renderPage(c, 200, 'Signed out', <SignedOutPage siteUrl={checkedTarget(c, c.get('config').siteUrl)} />)
+  const t = translatorOf(c)
+  return renderPage(c, 200, t.m.account.signedOutPageTitle, <SignedOutPage t={t} siteUrl={checkedTarget(c, c.get('config').siteUrl)} />)
 })
 
 /** Delete the session cookie and its chunks, with the attributes they were set with. */

@@ -19,7 +19,7 @@ import { classifyAuthError, type Reason } from '../lib/reasons'
 import { nextTarget, seeOther } from '../redirects'
 import { heldAccount } from '../session'
 import { ConfirmPage, confirmTitle } from '../views/confirm-page'
-import { renderPage } from '../views/render'
+import { renderPage, translatorOf } from '../views/render'
 
 export const confirmRoutes = new Hono<AppEnv>()
 
@@ -37,11 +37,12 @@ confirmRoutes.get('/', async (c) => {
     return verifyTokenHash(c, request.tokenHash, request.type, next)
   }
   c.header('Referrer-Policy', 'no-referrer')
+  const t = translatorOf(c)
   return renderPage(
     c,
     200,
-    confirmTitle(request.type),
-    <ConfirmPage type={request.type} tokenHash={request.tokenHash} next={request.next} csrfToken={c.get('csrfToken')} />,
+    confirmTitle(request.type, t),
+    <ConfirmPage t={t} type={request.type} tokenHash={request.tokenHash} next={request.next} csrfToken={c.get('csrfToken')} />,
   )
 })
 

@@ -16,7 +16,7 @@ import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
 import { checkedTarget } from '../redirects'
 import { CheckEmailPage, ForgotPasswordForm, type ForgotNotice } from '../views/forgot-password-page'
-import { renderPage, renderReason } from '../views/render'
+import { renderPage, renderReason, translatorOf } from '../views/render'
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
@@ -26,21 +26,24 @@ const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
 forgotPasswordRoutes.get('/', (c) => {
   const code = c.req.query('reason')
   const notice = code && NOTICE_CODES.has(code) ? (code as ForgotNotice) : undefined
-  return renderPage(c, 200, 'Reset your password', <ForgotPasswordForm csrfToken={c.get('csrfToken')} notice={notice} />)
+  const t = translatorOf(c)
+  return renderPage(c, 200, t.m.forgot.title, <ForgotPasswordForm t={t} csrfToken={c.get('csrfToken')} notice={notice} />)
 })
 
 forgotPasswordRoutes.post('/', async (c) => {
   const parsed = emailSchema().safeParse(c.get('form').email ?? '')
+  const t = translatorOf(c)
   if (!parsed.success) {
     c.set('reason', 'email_invalid')
     return renderPage(
       c,
       400,
-      'Error: reset your password',
+      t.m.forgot.errorTitle,
       <ForgotPasswordForm
+        t={t}
         csrfToken={c.get('csrfToken')}
         email={(c.get('form').email ?? '').slice(0, MAX_EMAIL_LENGTH)}
-        error="Enter an email address like name@example.com."
+        error={t.m.forgot.invalidEmail}
       />,
     )
   }
@@ -53,7 +56,7 @@ forgotPasswordRoutes.post('/', async (c) => {
   }
   await sendInBackground(c, email)
   c.set('reason', 'reset_requested')
-  return renderPage(c, 200, 'Check your email', <CheckEmailPage maskedEmail={maskEmail(email)} csrfToken={c.get('csrfToken')} />)
+  return renderPage(c, 200, t.m.checkEmail.title, <CheckEmailPage t={t} maskedEmail={maskEmail(email)} csrfToken={c.get('csrfToken')} />)
 })
 
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {

@@ -7,29 +7,30 @@ import type { AppEnv } from '../app-env'
 import { FORGOT_PASSWORD_PATH, VERIFY_CODE_PATH } from '../constants'
 import { isReason, LINK_REASONS } from '../lib/reasons'
 import { Actions } from '../views/components'
-import { renderPage, renderReason } from '../views/render'
+import { renderPage, renderReason, translatorOf } from '../views/render'
 import { ASSETS_PATH } from '../branding'
 
 export const pageRoutes = new Hono<AppEnv>()
 
-pageRoutes.get('/', (c) =>
-  renderPage(
+pageRoutes.get('/', (c) => {
+  const { m } = translatorOf(c)
+  return renderPage(
     c,
     200,
-    'Account help',
+    m.landing.title,
     <>
-      <h1>Account help</h1>
-      <p>Forgotten your password? We can email you a link and a code to choose a new one.</p>
+      <h1>{m.landing.title}</h1>
+      <p>{m.landing.intro}</p>
       <Actions
         actions={[
-          { href: FORGOT_PASSWORD_PATH, label: 'Reset my password' },
-          { href: VERIFY_CODE_PATH, label: 'I have a code' },
-          { href: c.get('config').siteUrl, label: 'Back to the site' },
+          { href: FORGOT_PASSWORD_PATH, label: m.landing.reset },
+          { href: VERIFY_CODE_PATH, label: m.landing.haveCode },
+          { href: c.get('config').siteUrl, label: m.landing.back },
         ]}
       />
     </>,
-  ),
-)
+  )
+})
 
 pageRoutes.get('/auth/auth-code-error', (c) => {
   const reason = c.req.query('reason')

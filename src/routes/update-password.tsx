@@ -18,8 +18,8 @@ import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
 import { isFreshRecoverySession } from '../lib/recovery-session'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
-import { copyFor } from '../views/reason-copy'
-import { renderPage, renderReason } from '../views/render'
+import { copyFor, titledMessage } from '../views/reason-copy'
+import { renderPage, renderReason, translatorOf } from '../views/render'
 import { PasswordChangedPage, UpdatePasswordForm } from '../views/update-password-page'
 
 export const updatePasswordRoutes = new Hono<AppEnv>()
@@ -37,7 +37,7 @@ updatePasswordRoutes.post('/', async (c) => {
   if (await isOverLimit(c, 'UPDATE_SESSION_LIMITER', `session:${session.sessionId}`)) {
     return renderReason(c, 'rate_limited')
   }
-  const checked = validatePasswordForm(form, c.get('config').passwordMinLength)
+  const checked = validatePasswordForm(form, c.get('config').passwordMinLength, translatorOf(c))
   if (!checked.ok) {
     c.set('reason', 'password_invalid')
     return renderForm(c, session, form.next, 400, checked.errors)
@@ -60,7 +60,8 @@ updatePasswordRoutes.post('/', async (c) => {
   forgetConfirmedLink(c)
   forgetSwitch(c)
   const target = continueTo === UPDATE_PASSWORD_PATH ? siteUrl : continueTo
-  return renderPage(c, 200, 'Password changed', <PasswordChangedPage continueTo={checkedTarget(c, target)} />)
+  const t = translatorOf(c)
+  return renderPage(c, 200, t.m.changed.pageTitle, <PasswordChangedPage t={t} continueTo={checkedTarget(c, target)} />)
 })
 
 interface RecoverySession {
@@ -92,19 +93,20 @@ function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recov
 
 /** Errors shown on the form itself; undefined means the reason gets its own page. */
 function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: unknown }): UpdatePasswordErrors | undefined {
+  const t = translatorOf(c)
   switch (reason) {
     case 'weak_password': {
       const reasons = Array.isArray(error.reasons) ? error.reasons.filter((r): r is string => typeof r === 'string') : []
-      return { password: describeWeakPassword(reasons) }
+      return { password: describeWeakPassword(reasons, t) }
     }
     case 'same_password':
-      return { password: copyFor('same_password').message }
+      return { password: copyFor('same_password', t).message }
     case 'session_missing':
     case 'reauthentication_needed':
-      return { form: `${copyFor(reason).title}. ${copyFor(reason).message}`, formLink: { href: FORGOT_PASSWORD_PATH, label: 'Send me a new link' } }
+      return { form: titledMessage(reason, t), formLink: { href: FORGOT_PASSWORD_PATH, label: t.m.actions.newLink } }
     case 'rate_limited':
     case 'mfa_required':
-      return { form: `${copyFor(reason).title}. ${copyFor(reason).message}` }
+      return { form: titledMessage(reason, t) }
     default:
       return undefined
   }
@@ -117,11 +119,13 @@ function renderForm(
   status: number,
   errors: UpdatePasswordErrors,
 ) {
+  const t = translatorOf(c)
   return renderPage(
     c,
     status,
-    hasErrors(errors) ? 'Error: choose a new password' : 'Choose a new password',
+    hasErrors(errors) ? t.m.update.errorTitle : t.m.update.title,
     <UpdatePasswordForm
+      t={t}
       csrfToken={c.get('csrfToken')}
       email={session.email}
       switchedFrom={session.switchedFrom}

@@ -12,8 +12,8 @@ import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor } from '../lib/reasons'
 import { heldAccount } from '../session'
-import { copyFor } from '../views/reason-copy'
-import { renderPage, renderReason } from '../views/render'
+import { titledMessage } from '../views/reason-copy'
+import { renderPage, renderReason, translatorOf } from '../views/render'
 import { VerifyCodeForm } from '../views/verify-code-page'
 
 export const verifyCodeRoutes = new Hono<AppEnv>()
@@ -22,29 +22,39 @@ const codeForm = lazy(() =>
   z.object({
   email: z.pipe(
     z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)),
-    z.email({ error: 'Enter an email address like name@example.com.' }),
+    z.email({ error: 'invalidEmail' }),
   ),
   code: z.pipe(
     z.pipe(z.string(), z.transform((v) => v.replace(/[\s-]/g, ''))),
-    z.string().check(z.regex(/^\d{6,10}$/, { error: 'Enter the 6 digits from the email.' })),
+    z.string().check(z.regex(/^\d{6,10}$/, { error: 'invalidCode' })),
   ),
   }),
 )
 
-verifyCodeRoutes.get('/', (c) => renderPage(c, 200, 'Enter your code', <VerifyCodeForm csrfToken={c.get('csrfToken')} />))
+verifyCodeRoutes.get('/', (c) => {
+  const t = translatorOf(c)
+  return renderPage(c, 200, t.m.verify.title, <VerifyCodeForm t={t} csrfToken={c.get('csrfToken')} />)
+})
 
 verifyCodeRoutes.post('/', async (c) => {
   const form = c.get('form')
   const echoEmail = (form.email ?? '').slice(0, MAX_EMAIL_LENGTH)
   const parsed = codeForm().safeParse({ email: form.email ?? '', code: form.code ?? '' })
+  const t = translatorOf(c)
   if (!parsed.success) {
     c.set('reason', 'code_form_invalid')
     const fields = z.flattenError(parsed.error).fieldErrors
     return renderPage(
       c,
       400,
-      'Error: enter your code',
-      <VerifyCodeForm csrfToken={c.get('csrfToken')} email={echoEmail} errors={{ email: fields.email?.[0], code: fields.code?.[0] }} />,
+      t.m.verify.errorTitle,
+      <VerifyCodeForm
+        t={t}
+        csrfToken={c.get('csrfToken')}
+        email={echoEmail}
+        // Whatever the field's problem (shape, length), one sentence in the page's language says what to type.
+        errors={{ email: fields.email ? t.m.verify.invalidEmail : undefined, code: fields.code ? t.m.verify.invalidCode : undefined }}
+      />,
     )
   }
   const { email, code } = parsed.data
@@ -65,7 +75,7 @@ verifyCodeRoutes.post('/', async (c) => {
   return renderPage(
     c,
     statusFor(reason),
-    'Error: enter your code',
-    <VerifyCodeForm csrfToken={c.get('csrfToken')} email={echoEmail} errors={{ form: `${copyFor(reason).title}. ${copyFor(reason).message}` }} />,
+    t.m.verify.errorTitle,
+    <VerifyCodeForm t={t} csrfToken={c.get('csrfToken')} email={echoEmail} errors={{ form: titledMessage(reason, t) }} />,
   )
 })

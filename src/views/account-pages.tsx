@@ -2,47 +2,51 @@
  * The pages around an account switch: "you are now signed in as …; you were signed in as …" with a
  * way on and a way out, and the signed-out page. Props only; no data access.
  */
-import { Actions, Notice, SignOutForm } from './components'
+import { fill, type Translator } from '../i18n/catalogue'
+import { Actions, Address, Notice, SignOutForm } from './components'
 
 export function SignedInPage(props: {
+  readonly t: Translator
   readonly email: string
   readonly previous: string
   readonly continueTo: string
   readonly csrfToken: string
 }) {
+  const { m } = props.t
   return (
     <>
-      <h1>Check which account you are signed in to</h1>
+      <h1>{m.account.signedInTitle}</h1>
       <Notice kind="error">
-        You are now signed in as <strong class="address">{props.email}</strong>. Before you opened this link, this
-        browser was signed in as <strong class="address">{props.previous || 'another account'}</strong>.
+        {fill(m.account.signedIn, {
+          email: <Address>{props.email}</Address>,
+          previous: props.previous ? <Address>{props.previous}</Address> : <strong>{m.account.anotherAccount}</strong>,
+        })}
       </Notice>
-      <p>
-        If you did not expect to switch accounts, someone may have sent you a link to their own account. Sign out, then
-        sign in again to yours.
-      </p>
-      <Actions actions={[{ href: props.continueTo, label: `Continue as ${props.email}` }]} />
-      <SignOutForm csrfToken={props.csrfToken} label="Not you? Sign out" />
+      <p>{m.account.advice}</p>
+      <Actions actions={[{ href: props.continueTo, label: props.t.text(m.account.continueAs, { email: props.email }) }]} />
+      <SignOutForm csrfToken={props.csrfToken} label={m.account.notYou} />
     </>
   )
 }
 
-export function SignOutPage(props: { readonly csrfToken: string }) {
+export function SignOutPage(props: { readonly t: Translator; readonly csrfToken: string }) {
+  const { m } = props.t
   return (
     <>
-      <h1>Sign out of this browser</h1>
-      <p>This ends the session in this browser. You can sign in again at any time.</p>
-      <SignOutForm csrfToken={props.csrfToken} label="Sign out" />
+      <h1>{m.account.signOutTitle}</h1>
+      <p>{m.account.signOutIntro}</p>
+      <SignOutForm csrfToken={props.csrfToken} label={m.account.signOut} />
     </>
   )
 }
 
-export function SignedOutPage(props: { readonly siteUrl: string }) {
+export function SignedOutPage(props: { readonly t: Translator; readonly siteUrl: string }) {
+  const { m } = props.t
   return (
     <>
-      <h1>You are signed out</h1>
-      <Notice kind="ok">This browser is no longer signed in. Sign in again to your own account to continue.</Notice>
-      <Actions actions={[{ href: props.siteUrl, label: 'Go to the site' }]} />
+      <h1>{m.account.signedOutTitle}</h1>
+      <Notice kind="ok">{m.account.signedOut}</Notice>
+      <Actions actions={[{ href: props.siteUrl, label: m.account.goToSite }]} />
     </>
   )
 }

@@ -44,6 +44,7 @@ export function Field(props: FieldProps) {
         maxlength={props.maxlength}
         inputmode={props.inputmode}
         pattern={props.pattern}
+        dir={props.type === 'email' || props.inputmode === 'numeric' ? 'ltr' : undefined}
         autofocus={props.autofocus}
         aria-invalid={props.error ? 'true' : undefined}
         aria-describedby={describedBy || undefined}
@@ -100,4 +101,12 @@ export function SignOutForm({ csrfToken, label }: { readonly csrfToken: string; 
       </button>
     </form>
   )
+}
+
+/**
+ * An email address inside a sentence. Its class (style.ts) keeps it left to right, as its own
+ * isolated run, inside right-to-left text, and lets it wrap anywhere on narrow screens.
+ */
+export function Address({ children }: { readonly children?: Child }) {
+  return <strong class="address">{children}</strong>
 }

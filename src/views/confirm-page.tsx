@@ -3,34 +3,27 @@
  * button (a same-origin POST with a CSRF token) spends the one-time token.
  */
 import type { EmailOtpType } from '../config'
+import type { Translator } from '../i18n/catalogue'
 import { CsrfField } from './components'
 
-const WORDING: Record<EmailOtpType, { title: string; button: string }> = {
-  recovery: { title: 'Reset your password', button: 'Continue to choose a new password' },
-  invite: { title: 'Accept your invitation', button: 'Continue to set your password' },
-  magiclink: { title: 'Sign in', button: 'Continue to sign in' },
-  signup: { title: 'Confirm your email address', button: 'Confirm my email address' },
-  email: { title: 'Confirm your email address', button: 'Confirm my email address' },
-  email_change: { title: 'Confirm your new email address', button: 'Confirm the change' },
-}
-
 export interface ConfirmPageProps {
+  readonly t: Translator
   readonly type: EmailOtpType
   readonly tokenHash: string
   readonly next: string | undefined
   readonly csrfToken: string
 }
 
-export function confirmTitle(type: EmailOtpType): string {
-  return WORDING[type].title
+export function confirmTitle(type: EmailOtpType, t: Translator): string {
+  return t.m.confirm[type].title
 }
 
-export function ConfirmPage({ type, tokenHash, next, csrfToken }: ConfirmPageProps) {
-  const wording = WORDING[type]
+export function ConfirmPage({ t, type, tokenHash, next, csrfToken }: ConfirmPageProps) {
+  const wording = t.m.confirm[type]
   return (
     <>
       <h1>{wording.title}</h1>
-      <p>Press the button to continue. Your link can be used once.</p>
+      <p>{t.m.confirm.intro}</p>
       <form method="post" action="/auth/confirm">
         <CsrfField token={csrfToken} />
         <input type="hidden" name="token_hash" value={tokenHash} />
@@ -38,10 +31,7 @@ export function ConfirmPage({ type, tokenHash, next, csrfToken }: ConfirmPagePro
         {next !== undefined ? <input type="hidden" name="next" value={next} /> : null}
         <button type="submit">{wording.button}</button>
       </form>
-      <p class="muted">
-        Why this extra step? Some email security systems open links automatically to scan them. Asking for a press
-        keeps them from using up your link before you do.
-      </p>
+      <p class="muted">{t.m.confirm.why}</p>
     </>
   )
 }

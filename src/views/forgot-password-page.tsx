@@ -2,32 +2,32 @@
  * The reset request form and the "check your email" page. The latter is identical whether or not
  * the account exists (only the CSRF token differs), so it tells nobody which addresses have accounts.
  */
-import { MAX_EMAIL_LENGTH, VERIFY_CODE_PATH } from '../constants'
-import { CsrfField, Field, Notice } from './components'
+import { FORGOT_PASSWORD_PATH, MAX_EMAIL_LENGTH, RATE_LIMIT_RETRY_AFTER_SECONDS, VERIFY_CODE_PATH } from '../constants'
+import { fill, type Translator } from '../i18n/catalogue'
+import { Address, CsrfField, Field, Notice } from './components'
 
 export type ForgotNotice = 'session_missing' | 'recovery_required' | undefined
 
-const NOTICES: Record<Exclude<ForgotNotice, undefined>, string> = {
-  session_missing: 'Your reset session has ended or was never started. Ask for a new link below.',
-  recovery_required: 'To set a new password here, first confirm it is you with a link we email you.',
-}
-
 export function ForgotPasswordForm(props: {
+  readonly t: Translator
   readonly csrfToken: string
   readonly email?: string
   readonly error?: string
   readonly notice?: ForgotNotice
 }) {
+  const { m } = props.t
   return (
     <>
-      <h1>Reset your password</h1>
-      {props.notice ? <Notice kind="info">{NOTICES[props.notice]}</Notice> : null}
-      <p>Enter the email address of your account. We will send you a link and a code to choose a new password.</p>
-      <form method="post" action="/account/forgot-password" novalidate>
+      <h1>{m.forgot.title}</h1>
+      {props.notice ? (
+        <Notice kind="info">{props.notice === 'session_missing' ? m.forgot.sessionMissing : m.forgot.recoveryRequired}</Notice>
+      ) : null}
+      <p>{m.forgot.intro}</p>
+      <form method="post" action={FORGOT_PASSWORD_PATH} novalidate>
         <CsrfField token={props.csrfToken} />
         <Field
           name="email"
-          label="Email address"
+          label={m.forgot.email}
           type="email"
           autocomplete="email"
           inputmode="email"
@@ -36,35 +36,30 @@ export function ForgotPasswordForm(props: {
           maxlength={MAX_EMAIL_LENGTH}
           autofocus
         />
-        <button type="submit">Send me a reset link</button>
+        <button type="submit">{m.forgot.submit}</button>
       </form>
-      <p class="muted">
-        Already have a code from us? <a href={VERIFY_CODE_PATH}>Enter the code</a>
-      </p>
+      <p class="muted">{fill(m.forgot.haveCode, { link: <a href={VERIFY_CODE_PATH}>{m.forgot.haveCodeLink}</a> })}</p>
     </>
   )
 }
 
-export function CheckEmailPage(props: { readonly maskedEmail: string; readonly csrfToken: string }) {
+export function CheckEmailPage(props: { readonly t: Translator; readonly maskedEmail: string; readonly csrfToken: string }) {
+  const { m } = props.t
+  // "ask again in a minute": Supabase's own cooldown between two emails to one address is 60 s.
+  const nothing = props.t.count(m.checkEmail.nothing, Math.ceil(RATE_LIMIT_RETRY_AFTER_SECONDS / 60), { link: '{link}' })
   return (
     <>
-      <h1>Check your email</h1>
-      <Notice kind="ok">
-        If there is an account for <strong>{props.maskedEmail}</strong>, we have sent it an email with a link and a
-        6-digit code to reset the password.
-      </Notice>
-      <p>The link and the code work once and expire after a while. Open the link on this device if you can.</p>
+      <h1>{m.checkEmail.title}</h1>
+      <Notice kind="ok">{fill(m.checkEmail.sent, { email: <Address>{props.maskedEmail}</Address> })}</Notice>
+      <p>{m.checkEmail.expiry}</p>
       <ul class="actions">
         <li>
           <a class="button" href={VERIFY_CODE_PATH}>
-            I have a code
+            {m.checkEmail.haveCode}
           </a>
         </li>
       </ul>
-      <p class="muted">
-        Nothing after a few minutes? Check your spam folder, make sure the address is right, or{' '}
-        <a href="/account/forgot-password">ask again</a> in a minute.
-      </p>
+      <p class="muted">{fill(nothing, { link: <a href={FORGOT_PASSWORD_PATH}>{m.checkEmail.askAgain}</a> })}</p>
     </>
   )
 }

@@ -1,28 +1,32 @@
 /**
  * The one page layout. No scripts, no inline styles: every page works with JavaScript off and under
  * a CSP without 'unsafe-inline'. The site's branding (name, logo, stylesheet, footer, support and legal
- * links) comes from its configuration; a page without one (an unknown hostname) is plain.
- * Requests do not render the layout: it is rendered once per configuration into static parts, and each
- * page only escapes its title into them, so the head, the header and the footer cost nothing per request.
+ * links) comes from its configuration; a page without one (an unknown hostname) is plain. `<html lang
+ * dir>` follow the negotiated language; the site's name carries translate="no".
+ * Requests do not render the layout: it is rendered once per configuration and language into static
+ * parts, and each page only fills in its escaped title, its language menu and its body.
  */
 import type { Child } from 'hono/jsx'
 import { escapeToBuffer, raw } from 'hono/utils/html'
 import type { Branding } from '../branding'
+import type { Translator } from '../i18n/catalogue'
 
 export interface LayoutProps {
   readonly title: string
   readonly appName: string
   /** Undefined for the plain page served to a hostname no site is configured for. */
   readonly branding?: Branding | undefined
+  /** The page's language. */
+  readonly t: Translator
+  /** The language menu (views/language-menu.tsx); nothing when the site offers one language. */
+  readonly menu?: Child
   readonly children?: Child
 }
 
-const DEFAULT_FOOTER = 'Secure account service. Never share the code or link from your email with anyone.'
-
-export function Layout({ title, appName, branding, children }: LayoutProps) {
-  const links = branding ? footerLinks(branding) : []
+export function Layout({ title, appName, branding, t, menu, children }: LayoutProps) {
+  const links = branding ? footerLinks(branding, t) : []
   return (
-    <html lang="en">
+    <html lang={t.locale} dir={t.dir}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -32,15 +36,16 @@ export function Layout({ title, appName, branding, children }: LayoutProps) {
       </head>
       <body>
         <a class="skip" href="#content">
-          Skip to content
+          {t.m.layout.skip}
         </a>
         <header class="site">
           {branding?.logo ? <img src={branding.logo.src} alt={branding.logo.alt} /> : null}
-          {branding?.logo && branding.logo.alt === appName ? null : <span>{appName}</span>}
+          {branding?.logo && branding.logo.alt === appName ? null : <span translate="no">{appName}</span>}
+          {menu}
         </header>
         <main id="content">{children}</main>
         <footer>
-          {branding?.footer ?? DEFAULT_FOOTER}
+          {branding?.footer ?? t.m.layout.footer}
           {links.length ? (
             <ul>
               {links.map((link) => (
@@ -56,48 +61,64 @@ export function Layout({ title, appName, branding, children }: LayoutProps) {
   )
 }
 
-function footerLinks(branding: Branding): { href: string; label: string }[] {
+function footerLinks(branding: Branding, t: Translator): { href: string; label: string }[] {
   const links: { href: string; label: string }[] = []
-  if (branding.support) links.push(branding.support)
-  if (branding.privacyUrl) links.push({ href: branding.privacyUrl, label: 'Privacy' })
-  if (branding.termsUrl) links.push({ href: branding.termsUrl, label: 'Terms' })
+  if (branding.support) {
+    // A support address is shown as itself (style.ts keeps mailto: links left to right).
+    links.push({ href: branding.support.href, label: branding.support.label ?? t.m.layout.support })
+  }
+  if (branding.privacyUrl) links.push({ href: branding.privacyUrl, label: t.m.layout.privacy })
+  if (branding.termsUrl) links.push({ href: branding.termsUrl, label: t.m.layout.terms })
   return links
 }
 
 /** Markers that survive escaping (no `&<>'"`) and that no page puts anywhere else. */
 const TITLE = '\u0001title\u0001'
+const MENU = '\u0001menu\u0001'
 const BODY = '\u0001body\u0001'
-const MARKER_RE = /\u0001(?:title|body)\u0001/
+const MARKER_RE = /\u0001(?:title|menu|body)\u0001/
 
-type Parts = readonly [beforeTitle: string, betweenTitleAndBody: string, afterBody: string]
+type Parts = readonly [beforeTitle: string, titleToMenu: string, menuToBody: string, afterBody: string]
 
-/** The layout of one configuration, rendered once with markers for the title and the body, cut at them. */
-const perConfig = new WeakMap<object, Parts | null>()
+/** The layout of one configuration in one language, rendered once with markers, cut at them. */
+const perConfig = new WeakMap<object, Map<string, Parts | null>>()
 /** Pages rendered without a configuration (the misconfigured-deployment page) use this key. */
 const NO_CONFIG = {}
 
-function partsFor(key: object, appName: string, branding: Branding | undefined): Parts | null {
-  let parts = perConfig.get(key)
+function partsFor(key: object, appName: string, branding: Branding | undefined, t: Translator): Parts | null {
+  let byLocale = perConfig.get(key)
+  if (!byLocale) perConfig.set(key, (byLocale = new Map()))
+  let parts = byLocale.get(t.locale)
   if (parts === undefined) {
-    const html = `<!DOCTYPE html>${(<Layout title={TITLE} appName={appName} branding={branding}>{BODY}</Layout>).toString()}`
+    const html = `<!DOCTYPE html>${(<Layout title={TITLE} appName={appName} branding={branding} t={t} menu={MENU}>{BODY}</Layout>).toString()}`
     const cut = html.split(MARKER_RE)
     // An app name holding a marker would cut in the wrong place: such a config renders the slow way.
-    parts = cut.length === 3 && html.indexOf(TITLE) < html.indexOf(BODY) ? (cut as unknown as Parts) : null
-    perConfig.set(key, parts)
+    const inOrder = html.indexOf(TITLE) < html.indexOf(MENU) && html.indexOf(MENU) < html.indexOf(BODY)
+    parts = cut.length === 4 && inOrder ? (cut as unknown as Parts) : null
+    byLocale.set(t.locale, parts)
   }
   return parts
 }
 
 /**
- * The whole page: the layout's static parts (rendered once per configuration) around the escaped title
- * and the body markup. Byte for byte what rendering the Layout component per request gives: JSX escapes
- * `title · appName` as one text, and ' · ' needs no escaping, so escaping the title alone is the same.
+ * The whole page: the layout's static parts (rendered once per configuration and language) around the
+ * escaped title, the language menu and the body markup. Byte for byte what rendering the Layout component
+ * per request gives: JSX escapes `title · appName` as one text, and ' · ' needs no escaping, so escaping
+ * the title alone is the same.
  */
-export function layoutPage(config: { readonly appName: string; readonly branding?: Branding | undefined } | undefined, title: string, bodyHtml: string): string {
-  const appName = config?.appName ?? 'Account'
-  const parts = partsFor(config ?? NO_CONFIG, appName, config?.branding)
-  if (!parts) return `<!DOCTYPE html>${(<Layout title={title} appName={appName} branding={config?.branding}>{raw(bodyHtml)}</Layout>).toString()}`
-  return `${parts[0]}${escape(title)}${parts[1]}${bodyHtml}${parts[2]}`
+export function layoutPage(
+  config: { readonly appName: string; readonly branding?: Branding | undefined } | undefined,
+  t: Translator,
+  title: string,
+  menuHtml: string,
+  bodyHtml: string,
+): string {
+  const appName = config?.appName ?? t.m.layout.appName
+  const parts = partsFor(config ?? NO_CONFIG, appName, config?.branding, t)
+  if (!parts) {
+    return `<!DOCTYPE html>${(<Layout title={title} appName={appName} branding={config?.branding} t={t} menu={raw(menuHtml)}>{raw(bodyHtml)}</Layout>).toString()}`
+  }
+  return `${parts[0]}${escape(title)}${parts[1]}${menuHtml}${parts[2]}${bodyHtml}${parts[3]}`
 }
 
 /** hono's HTML escaping (the one JSX uses) of one value. */

@@ -1,32 +1,59 @@
 /**
  * Rendering helpers shared by routes and middleware: a page with a status, and the page for a Reason.
- * Only the body is rendered per request (hono/jsx, which escapes every value); the layout around it is
- * static text cut once from the Layout component (views/layout.tsx).
+ * Only the body and the language menu are rendered per request (hono/jsx, which escapes every value);
+ * the layout around them is static text cut once per configuration and language (views/layout.tsx).
  */
 import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import type { AppEnv } from '../app-env'
 import { type Reason, statusFor } from '../lib/reasons'
-import { RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
+import { LANG_PARAM, RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
+import type { Translator } from '../i18n/catalogue'
+import { translatorFor } from '../i18n/catalogues'
+import { LOCALES, SOURCE_LOCALE, type Locale } from '../i18n/locales'
 import { Actions, Notice } from './components'
+import { type LanguageLink, LanguageMenu } from './language-menu'
 import { layoutPage } from './layout'
 import { copyFor } from './reason-copy'
+
+/** The request's language (middleware/locale.ts); English if a page is rendered before it ran. */
+export function translatorOf(c: Context<AppEnv>): Translator {
+  return c.get('t') ?? translatorFor(SOURCE_LOCALE)
+}
 
 /**
  * Render `body` inside the layout with `status`.
  * Not Hono's jsxRenderer: it imports all of hono/jsx (DOM renderer, hooks, streaming), about a fifth
- * of our bundle growth over a bare Worker, for a feature (per-route layouts) we don't use; and it would
- * render the whole layout on every request.
+ * of our bundle growth over a bare Worker, for a feature (per-route layouts) we don't use.
  */
 export function renderPage(c: Context<AppEnv>, status: number, title: string, body: Child): Response | Promise<Response> {
+  const config = c.get('config')
+  const t = translatorOf(c)
+  const links = languageLinks(c.req.url, config?.locales ?? LOCALES)
+  const menuHtml = links.length ? String(<LanguageMenu label={t.m.layout.languages} current={t.locale} links={links} />) : ''
   const bodyHtml = String(<>{body}</>) // our views are synchronous components, so this is a string
-  return c.html(layoutPage(c.get('config'), title, bodyHtml), status as Parameters<typeof c.html>[1])
+  return c.html(layoutPage(config, t, title, menuHtml, bodyHtml), status as Parameters<typeof c.html>[1])
+}
+
+/** Pure: this page's address in each offered language (nothing when there is only one). */
+export function languageLinks(requestUrl: string, locales: readonly Locale[]): LanguageLink[] {
+  if (locales.length < 2) return []
+  const url = new URL(requestUrl)
+  // The path as one leading slash: a request for `//evil.example/x` (a 404) must not yield a link that
+  // a browser reads as scheme-relative.
+  const path = url.pathname.replace(/^\/+/, '/')
+  return locales.map((locale) => {
+    const params = new URLSearchParams(url.search)
+    params.set(LANG_PARAM, locale)
+    return { locale, href: `${path}?${params}` }
+  })
 }
 
 /** The full-page explanation of a Reason, with its status (and Retry-After for 429). */
 export function renderReason(c: Context<AppEnv>, reason: Reason): Response | Promise<Response> {
   c.set('reason', reason)
-  const copy = copyFor(reason)
+  const t = translatorOf(c)
+  const copy = copyFor(reason, t)
   const status = statusFor(reason)
   if (status === 429) c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
   return renderPage(

@@ -1,6 +1,7 @@
 /**
  * The stylesheet, built per site from a light and a dark palette (branding.ts), and served by the
  * Worker under a content-hashed name so the CSP needs no 'unsafe-inline'.
+ * Logical properties (inline-start/end) throughout, so right-to-left pages mirror without rules of their own.
  * System fonts only (no external assets); readable on a phone; honours dark mode and reduced motion.
  */
 
@@ -47,8 +48,8 @@ export function buildStylesheet(options: { readonly light: Palette; readonly dar
 
 const RULES = `*{box-sizing:border-box}
 html{font-size:100%;-webkit-text-size-adjust:100%}
-body{margin:0;background:var(--bg);color:var(--text);font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
-.skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:var(--card);padding:.5rem}
+body{margin:0;overflow-wrap:break-word;background:var(--bg);color:var(--text);font:1rem/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
+.skip{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}.skip:focus{width:auto;height:auto;overflow:visible;clip-path:none;inset-inline-start:1rem;top:1rem;background:var(--card);padding:.5rem}
 header.site{max-width:30rem;margin:0 auto;padding:1.5rem 1.25rem 0;color:var(--muted);font-weight:600;letter-spacing:.01em}
 main{max-width:30rem;margin:1rem auto 3rem;padding:1.75rem 1.25rem;background:var(--card);border:1px solid var(--line);border-radius:12px}
 h1{font-size:1.5rem;line-height:1.25;margin:0 0 .75rem}
@@ -67,14 +68,18 @@ button,.button{display:block;width:100%;margin:1.5rem 0 .5rem;padding:.8rem 1rem
 .notice{padding:.8rem 1rem;border-radius:8px;margin:0 0 1rem;background:var(--info-bg)}
 .notice.error{background:var(--error-bg);color:var(--error)}
 .notice.ok{background:var(--ok-bg);color:var(--ok)}
-.notice ul{margin:.25rem 0 0;padding-left:1.2rem}
-.address{overflow-wrap:anywhere;unicode-bidi:isolate}
+.notice ul{margin:.25rem 0 0;padding-inline-start:1.2rem}
+.address,footer a[href^="mailto:"]{overflow-wrap:anywhere;direction:ltr;unicode-bidi:isolate}
 .code{font:600 1.25rem/1 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.3em}
 ul.actions{list-style:none;padding:0;margin:1.25rem 0 0}ul.actions li{margin:.5rem 0}
 footer{max-width:30rem;margin:0 auto 2rem;padding:0 1.25rem;color:var(--muted);font-size:.85rem}
-header.site{display:flex;align-items:center;gap:.6rem}header.site img{height:2rem;width:auto;max-width:10rem}
-footer a{color:var(--muted)}footer ul{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+header.site{display:flex;flex-wrap:wrap;align-items:center;gap:.6rem}header.site img{height:2rem;width:auto;max-width:10rem}
+footer a{color:var(--muted)}
+nav.languages{margin-inline-start:auto}nav.languages ul{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:.15rem .7rem;font-weight:400;font-size:.875rem;letter-spacing:normal}
+nav.languages a{color:var(--muted)}nav.languages a[aria-current]{color:var(--text);font-weight:600;text-decoration:none}
+/* Arabic letters join: spacing between them breaks words apart. German compounds may hyphenate. */
+:lang(ar) header.site{letter-spacing:normal}:lang(de) main{hyphens:auto}footer ul{list-style:none;padding:0;margin:.5rem 0 0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
 /* Phones last, so it overrides the rules above. */
-@media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}header.site,footer{padding-left:calc(1.75rem + 1px);padding-right:calc(1.75rem + 1px)}}
+@media (max-width:32rem){main{margin:.75rem .5rem 2rem;border-radius:10px}header.site,footer{padding-inline:calc(1.75rem + 1px)}}
 @media (prefers-reduced-motion:reduce){*{transition:none!important;animation:none!important}}
 `

@@ -4,12 +4,13 @@
  * link switched it, and offers a sign-out: a link someone else sent cannot sign anyone in unnoticed.
  * A hidden username field lets password managers store the new password against the right account.
  */
-import { MAX_PASSWORD_BYTES } from '../constants'
+import { MAX_PASSWORD_BYTES, UPDATE_PASSWORD_PATH } from '../constants'
+import { fill, type Translator } from '../i18n/catalogue'
 import type { UpdatePasswordErrors } from '../lib/password-form'
-import { CsrfField, Field, Notice, SignOutForm } from './components'
-
+import { Address, CsrfField, Field, Notice, SignOutForm } from './components'
 
 export interface UpdatePasswordFormProps {
+  readonly t: Translator
   readonly csrfToken: string
   readonly email: string
   /** The address of the account this browser held before this link, when it was another one. */
@@ -21,20 +22,20 @@ export interface UpdatePasswordFormProps {
 
 export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
   const errors = props.errors ?? {}
+  const { m } = props.t
+  const email = <Address>{props.email}</Address>
   return (
     <>
-      <h1>Choose a new password</h1>
+      <h1>{m.update.title}</h1>
       {props.switchedFrom !== undefined ? (
         <Notice kind="error">
-          This link signed this browser in to another account. You were signed in as{' '}
-          <strong class="address">{props.switchedFrom || 'another account'}</strong>; you are now signed in as{' '}
-          <strong class="address">{props.email}</strong>. If you did not expect this, sign out below.
+          {fill(m.update.switched, {
+            previous: props.switchedFrom ? <Address>{props.switchedFrom}</Address> : <strong>{m.account.anotherAccount}</strong>,
+            email,
+          })}
         </Notice>
       ) : null}
-      <p>
-        You are choosing a new password for <strong class="address">{props.email}</strong>. If that is not your
-        account, do not continue: sign out below.
-      </p>
+      <p>{fill(m.update.forAccount, { email })}</p>
       {errors.form ? (
         <Notice kind="error">
           {errors.form}
@@ -46,16 +47,16 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
           ) : null}
         </Notice>
       ) : null}
-      <form method="post" action="/account/update-password" novalidate>
+      <form method="post" action={UPDATE_PASSWORD_PATH} novalidate>
         <CsrfField token={props.csrfToken} />
         {props.next !== undefined ? <input type="hidden" name="next" value={props.next} /> : null}
         <input type="email" name="username" autocomplete="username" value={props.email} hidden readonly />
         <Field
           name="password"
-          label="New password"
+          label={m.update.password}
           type="password"
           autocomplete="new-password"
-          hint={`At least ${props.minLength} characters. A few unrelated words make a strong password.`}
+          hint={props.t.count(m.update.hint, props.minLength)}
           error={errors.password}
           minlength={props.minLength}
           maxlength={MAX_PASSWORD_BYTES}
@@ -63,7 +64,7 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
         />
         <Field
           name="password_confirm"
-          label="New password again"
+          label={m.update.again}
           type="password"
           autocomplete="new-password"
           error={errors.password_confirm}
@@ -71,29 +72,27 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
           maxlength={MAX_PASSWORD_BYTES}
           autofocus={Boolean(errors.password_confirm) && !errors.password}
         />
-        <button type="submit">Save new password</button>
+        <button type="submit">{m.update.submit}</button>
       </form>
-      <SignOutForm csrfToken={props.csrfToken} label={`Not ${props.email}? Sign out`} />
+      <SignOutForm csrfToken={props.csrfToken} label={props.t.text(m.update.notYou, { email: props.email })} />
     </>
   )
 }
 
-export function PasswordChangedPage(props: { readonly continueTo: string }) {
+export function PasswordChangedPage(props: { readonly t: Translator; readonly continueTo: string }) {
+  const { m } = props.t
   return (
     <>
-      <h1>Your password has been changed</h1>
-      <Notice kind="ok">
-        Your new password is saved. You are still signed in on this device; every other device where you were signed in
-        has been signed out.
-      </Notice>
+      <h1>{m.changed.title}</h1>
+      <Notice kind="ok">{m.changed.saved}</Notice>
       <ul class="actions">
         <li>
           <a class="button" href={props.continueTo}>
-            Continue
+            {m.changed.continue}
           </a>
         </li>
       </ul>
-      <p class="muted">If you did not make this change, reset your password again straight away.</p>
+      <p class="muted">{m.changed.notYou}</p>
     </>
   )
 }

@@ -1,7 +1,8 @@
 /**
  * The 6-digit code form: the way in when a mail scanner burned the link or the link will not open.
  */
-import { FORGOT_PASSWORD_PATH, MAX_EMAIL_LENGTH } from '../constants'
+import { FORGOT_PASSWORD_PATH, MAX_EMAIL_LENGTH, VERIFY_CODE_PATH } from '../constants'
+import { fill, type Translator } from '../i18n/catalogue'
 import { CsrfField, Field, Notice } from './components'
 
 export interface VerifyCodeErrors {
@@ -10,18 +11,24 @@ export interface VerifyCodeErrors {
   readonly form?: string | undefined
 }
 
-export function VerifyCodeForm(props: { readonly csrfToken: string; readonly email?: string; readonly errors?: VerifyCodeErrors }) {
+export function VerifyCodeForm(props: {
+  readonly t: Translator
+  readonly csrfToken: string
+  readonly email?: string
+  readonly errors?: VerifyCodeErrors
+}) {
   const errors = props.errors ?? {}
+  const { m } = props.t
   return (
     <>
-      <h1>Enter your code</h1>
-      <p>Type the email address you asked for a reset with, and the 6-digit code from the email we sent.</p>
+      <h1>{m.verify.title}</h1>
+      <p>{m.verify.intro}</p>
       {errors.form ? <Notice kind="error">{errors.form}</Notice> : null}
-      <form method="post" action="/account/verify-code" novalidate>
+      <form method="post" action={VERIFY_CODE_PATH} novalidate>
         <CsrfField token={props.csrfToken} />
         <Field
           name="email"
-          label="Email address"
+          label={m.verify.email}
           type="email"
           autocomplete="email"
           inputmode="email"
@@ -32,21 +39,19 @@ export function VerifyCodeForm(props: { readonly csrfToken: string; readonly ema
         />
         <Field
           name="code"
-          label="Code"
+          label={m.verify.code}
           type="text"
           autocomplete="one-time-code"
           inputmode="numeric"
           pattern="[0-9 ]*"
-          hint="6 digits, from the same email as the link."
+          hint={m.verify.hint}
           error={errors.code}
           maxlength={12}
           autofocus={Boolean(props.email) && !errors.email}
         />
-        <button type="submit">Continue</button>
+        <button type="submit">{m.verify.submit}</button>
       </form>
-      <p class="muted">
-        No code, or it expired? <a href={FORGOT_PASSWORD_PATH}>Ask for a new email</a>
-      </p>
+      <p class="muted">{fill(m.verify.noCode, { link: <a href={FORGOT_PASSWORD_PATH}>{m.verify.askNew}</a> })}</p>
     </>
   )
 }
