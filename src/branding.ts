@@ -69,7 +69,7 @@ export interface Branding {
 export type BrandingProblem = { readonly key: string }
 
 /** Pure: branding input (already schema-valid) → Branding, or the keys whose colours fail AA. */
-export function deriveBranding(input: BrandingInput, appName: string): Branding | BrandingProblem[] {
+export function deriveBranding(input: BrandingInput, appName: string | undefined): Branding | BrandingProblem[] {
   const problems: BrandingProblem[] = []
   const light = palette(LIGHT, input.accent, input.background, 'accent', 'background', problems)
   const dark = palette(DARK, input.accentDark, input.backgroundDark, 'accentDark', 'backgroundDark', problems)
@@ -81,7 +81,8 @@ export function deriveBranding(input: BrandingInput, appName: string): Branding 
   let logo: Branding['logo']
   const imageOrigins: string[] = []
   if (input.logo) {
-    const alt = input.logoAlt ?? appName
+    // Without a name, the logo is decorative (alt="") and the header shows the default name beside it.
+    const alt = input.logoAlt ?? appName ?? ''
     const inline = dataLogoRe.exec(input.logo)
     if (inline) {
       const type = inline[1] as keyof typeof LOGO_TYPES

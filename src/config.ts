@@ -40,7 +40,8 @@ export interface Config {
   readonly upstreamTimeoutMs: number
   /** How long after the link (or code) a session may still set a password without the old one. */
   readonly recoveryMaxAgeSeconds: number
-  readonly appName: string
+  /** APP_NAME; undefined = \"Your account\" in the page's language (i18n catalogues). */
+  readonly appName: string | undefined
   /** Name of the session cookie @supabase/ssr writes: `sb-<first label of the Supabase host>-auth-token`. */
   readonly sessionCookieName: string
   readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
@@ -154,7 +155,7 @@ const bindingsSchema = lazy(() => {
     CONFIRM_MODE: z._default(z.enum(['interstitial', 'direct']), 'interstitial'),
     UPSTREAM_TIMEOUT_MS: intInRange(100, 30_000, 5_000),
     RECOVERY_MAX_AGE_SECONDS: intInRange(60, 86_400, 900),
-    APP_NAME: z._default(z.string().check(z.trim(), z.minLength(1), z.maxLength(80)), 'Your account'),
+    APP_NAME: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(80))),
     BREACHED_PASSWORD_CHECK: z._default(z.enum(['on', 'off']), 'on'),
     BREACHED_PASSWORD_MIN_COUNT: intInRange(1, 1_000_000_000, 1),
     // A base URL we append `/range/<prefix>` to: no query or fragment.

@@ -183,3 +183,15 @@ describe('a whole reset in another language', () => {
     expect(await wrong.text()).toContain('لم يعمل هذا الرمز')
   })
 })
+
+describe('the site name', () => {
+  it('defaults to "Your account" in the page’s language; a configured APP_NAME is a name and stays as it is', async () => {
+    const german = await (await new Browser().get('/account/forgot-password', { 'accept-language': 'de' })).text()
+    expect(german).toContain('<span translate="no">Ihr Konto</span>')
+    const english = await (await new Browser().get('/account/forgot-password')).text()
+    expect(english).toContain('<span translate="no">Your account</span>')
+    const named = await (await new Browser({ fetcher: withBindings({ APP_NAME: 'Acme' }) }).get('/account/forgot-password', { 'accept-language': 'de' })).text()
+    expect(named).toContain('<span translate="no">Acme</span>')
+    expect(named).toContain('· Acme</title>')
+  })
+})

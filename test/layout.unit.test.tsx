@@ -50,7 +50,7 @@ describe('layoutPage', () => {
     if (config instanceof ConfigError) throw config
     for (const t of [en, ar]) {
       for (const title of HOSTILE) {
-        const want = `<!DOCTYPE html>${(<Layout title={title} appName={config.appName} branding={config.branding} t={t}><p>x</p></Layout>).toString()}`
+        const want = `<!DOCTYPE html>${(<Layout title={title} appName={config.appName ?? t.m.layout.appName} branding={config.branding} t={t}><p>x</p></Layout>).toString()}`
         expect(layoutPage(config, t, title, '', '<p>x</p>')).toBe(want)
       }
     }

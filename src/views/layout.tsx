@@ -107,7 +107,7 @@ function partsFor(key: object, appName: string, branding: Branding | undefined, 
  * the title alone is the same.
  */
 export function layoutPage(
-  config: { readonly appName: string; readonly branding?: Branding | undefined } | undefined,
+  config: { readonly appName?: string | undefined; readonly branding?: Branding | undefined } | undefined,
   t: Translator,
   title: string,
   menuHtml: string,

@@ -21,7 +21,7 @@ export const ar: Messages = {
     terms: 'الشروط',
     support: 'التواصل مع الدعم',
     languages: 'اللغة',
-    appName: 'الحساب',
+    appName: 'حسابك',
   },
   titled: '{title}. {message}',
   landing: {

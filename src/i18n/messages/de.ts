@@ -11,7 +11,7 @@ export const de: Messages = {
     terms: 'Nutzungsbedingungen',
     support: 'Support kontaktieren',
     languages: 'Sprache',
-    appName: 'Konto',
+    appName: 'Ihr Konto',
   },
   titled: '{title}. {message}',
   landing: {

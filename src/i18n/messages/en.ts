@@ -11,7 +11,7 @@ export const en = {
     terms: 'Terms',
     support: 'Contact support',
     languages: 'Language',
-    appName: 'Account',
+    appName: 'Your account',
   },
   /** A reason's title and message shown together inside a form. */
   titled: '{title}. {message}',

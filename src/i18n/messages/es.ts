@@ -12,7 +12,7 @@ export const es: Messages = {
     terms: 'Condiciones',
     support: 'Contactar con soporte',
     languages: 'Idioma',
-    appName: 'Cuenta',
+    appName: 'Su cuenta',
   },
   titled: '{title}. {message}',
   landing: {

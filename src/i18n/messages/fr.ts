@@ -11,7 +11,7 @@ export const fr: Messages = {
     terms: 'Conditions',
     support: 'Contacter l’assistance',
     languages: 'Langue',
-    appName: 'Compte',
+    appName: 'Votre compte',
   },
   titled: '{title}. {message}',
   landing: {
