@@ -8,18 +8,8 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import app from '../src/index'
 import { Browser, parseForms, type Fetcher } from './browser'
+import { withBindings } from './deployment'
 import { captureLogs, control, newUser, openLinkAndConfirm, reachUpdateForm, recoveryEmail, requestRecovery, signInWith, submitNewPassword, type TestUser } from './flow'
-
-/** The Worker with extra bindings, waiting for its waitUntil work (the background reset email). */
-function withBindings(bindings: Record<string, string> = {}): Fetcher {
-  const patched = { ...env, ...bindings }
-  return async (request) => {
-    const ctx = createExecutionContext()
-    const res = await app.fetch(request, patched, ctx)
-    await waitOnExecutionContext(ctx)
-    return res
-  }
-}
 
 /** The Worker deployed with a secret key (and the new publishable key, as a real project would be). */
 const withSecretKey = () => withBindings({ SUPABASE_PUBLISHABLE_KEY: inject('publishableKey'), SUPABASE_SECRET_KEY: inject('secretKey') })
@@ -177,7 +167,7 @@ describe('forgot-password when Supabase refuses the email', () => {
     await control().setLimits({ emailsPerHour: 0 })
     const user = await newUser()
     const { result, lines } = await captureLogs(async () => {
-      const res = await requestRecovery(new Browser({ fetcher: withBindings() }), user.email)
+      const res = await requestRecovery(new Browser({ fetcher: withBindings({}) }), user.email)
       return { status: res.status, html: await res.text() }
     })
     expect(result.status).toBe(200)

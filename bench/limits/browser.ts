@@ -1,8 +1,11 @@
 /**
  * A minimal browser for the limits benchmark: cookie jar, same-origin form posts, the client address in
- * `cf-connecting-ip` (what Cloudflare would set), no redirect following. Kept apart from bench/lib so
- * this benchmark does not depend on the main benchmark's internals.
+ * `cf-connecting-ip` (what Cloudflare would set), no redirect following. Form parsing is the main
+ * benchmark's (bench/lib/client.ts).
  */
+import { firstPostForm } from '../lib/client'
+
+export { firstPostForm }
 
 export class LimitsBrowser {
   readonly jar = new Map<string, string>()
@@ -48,26 +51,6 @@ export class LimitsBrowser {
     }
     return new Response(text, { status: response.status, headers: response.headers })
   }
-}
-
-/** Hidden and pre-filled inputs of the first POST form in `html`. */
-export function firstPostForm(html: string): { action: string; fields: Record<string, string> } | undefined {
-  for (const match of html.matchAll(/<form([^>]*)>([\s\S]*?)<\/form>/g)) {
-    const attrs = match[1] ?? ''
-    if (!/method="post"/i.test(attrs)) continue
-    const fields: Record<string, string> = {}
-    for (const input of (match[2] ?? '').matchAll(/<input([^>]*)\/?>/g)) {
-      const name = /name="([^"]*)"/.exec(input[1] ?? '')?.[1]
-      const value = /value="([^"]*)"/.exec(input[1] ?? '')?.[1]
-      if (name !== undefined && value !== undefined) fields[decode(name)] = decode(value)
-    }
-    return { action: decode(/action="([^"]*)"/.exec(attrs)?.[1] ?? ''), fields }
-  }
-  return undefined
-}
-
-function decode(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
 }
 
 /** Run `fn` over `items` with at most `concurrency` in flight; results in input order. */
