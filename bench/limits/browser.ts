@@ -6,6 +6,7 @@
 import { firstPostForm } from '../lib/client'
 
 export { firstPostForm }
+export { pool } from '../lib/flow'
 
 export class LimitsBrowser {
   readonly jar = new Map<string, string>()
@@ -51,19 +52,4 @@ export class LimitsBrowser {
     }
     return new Response(text, { status: response.status, headers: response.headers })
   }
-}
-
-/** Run `fn` over `items` with at most `concurrency` in flight; results in input order. */
-export async function pool<T, R>(items: readonly T[], concurrency: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length)
-  let next = 0
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++
-        results[index] = await fn(items[index]!, index)
-      }
-    }),
-  )
-  return results
 }
