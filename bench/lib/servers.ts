@@ -4,13 +4,16 @@
  *   Miniflare's workerd directly ("lean": no `wrangler dev`, no proxy workerd, no inspector unless asked),
  *   with the bindings and rate limits of its wrangler.toml;
  * - `peer`: the Express server of bench/peer/ on this Node (22), as `node app.js`;
- * - the Supabase Auth stand-in, in its own Node process (auth-child.ts).
+ * - the Supabase Auth stand-in, in its own Node process (auth-child.ts);
+ * - the local Pwned Passwords range server (local-pwned/), in this process: ours checks new passwords
+ *   against it, as it would against the real API (a bench must never send traffic off this machine).
  * Every process here is one the bench started; stop() ends it by its own handle or pid.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createRequire } from 'node:module'
+import { startLocalPwned, type LocalPwned } from '../../local-pwned/index'
 import { freePort } from '../../scripts/stack'
 import { limiterWorkerSource, type LimiterSpec } from './limiter-worker'
 import { childPids } from './proc'
@@ -45,6 +48,17 @@ export interface Server {
 }
 
 const live = new Set<{ stop(): Promise<void> }>()
+
+/** One local range server for the whole bench, started on first use. */
+let pwned: Promise<LocalPwned> | undefined
+async function pwnedUrl(): Promise<string> {
+  if (!pwned) {
+    pwned = startLocalPwned()
+    const started = await pwned
+    live.add({ stop: () => started.stop() })
+  }
+  return (await pwned).url
+}
 
 export async function startStandIn(latencyMs: number): Promise<StandIn> {
   const child: ChildProcess = fork(path.join(BENCH_DIR, 'lib', 'auth-child.ts'), [JSON.stringify({ latencyMs })], {
@@ -104,6 +118,7 @@ export async function startLean(
             SUPABASE_URL: auth.url,
             SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
             SITE_URL: url,
+            BREACHED_PASSWORD_API_URL: await pwnedUrl(),
           },
           ...(limits === 'miniflare' ? { ratelimits } : {}),
           ...(limits === 'counter' && specs.length
