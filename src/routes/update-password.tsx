@@ -42,7 +42,7 @@ updatePasswordRoutes.post('/', async (c) => {
     c.set('reason', 'password_invalid')
     return renderForm(c, session, form.next, 400, checked.errors)
   }
-  // Issue 14: passwords known from breaches are refused here (fails open; src/breached-password.ts).
+  // Passwords known from breaches are refused here, before Supabase sees them (fails open; src/breached-password.ts).
   const breached = await refuseBreachedPassword(c, checked.password)
   if (breached) return renderForm(c, session, form.next, statusFor('breached_password'), breached)
   const { error } = await c.get('supabase')().auth.updateUser({ password: checked.password })
