@@ -6,6 +6,7 @@
  * argv[2]: JSON { latencyMs: number }
  */
 import { startLocalAuth, type LocalAuth } from '../../local-auth/index'
+import { stopWhenParentAsks } from './child-lifecycle'
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as { latencyMs?: number }
 let auth: LocalAuth | undefined
@@ -18,11 +19,7 @@ async function stop(code: number) {
   }
 }
 
-process.on('message', (message: { type?: string }) => {
-  if (message?.type === 'stop') void stop(0)
-})
-process.on('disconnect', () => void stop(0))
-process.on('SIGTERM', () => void stop(0))
+stopWhenParentAsks(stop)
 
 try {
   // The per-user resend gap is 0 so that one person can reset again at once (the bench reuses users).

@@ -11,6 +11,7 @@ import { Inspector } from './inspector'
 import type { RequestProfile } from './request-profile'
 import type { Server, StandIn } from './servers'
 import { decodeMappings, groupOf, sourceAt, type SourceMapV3 } from './sourcemap'
+import { topShares } from './stats'
 
 interface ProfileNode {
   id: number
@@ -74,12 +75,5 @@ function attributeSamples(profile: { nodes: ProfileNode[]; samples: number[] }, 
     const fn = `${frame.functionName || '(anonymous)'}${where} (${group})`
     byFunction[fn] = (byFunction[fn] ?? 0) + 1
   }
-  const norm = (rec: Record<string, number>, limit: number) =>
-    Object.fromEntries(
-      Object.entries(rec)
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, limit)
-        .map(([key, n]) => [key, n / (total || 1)]),
-    )
-  return { path: label, requests, byGroup: norm(byGroup, 40), topFunctions: norm(byFunction, 30) }
+  return { path: label, requests, byGroup: topShares(byGroup, total, 40), topFunctions: topShares(byFunction, total, 30) }
 }

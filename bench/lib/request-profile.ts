@@ -9,6 +9,7 @@ import path from 'node:path'
 import { createRequire } from 'node:module'
 import { REPO_ROOT } from './paths'
 import { decodeMappings, groupOf, sourceAt, type SourceMapV3 } from './sourcemap'
+import { topShares } from './stats'
 
 const require = createRequire(path.join(REPO_ROOT, 'node_modules', 'wrangler', 'package.json'))
 type MiniflareModule = typeof import('miniflare')
@@ -96,14 +97,7 @@ export async function profileRequests(bundleFile: string, mapFile: string, urlPa
       const fn = `${frame.functionName || '(anonymous)'} (${group})`
       byFunction[fn] = (byFunction[fn] ?? 0) + 1
     }
-    const norm = (rec: Record<string, number>, limit: number) =>
-      Object.fromEntries(
-        Object.entries(rec)
-          .sort((a, b) => b[1] - a[1])
-          .slice(0, limit)
-          .map(([key, n]) => [key, n / (total || 1)]),
-      )
-    return { path: urlPath, requests, byGroup: norm(byGroup, 40), topFunctions: norm(byFunction, 15) }
+    return { path: urlPath, requests, byGroup: topShares(byGroup, total, 40), topFunctions: topShares(byFunction, total, 15) }
   } finally {
     ws?.close()
     await mf.dispose()

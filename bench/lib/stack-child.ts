@@ -7,6 +7,7 @@
  * argv[2]: JSON { config?: string, latencyMs: number }
  */
 import { startStack, type Stack } from '../../scripts/stack'
+import { stopWhenParentAsks } from './child-lifecycle'
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as { config?: string; latencyMs?: number }
 let stack: Stack | undefined
@@ -22,11 +23,7 @@ async function stop(code: number) {
   }
 }
 
-process.on('message', (message: { type?: string }) => {
-  if (message?.type === 'stop') void stop(0)
-})
-process.on('disconnect', () => void stop(0))
-process.on('SIGTERM', () => void stop(0))
+stopWhenParentAsks(stop)
 process.on('uncaughtException', (error) => {
   console.error(error)
   void stop(1)

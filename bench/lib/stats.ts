@@ -45,3 +45,13 @@ export function fmtSummary(s: Summary, digits = 1): string {
 export const kib = (bytes: number) => bytes / 1024
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+/** The `limit` largest counts of `counts` as shares of `total` (profile samples), largest first. */
+export function topShares(counts: Readonly<Record<string, number>>, total: number, limit: number): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(counts)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, limit)
+      .map(([key, n]) => [key, n / (total || 1)]),
+  )
+}
