@@ -31,8 +31,8 @@ test('a person choosing a password known from breaches is told why, and a fresh 
   await expectUpdateForm(page)
   await expect(page).toHaveTitle(/^Error: choose a new password/)
   await expect(passwordField(page)).toHaveAttribute('aria-invalid', 'true')
-  await expect(passwordField(page)).toHaveAccessibleDescription(/This password has appeared in data breaches on other sites/)
-  await expect(page.getByText('let your password manager make one')).toBeVisible()
+  await expect(passwordField(page)).toHaveAccessibleDescription(/It appears in data breaches. Use one you have never used elsewhere/)
+  await expect(page.getByText('It appears in data breaches. Use one you have never used elsewhere.')).toBeVisible()
   await expect(passwordField(page)).toHaveValue('') // never echoed back
 
   await submitNewPassword(page, NEW_PASSWORD)

@@ -93,7 +93,7 @@ async function claimPrize(page: Page, workerUrl: string) {
   expect((await posted).status()).toBe(403)
   await expect(page).toHaveURL(new RegExp(`^${workerUrl}/account/`))
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('This form could not be accepted')
-  await expect(page.getByRole('main')).toContainText('sent from another website')
+  await expect(page.getByRole('main')).toContainText('It may have expired. Reload the page and try again.')
   // The way forward reloads the refused form itself.
   const path = new URL(page.url()).pathname
   await expect(page.getByRole('link', { name: 'Reload the form' })).toHaveAttribute('href', path)

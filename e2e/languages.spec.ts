@@ -92,3 +92,12 @@ test.describe('every page in every language', () => {
     })
   }
 })
+
+test('the translations are read by the Worker, never served as files (run_worker_first), while every page above is translated from them', async ({ request }) => {
+  for (const locale of LOCALES.filter((l) => l !== 'en')) {
+    const res = await request.get(`/i18n/${locale}.json`)
+    expect(res.status(), `/i18n/${locale}.json`).toBe(404)
+    expect(res.headers()['content-type']).toMatch(/^text\/html/)
+    expect(res.headers()['content-security-policy']).toBeTruthy()
+  }
+})

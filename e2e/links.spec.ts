@@ -29,7 +29,7 @@ const OTHER_DEVICE = 'Open this link on the device where you asked for it'
 async function expectExpiredPage(page: Page) {
   await expectReasonPage(page, EXPIRED)
   await expect(page).toHaveURL(/reason=link_expired$/)
-  await expect(page.getByRole('alert')).toContainText('Each link works once')
+  await expect(page.getByRole('alert')).toContainText('Links work once')
   // The code in the same email died with the link, so a new link comes first.
   await expect(page.getByRole('link', { name: 'Send me a new link' })).toHaveAttribute('href', '/account/forgot-password')
   await expect(page.getByRole('link', { name: 'I have a code from a newer email' })).toHaveAttribute('href', '/account/verify-code')
@@ -135,7 +135,7 @@ test('a ?code= link opened in another browser shows the "other device" page', as
   await other.goto(url)
   await expectReasonPage(other, OTHER_DEVICE)
   await expect(other).toHaveURL(/reason=other_device$/)
-  await expect(other.getByRole('alert')).toContainText('only works in the browser where the reset was requested')
+  await expect(other.getByRole('alert')).toContainText('It only works in the browser that asked for it')
   await expect(other.getByRole('link', { name: 'Send me a new link' })).toBeVisible()
   // Nothing changed: the old password still works.
   expect((await signIn(stack, user.email, user.password)).error).toBeNull()

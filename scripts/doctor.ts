@@ -10,6 +10,7 @@ try {
   const deployment = await loadDeploymentFor(invocation, process.env)
   const report = await runDoctor(deployment, {
     management: { baseUrl: invocation.managementUrl, token: invocation.token },
+    assets: deployment.assets,
     ...(invocation.projectRef ? { projectRef: invocation.projectRef } : {}),
   })
   console.log(invocation.json ? JSON.stringify(report, null, 2) : formatReport(report))

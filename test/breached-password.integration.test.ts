@@ -45,7 +45,7 @@ describe('a password known from breaches', () => {
     expect(refused.status).toBe(422)
     const html = await refused.text()
     expect(html).toContain('<title>Error: choose a new password')
-    expect(html).toContain('id="f-password-error">This password has appeared in data breaches on other sites, so attackers try it first.')
+    expect(html).toContain('id="f-password-error">It appears in data breaches. Use one you have never used elsewhere.')
     expect(html).toMatch(/id="f-password"[^>]*aria-invalid="true"/)
     expect(html).not.toContain('password123')
     expect(requestLine(lines)[0]).toMatchObject({ status: 422, reason: 'breached_password' })

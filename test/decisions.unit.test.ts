@@ -101,7 +101,7 @@ describe('validatePasswordForm', () => {
   })
   it.each([
     [{ password: 'short', password_confirm: 'short' }, { password: 'Use at least 8 characters.' }],
-    [{ password: 'long enough', password_confirm: 'different!!' }, { password_confirm: 'The two passwords do not match.' }],
+    [{ password: 'long enough', password_confirm: 'different!!' }, { password_confirm: 'The passwords do not match.' }],
     [{ password: '€'.repeat(25), password_confirm: '€'.repeat(25) }, { password: 'Use at most 72 characters.' }],
     [{}, { password: 'Use at least 8 characters.' }],
   ])('%j → %j', (form, errors) => {
@@ -111,7 +111,7 @@ describe('validatePasswordForm', () => {
   })
   it('words Supabase weak-password reasons without numbers it cannot know', () => {
     expect(describeWeakPassword(['length', 'pwned'])).toBe(
-      'Choose another password: it is too short for this service, so use a longer one; it has appeared in a data breach, so attackers try it first.',
+      'Choose another password: it is too short; it is known from data breaches.',
     )
   })
 })

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createTranslator, fill, placeholdersOf, type Plural } from '../src/i18n/catalogue'
-import { CATALOGUES, translatorFor } from '../src/i18n/catalogues'
+import { SOURCES as CATALOGUES, sourceTranslator as translatorFor } from '../scripts/catalogue-sources'
 import { LOCALES } from '../src/i18n/locales'
 
 /** Every leaf of a catalogue as [path, value]; plural objects are leaves. */

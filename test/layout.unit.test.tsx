@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import app from '../src/index'
 import { ConfigError, parseConfig } from '../src/config'
-import { translatorFor } from '../src/i18n/catalogues'
+import { sourceTranslator as translatorFor } from '../scripts/catalogue-sources'
 import { LanguageMenu } from '../src/views/language-menu'
 import { Layout, layoutPage } from '../src/views/layout'
 import { languageLinks } from '../src/views/render'

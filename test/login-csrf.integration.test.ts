@@ -47,7 +47,7 @@ describe('an attacker’s own link, pressed by a signed-in victim', () => {
     expect(confirmed.headers.get('location')).toBe('/account/update-password?next=https%3A%2F%2Fwww.example.com%2F')
     const form = await browser.follow(confirmed)
     const html = await form.text()
-    expect(html).toContain('This link signed this browser in to another account')
+    expect(html).toContain('Not expected? Sign out below.')
     expect(html).toContain(`You were signed in as <strong class="address">${victim.email}</strong>`)
     expect(html).toContain(`you are now signed in as <strong class="address">${attacker.email}</strong>`)
     expect(html).toContain(`You are choosing a new password for <strong class="address">${attacker.email}</strong>`)

@@ -62,7 +62,7 @@ describe('password reset, end to end', () => {
     expect(done.status).toBe(200)
     const doneHtml = await done.text()
     expect(doneHtml).toContain('Your password has been changed')
-    expect(doneHtml).toContain('every other device where you were signed in has been signed out')
+    expect(doneHtml).toContain('Your other devices have been signed out.')
     expect(doneHtml).toContain('href="https://www.example.com/"')
 
     // The new password works; the old one does not.

@@ -100,7 +100,7 @@ describe('forged and malformed posts', () => {
       'sec-fetch-site': 'cross-site',
     })
     expect(res.status).toBe(403)
-    expect(await res.text()).toContain('sent from another website')
+    expect(await res.text()).toContain('It may have expired. Reload the page and try again.')
   })
 
   it('refuses a post with neither Origin nor Sec-Fetch-Site', async () => {

@@ -9,7 +9,7 @@
 import type { Page } from '@playwright/test'
 import type { LocalAuthControl } from '../../local-auth/client'
 import { LINK_REASONS, type Reason } from '../../src/lib/reasons'
-import { translatorFor } from '../../src/i18n/catalogues'
+import { sourceTranslator as translatorFor } from '../../scripts/catalogue-sources'
 import type { Locale } from '../../src/i18n/locales'
 import { copyFor } from '../../src/views/reason-copy'
 import { expect } from './fixtures'

@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util'
 import { deploymentSites, readBindings, type ParsedDeployment } from './deployment'
+import type { AssetsSetting } from './translations'
 import { MANAGEMENT_API_URL } from './management-api'
 
 /** Parsed flags and environment. */
@@ -44,11 +45,11 @@ export function parseInvocation(argv: readonly string[], environment: NodeJS.Pro
 }
 
 /** The deployment the invocation names. */
-export async function loadDeploymentFor(invocation: OpsInvocation, environment: NodeJS.ProcessEnv): Promise<ParsedDeployment> {
-  const { bindings, routes } = await readBindings({
+export async function loadDeploymentFor(invocation: OpsInvocation, environment: NodeJS.ProcessEnv): Promise<ParsedDeployment & { readonly assets: AssetsSetting | null }> {
+  const { bindings, routes, assets } = await readBindings({
     ...(invocation.configPath ? { configPath: invocation.configPath } : {}),
     ...(invocation.env ? { env: invocation.env } : {}),
     overlay: environment,
   })
-  return deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) })
+  return { ...deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) }), assets }
 }

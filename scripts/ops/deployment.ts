@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError, type Config } from '../../src/config'
 import { parseDeployment, SITE_KEYS } from '../../src/sites'
+import type { AssetsSetting } from './translations'
 
 /** Where to read the deployment from. */
 export interface DeploymentSource {
@@ -51,8 +52,8 @@ export function parseDevVars(text: string): Record<string, string> {
 /** Names the Worker reads from its bindings (so the process environment may supply them). */
 const TOP_LEVEL_KEYS = new Set([...SITE_KEYS, 'SITES', 'SUPABASE_SECRET_KEY'])
 
-/** The Worker's bindings for a wrangler environment (vars, .dev.vars, overlay), and its custom-domain routes. */
-export async function readBindings(source: DeploymentSource = {}): Promise<{ bindings: Record<string, unknown>; routes: string[] }> {
+/** The Worker's bindings for a wrangler environment (vars, .dev.vars, overlay), its custom-domain routes and its [assets] block. */
+export async function readBindings(source: DeploymentSource = {}): Promise<{ bindings: Record<string, unknown>; routes: string[]; assets: AssetsSetting | null }> {
   const { unstable_readConfig } = await import('wrangler')
   const configPath = path.resolve(source.configPath ?? 'wrangler.toml')
   const config = unstable_readConfig({ config: configPath, ...(source.env ? { env: source.env } : {}) })
@@ -69,7 +70,10 @@ export async function readBindings(source: DeploymentSource = {}): Promise<{ bin
     const { pattern, custom_domain } = (typeof route === 'object' && route !== null ? route : {}) as { pattern?: unknown; custom_domain?: unknown }
     return custom_domain === true && typeof pattern === 'string' ? [pattern] : []
   })
-  return { bindings, routes }
+  const assets = config.assets
+    ? { directory: config.assets.directory ? path.resolve(path.dirname(configPath), config.assets.directory) : undefined, binding: config.assets.binding, runWorkerFirst: config.assets.run_worker_first }
+    : null
+  return { bindings, routes, assets }
 }
 
 /** SUPABASE_SECRET_KEY_BINDING names in SITES: Worker secrets the process environment may supply. */

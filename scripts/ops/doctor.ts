@@ -1,16 +1,18 @@
 /**
  * `npm run doctor`: checks this deployment and each site's Supabase project, and says how to fix what
- * is wrong. Per site: the config parses; Supabase Auth answers /health and /settings (email sign-in on);
+ * is wrong. Per site: the config parses; its languages reach their translations (the [assets] block and
+ * assets/i18n/); Supabase Auth answers /health and /settings (email sign-in on);
  * the JWT signing keys are asymmetric (else every new-password page costs a GET /user); and, with
  * SUPABASE_ACCESS_TOKEN, the project's auth config (scripts/ops/project.ts). Read-only: never changes
  * anything. Checks needing the token are skipped without it, which does not fail the run.
  */
-import { readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Config } from '../../src/config'
 import type { DeploymentSite, ParsedDeployment } from './deployment'
 import { getAuthConfig, projectRefOf, type ManagementApiOptions } from './management-api'
 import { projectChecks, TEMPLATE_FILES, type Check, type TemplateFile } from './project'
+import { translationsCheck, type AssetsSetting } from './translations'
 
 /** What the doctor needs besides the deployment. */
 export interface DoctorOptions {
@@ -22,6 +24,8 @@ export interface DoctorOptions {
   readonly templatesDir?: string
   /** Per call to Supabase Auth (default 5 s). */
   readonly timeoutMs?: number
+  /** The wrangler environment's [assets] block (null: none); undefined skips the translations check. */
+  readonly assets?: AssetsSetting | null
 }
 
 /** The checklist of one site. */
@@ -74,6 +78,7 @@ async function checkSite(site: DeploymentSite, templates: readonly TemplateFile[
   if (!('siteId' in site.config)) return [configCheck(site.config.keys)]
   const config = site.config
   const checks: Check[] = [configCheck(undefined)]
+  if (options.assets !== undefined) checks.push(translationsCheck(config.locales, options.assets, existsSync))
   checks.push(...(await authChecks(config, options.timeoutMs ?? 5000)))
   checks.push(...(await managementChecks(site, config, templates, options)))
   return checks

@@ -70,6 +70,7 @@ describe('the commands', { timeout: 120_000 }, () => {
     const report = JSON.parse(before.stdout) as { ok: boolean; sites: { site: string; checks: { id: string; status: string }[] }[] }
     expect(report.ok).toBe(false)
     expect(report.sites[0]?.checks.filter((c) => c.status === 'fail').map((c) => c.id)).toEqual([
+      'translations', // this config has no [assets] block, and the site offers every language
       'redirect_urls',
       'template_links',
       'templates_match',
@@ -91,7 +92,8 @@ describe('the commands', { timeout: 120_000 }, () => {
     const after = await run('doctor.ts', [])
     expect(after.code).toBe(1)
     expect(after.stdout).toContain('✗ Custom SMTP is set')
-    expect(after.stdout).toContain('1 check failed.')
+    expect(after.stdout).toContain('✗ Pages reach their translations: no [assets] block with binding "ASSETS"')
+    expect(after.stdout).toContain('2 checks failed.')
   })
 
   it('a bad token: a clear message and a failing status; no token: configure refuses to start', async () => {

@@ -5,7 +5,7 @@
 import * as z from 'zod/mini'
 import { MAX_PASSWORD_BYTES } from '../constants'
 import type { Translator } from '../i18n/catalogue'
-import { translatorFor } from '../i18n/catalogues'
+import { ENGLISH } from '../i18n/catalogues'
 
 /** Field errors of the new-password form. */
 export interface UpdatePasswordErrors {
@@ -47,7 +47,7 @@ function buildSchema(minLength: number) {
 }
 
 /** Pure: check the two fields against the configured minimum length; errors in `t`'s language (default English). */
-export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number, t: Translator = translatorFor('en')): PasswordFormResult {
+export function validatePasswordForm(form: Readonly<Record<string, string>>, minLength: number, t: Translator = ENGLISH): PasswordFormResult {
   let schema = schemas.get(minLength)
   if (!schema) schemas.set(minLength, (schema = buildSchema(minLength)))
   const result = schema.safeParse({ password: form.password ?? '', password_confirm: form.password_confirm ?? '' })
@@ -65,7 +65,7 @@ export function validatePasswordForm(form: Readonly<Record<string, string>>, min
  * Pure: Supabase's `weak_password.reasons` as one sentence for a person, in `t`'s language: the
  * catalogue's frame around its clauses, joined with its own separator.
  */
-export function describeWeakPassword(reasons: readonly string[], t: Translator = translatorFor('en')): string {
+export function describeWeakPassword(reasons: readonly string[], t: Translator = ENGLISH): string {
   const { update } = t.m
   const parts = reasons.map((reason) => {
     switch (reason) {

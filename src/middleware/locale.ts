@@ -1,5 +1,6 @@
 /**
- * Picks the language of the response (src/i18n/negotiate.ts) and puts its Translator on `c.get('t')`.
+ * Picks the language of the response (src/i18n/negotiate.ts) and puts its Translator on `c.get('t')`
+ * (reading the catalogue from the ASSETS binding the first time this isolate needs it; English if it cannot).
  * Runs before load-config so that every page, the unknown-site and misconfiguration pages included,
  * speaks the person's language; a site's LOCALES/DEFAULT_LOCALE narrow the choice. A GET with
  * `?lang=xx` (the language menu's links) is the explicit choice: served at once and remembered in the
@@ -11,7 +12,7 @@ import { getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv } from '../app-env'
 import { ConfigError } from '../config'
 import { LANG_COOKIE, LANG_COOKIE_MAX_AGE_SECONDS, LANG_PARAM } from '../constants'
-import { translatorFor } from '../i18n/catalogues'
+import { readyTranslator, translatorFor } from '../i18n/catalogues'
 import { LOCALES, SOURCE_LOCALE } from '../i18n/locales'
 import { negotiateLocale, type LocaleOptions } from '../i18n/negotiate'
 import { isSecureRequest } from '../lib/secure-request'
@@ -30,7 +31,7 @@ export function localeNegotiation(): MiddlewareHandler<AppEnv> {
     if (asked !== undefined && locale === asked && remembered !== asked) {
       setCookie(c, LANG_COOKIE, locale, { path: '/', sameSite: 'Lax', secure: isSecureRequest(c), maxAge: LANG_COOKIE_MAX_AGE_SECONDS })
     }
-    c.set('t', translatorFor(locale))
+    c.set('t', readyTranslator(locale) ?? (await translatorFor(locale, c.env.ASSETS)))
     await next()
     appendVary(c.res.headers, 'Accept-Language')
   }

@@ -5,7 +5,7 @@
  */
 import { FORGOT_PASSWORD_PATH, RATE_LIMIT_RETRY_AFTER_SECONDS, VERIFY_CODE_PATH } from '../constants'
 import type { Plural, Translator } from '../i18n/catalogue'
-import { translatorFor } from '../i18n/catalogues'
+import { ENGLISH } from '../i18n/catalogues'
 import type { Reason } from '../lib/reasons'
 import type { LinkAction } from './components'
 
@@ -44,7 +44,7 @@ const HREF: Readonly<Record<ActionName, string>> = {
 }
 
 /** The copy for `reason` in `t`'s language (English when none is given). */
-export function copyFor(reason: Reason, t: Translator = translatorFor('en')): ReasonCopy {
+export function copyFor(reason: Reason, t: Translator = ENGLISH): ReasonCopy {
   // Typed against Reason: a new reason without words in the catalogues fails the typecheck here.
   const words: Readonly<Record<Reason, { readonly title: string; readonly message: string | Plural }>> = t.m.reasons
   const { title, message } = words[reason]
@@ -57,7 +57,7 @@ export function copyFor(reason: Reason, t: Translator = translatorFor('en')): Re
 }
 
 /** A reason's title and message as one notice inside a form ("Title. Message." in the page's language). */
-export function titledMessage(reason: Reason, t: Translator = translatorFor('en')): string {
+export function titledMessage(reason: Reason, t: Translator = ENGLISH): string {
   const copy = copyFor(reason, t)
   return t.m.titled.replace('{title}', copy.title).replace('{message}', copy.message)
 }

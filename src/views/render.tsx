@@ -9,7 +9,7 @@ import type { AppEnv } from '../app-env'
 import { type Reason, statusFor } from '../lib/reasons'
 import { LANG_PARAM, RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
 import type { Translator } from '../i18n/catalogue'
-import { translatorFor } from '../i18n/catalogues'
+import { ENGLISH } from '../i18n/catalogues'
 import { LOCALES, SOURCE_LOCALE, type Locale } from '../i18n/locales'
 import { Actions, Notice } from './components'
 import { type LanguageLink, LanguageMenu } from './language-menu'
@@ -18,7 +18,7 @@ import { copyFor } from './reason-copy'
 
 /** The request's language (middleware/locale.ts); English if a page is rendered before it ran. */
 export function translatorOf(c: Context<AppEnv>): Translator {
-  return c.get('t') ?? translatorFor(SOURCE_LOCALE)
+  return c.get('t') ?? ENGLISH
 }
 
 /**
