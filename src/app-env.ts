@@ -36,6 +36,8 @@ export interface AppEnv {
     /** This request's Supabase client, created on first call (middleware/supabase.ts). */
     supabase: () => SupabaseClient
     upstream: UpstreamState
+    /** The breached-password check's outcome code for the log line (breached-password.ts). */
+    breachCheck: string | undefined
     /** The edge limiter that refused this request, if one did (lib/rate-limit.ts), for auth events. */
     limitedBy: LimiterName | undefined
     /** Resolves when the client first calls Supabase: by then it has written the PKCE verifier cookie. */
