@@ -77,10 +77,13 @@ export interface EventScope {
   readonly colo: string
 }
 
-/** The request's event scope; undefined before a site's configuration is loaded (no site, no event). */
+/**
+ * The request's event scope; undefined before a site's configuration is loaded (no site, no event) and
+ * when no dataset is bound (then `cf`, which workerd builds into an object on each read, is not read).
+ */
 export function eventScope(c: Context<AppEnv>): EventScope | undefined {
   const config = c.get('config')
-  if (!config) return undefined
+  if (!config?.events) return undefined
   const cf = c.req.raw.cf as { country?: unknown; colo?: unknown } | undefined
   return { sink: config.events, site: config.siteId, country: String(cf?.country ?? ''), colo: String(cf?.colo ?? '') }
 }
