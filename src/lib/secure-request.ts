@@ -1,7 +1,8 @@
 /**
  * What several middleware read from the request's URL, read once per request: its scheme, which
  * decides `Secure` and the `__Host-` cookie prefix (over plain http, local development, browsers
- * refuse both, so the plain cookie names are used there), and its hostname, which picks the site.
+ * refuse both, so the plain cookie names are used there), its hostname, which picks the site, and its
+ * origin, which the redirect rule allows.
  * workerd builds a fresh string on every `request.url` read, and `new URL` parses it again each time.
  */
 import type { Context } from 'hono'
@@ -10,6 +11,8 @@ import type { Context } from 'hono'
 export interface RequestUrl {
   readonly href: string
   readonly hostname: string
+  /** `https://host[:port]`: what the redirect rule calls this origin. */
+  readonly origin: string
   readonly secure: boolean
 }
 
@@ -20,7 +23,8 @@ export function requestUrl(request: Request): RequestUrl {
   let url = seen.get(request)
   if (!url) {
     const href = request.url
-    url = { href, hostname: new URL(href).hostname, secure: href.startsWith('https:') }
+    const parsed = new URL(href)
+    url = { href, hostname: parsed.hostname, origin: parsed.origin, secure: href.startsWith('https:') }
     seen.set(request, url)
   }
   return url
