@@ -11,6 +11,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { setCookie } from 'hono/cookie'
 import type { AppEnv, UpstreamState } from '../app-env'
 import type { Config } from '../config'
+import { textFromBase64Url } from '../lib/base64url-text'
 import { isSecureRequest } from '../lib/secure-request'
 import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwarding'
 
@@ -39,6 +40,7 @@ function createClient(
   isSealed: () => boolean,
   onFetch: () => void,
 ) {
+  let cookies: { name: string; value: string }[] | undefined
   return createServerClient(config.supabaseUrl, config.supabaseKey, {
     cookieOptions: {
       path: '/',
@@ -47,9 +49,8 @@ function createClient(
       ...(config.cookieDomain ? { domain: config.cookieDomain } : {}),
     },
     cookies: {
-      getAll() {
-        return parseCookieHeader(c.req.header('Cookie') ?? '').map(({ name, value }) => ({ name, value: value ?? '' }))
-      },
+      // auth-js reads storage several times per call (getClaims, updateUser): parse the header once.
+      getAll: () => (cookies ??= readCookies(c.req.header('Cookie') ?? '')),
       setAll(cookies, headers) {
         // Work left running in waitUntil must not touch a response that has already gone.
         if (isSealed()) return
@@ -61,6 +62,33 @@ function createClient(
     },
     global: { fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)) },
   })
+}
+
+/**
+ * The request's cookies for @supabase/ssr, with `base64-` values (the session, the PKCE verifier)
+ * handed over already decoded when lib/base64url-text.ts can: ssr passes a value without that prefix
+ * through unchanged, so it reads the same session without its slow decoder. Only whole JSON texts are
+ * swapped in; anything else stays as sent, for ssr to decode or refuse as before. Chunk cookies
+ * (`name.0`, `name.1`, …) are joined by ssr before decoding, so they stay as sent too.
+ */
+function readCookies(header: string): { name: string; value: string }[] {
+  return parseCookieHeader(header).map(({ name, value = '' }) => {
+    if (!value.startsWith(BASE64_PREFIX) || chunkNameRe.test(name)) return { name, value }
+    const text = textFromBase64Url(value.slice(BASE64_PREFIX.length))
+    return { name, value: text !== undefined && isJson(text) ? text : value }
+  })
+}
+
+const BASE64_PREFIX = 'base64-'
+const chunkNameRe = /\.\d+$/
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** With SUPABASE_SECRET_KEY set: the key and the address Cloudflare saw (never a header the client sets). */
