@@ -127,8 +127,10 @@ export interface ResetEmailOutcome {
 }
 
 /**
- * The background reset email's log lines (as before: `reset_email_refused` then `reset_email`) and its
- * event: `reset_email_sent`, `reset_email_refused` (with Supabase's code as the limit) or `reset_email_<reason>`.
+ * The background reset email's log lines and its event: `reset_email_sent`, `reset_email_refused` (with
+ * Supabase's code as the limit) or `reset_email_<reason>`. A sent email logs nothing (the request line
+ * says `reset_requested`; one line per request on the happy path); one that was not sent logs
+ * `reset_email_refused` (Supabase's limits) and `reset_email` with its outcome.
  */
 export function recordResetEmail(scope: EventScope | undefined, requestId: string, result: ResetEmailOutcome): void {
   // Supabase's limits refused the email: the person still sees "Check your email" (enumeration),
@@ -136,7 +138,7 @@ export function recordResetEmail(scope: EventScope | undefined, requestId: strin
   if (result.refusedCode !== undefined) {
     console.log(JSON.stringify({ msg: 'reset_email_refused', id: requestId, code: result.refusedCode }))
   }
-  console.log(JSON.stringify({ msg: 'reset_email', id: requestId, outcome: result.outcome }))
+  if (result.outcome !== 'sent') console.log(JSON.stringify({ msg: 'reset_email', id: requestId, outcome: result.outcome }))
   if (!scope) return
   writeEvent(scope.sink, {
     site: scope.site,
