@@ -32,12 +32,34 @@ export async function hashForRange(password: string): Promise<HashParts> {
 /** What a range answer says about one suffix, or that it could not be read. */
 export type RangeLookup = { readonly ok: true; readonly count: number } | { readonly ok: false }
 
+/** Anything but hex digits, colons and line breaks. */
+const foreignCharRe = /[^0-9A-Fa-f:\r\n]/
+/** A colon followed, on the same line, by something other than digits. */
+const notCountRe = /:\d*[^\d\r\n]/
+/** A CR that does not end a line. */
+const strayCrRe = /\r(?!\n|$)/
+
 /**
- * A whole range answer in shape: `SUFFIX:COUNT` lines, LF or CRLF, at most one line break at the end.
- * One anchored pass over the body; the suffix search below relies on it (every `:` in a well-formed
- * answer comes right after a line's 35 hex characters).
+ * Pure: whether a whole range answer is in shape, i.e. matches
+ * `^(?:[0-9A-Fa-f]{35}:\d{1,12}\r?\n)*[0-9A-Fa-f]{35}:\d{1,12}\r?\n?$` (LF or CRLF lines, at most one
+ * line break at the end). Checked as three character-class scans and one length-and-colon check per
+ * line, which cost workerd about half of what that anchored pattern does on a ~35 KB answer; the
+ * pattern itself is the oracle of this function's property test. The suffix search relies on it:
+ * every `:` in a well-formed answer comes right after a line's 35 hex characters.
  */
-const rangeBodyRe = /^(?:[0-9A-Fa-f]{35}:\d{1,12}\r?\n)*[0-9A-Fa-f]{35}:\d{1,12}\r?\n?$/
+export function isRangeShape(body: string): boolean {
+  if (foreignCharRe.test(body) || notCountRe.test(body) || strayCrRe.test(body)) return false
+  const lines = body.split('\n')
+  if (lines.at(-1) === '') lines.pop() // one trailing line break is fine
+  if (lines.length === 0) return false
+  for (const line of lines) {
+    // With no stray CR, a CR can only end the line; with no colon followed by a non-digit, the line's
+    // first colon at 35 means 35 hex characters before it and only digits after it.
+    const length = line.charCodeAt(line.length - 1) === 13 ? line.length - 1 : line.length
+    if (length < RANGE_SUFFIX_LENGTH + 2 || length > RANGE_SUFFIX_LENGTH + 13 || line.charCodeAt(RANGE_SUFFIX_LENGTH) !== 58) return false
+  }
+  return true
+}
 
 /**
  * Pure: how many times `suffix` appears in a range answer (`SUFFIX:COUNT` lines, CRLF or LF, any
@@ -48,7 +70,7 @@ const rangeBodyRe = /^(?:[0-9A-Fa-f]{35}:\d{1,12}\r?\n)*[0-9A-Fa-f]{35}:\d{1,12}
  */
 export function lookUpSuffix(body: string, suffix: string): RangeLookup {
   if (body.length === 0 || body.length > MAX_RANGE_BYTES || suffix.length !== RANGE_SUFFIX_LENGTH) return { ok: false }
-  if (!rangeBodyRe.test(body)) return { ok: false }
+  if (!isRangeShape(body)) return { ok: false }
   const haystack = body.toUpperCase()
   const needle = `${suffix.toUpperCase()}:`
   let count = 0
