@@ -1,18 +1,19 @@
 /**
- * One Supabase client per request, created lazily, never at module scope (field notes §3.7): `getAll` reads the
+ * One Supabase Auth client per request (lib/server-auth.ts: createServerClient's auth part), created lazily,
+ * never at module scope (field notes §3.7): `getAll` reads the
  * request's Cookie header, `setAll` appends one Set-Cookie per cookie plus the no-cache headers
  * @supabase/ssr passes. Calls to Supabase Auth go through a fetch with a timeout, so an outage
  * becomes an honest 504 page instead of a hang; with SUPABASE_SECRET_KEY that fetch also forwards the
  * person's address (lib/supabase-forwarding.ts decides which calls may carry the key).
  */
-import { createServerClient, parseCookieHeader } from '@supabase/ssr'
-import type { SupabaseClient } from '@supabase/supabase-js'
+import { parseCookieHeader } from '@supabase/ssr'
 import type { Context, MiddlewareHandler } from 'hono'
 import { setCookie } from 'hono/cookie'
 import type { AppEnv, UpstreamState } from '../app-env'
 import type { Config } from '../config'
 import { textFromBase64Url } from '../lib/base64url-text'
 import { isSecureRequest } from '../lib/secure-request'
+import { createServerAuth, type ServerAuth } from '../lib/server-auth'
 import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwarding'
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
@@ -26,7 +27,7 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
       sealed = true
     })
     // Created on first use: building supabase-js is a fifth of the CPU of a page that never calls it.
-    let client: SupabaseClient | undefined
+    let client: ServerAuth | undefined
     c.set('supabase', () => (client ??= createClient(c, c.get('config'), upstream, () => sealed, () => markStarted())))
     await next()
     sealed = true
@@ -41,7 +42,7 @@ function createClient(
   onFetch: () => void,
 ) {
   let cookies: { name: string; value: string }[] | undefined
-  return createServerClient(config.supabaseUrl, config.supabaseKey, {
+  return createServerAuth(config.supabaseUrl, config.supabaseKey, {
     cookieOptions: {
       path: '/',
       sameSite: 'lax',
@@ -60,7 +61,7 @@ function createClient(
         for (const [key, value] of Object.entries(headers ?? {})) c.header(key, value)
       },
     },
-    global: { fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)) },
+    fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)),
   })
 }
 
