@@ -40,7 +40,10 @@ export interface AppEnv {
     breachCheck: string | undefined
     /** The edge limiter that refused this request, if one did (lib/rate-limit.ts), for auth events. */
     limitedBy: LimiterName | undefined
-    /** Resolves when the client first calls Supabase: by then it has written the PKCE verifier cookie. */
+    /**
+     * Resolves when the client first calls Supabase: by then it has written the PKCE verifier cookie.
+     * Set with the client (the first `supabase()` call), like `sealCookies`.
+     */
     upstreamStarted: Promise<void>
     /** Stops late `setAll` calls (from waitUntil work) touching a response already sent. */
     sealCookies: () => void
