@@ -1,7 +1,6 @@
 /**
  * `npm run bench:breached`: what the breached-password check adds to a request, at 0 and 30 ms of
- * upstream latency (the local range server's delay), on a cache miss (a new prefix: one call out) and
- * a cache hit (no call). Runs bench/breached-worker under `wrangler dev` (scripts/stack.ts, offline)
+ * upstream latency (the local range server's delay): one call out per check. Runs bench/breached-worker under `wrangler dev` (scripts/stack.ts, offline)
  * and times, from outside, sequential POSTs that run the check against POSTs that do not: inside a
  * Worker the clock stands still between I/O, so only the outside view is honest. Also times the pure
  * part (SHA-1 + reading a padded answer) in Node. Prints a table and writes bench/out/breached.json.
@@ -25,11 +24,11 @@ const LATENCIES = values.latencies.split(',').map(Number)
 
 interface Cell {
   readonly latencyMs: number
-  readonly kind: 'no check' | 'check, cache miss' | 'check, cache hit' | 'one Cache API lookup only'
+  readonly kind: 'no check' | 'check (one call out)'
   readonly p50: number
   readonly p90: number
   readonly mean: number
-  /** Samples whose outcome or cache state was not the intended one (excluded from the numbers). */
+  /** Samples whose outcome was not the intended one (excluded from the numbers). */
   readonly excluded: number
 }
 
@@ -44,10 +43,10 @@ function cell(latencyMs: number, kind: Cell['kind'], times: number[], excluded: 
 }
 
 /** One timed POST; returns ms and the parsed JSON answer. */
-async function timedPost(url: string, body: string): Promise<{ ms: number; answer: { outcome?: string; cache?: string } }> {
+async function timedPost(url: string, body: string): Promise<{ ms: number; answer: { outcome?: string } }> {
   const started = performance.now()
   const res = await fetch(url, { method: 'POST', body })
-  const answer = (await res.json()) as { outcome?: string; cache?: string }
+  const answer = (await res.json()) as { outcome?: string }
   return { ms: performance.now() - started, answer }
 }
 
@@ -55,32 +54,17 @@ const randomPassword = () => `bench ${crypto.randomUUID()}`
 
 async function measure(workerUrl: string, latencyMs: number): Promise<Cell[]> {
   const noop: number[] = []
-  const miss: number[] = []
-  const hit: number[] = []
-  const lookup: number[] = []
-  let missExcluded = 0
-  let hitExcluded = 0
-  const hot = randomPassword()
-  await timedPost(`${workerUrl}/check`, hot) // fills the cache for `hot`
-  await new Promise((resolve) => setTimeout(resolve, 200))
+  const check: number[] = []
+  let excluded = 0
   for (let i = 0; i < 10; i++) await timedPost(`${workerUrl}/noop`, randomPassword()) // warm-up
-  // Interleaved, so drift on a shared machine hits every kind alike.
+  // Interleaved, so drift on a shared machine hits both kinds alike.
   for (let i = 0; i < SAMPLES; i++) {
     noop.push((await timedPost(`${workerUrl}/noop`, randomPassword())).ms)
-    const cold = await timedPost(`${workerUrl}/check`, randomPassword()) // a new prefix, almost surely
-    if (cold.answer.cache === 'miss' && cold.answer.outcome === 'passed') miss.push(cold.ms)
-    else missExcluded++
-    const warm = await timedPost(`${workerUrl}/check`, hot)
-    if (warm.answer.cache === 'hit' && warm.answer.outcome === 'passed') hit.push(warm.ms)
-    else hitExcluded++
-    lookup.push((await timedPost(`${workerUrl}/cache-lookup`, randomPassword())).ms)
+    const checked = await timedPost(`${workerUrl}/check`, randomPassword())
+    if (checked.answer.outcome === 'passed') check.push(checked.ms)
+    else excluded++
   }
-  return [
-    cell(latencyMs, 'no check', noop, 0),
-    cell(latencyMs, 'check, cache miss', miss, missExcluded),
-    cell(latencyMs, 'check, cache hit', hit, hitExcluded),
-    cell(latencyMs, 'one Cache API lookup only', lookup, 0),
-  ]
+  return [cell(latencyMs, 'no check', noop, 0), cell(latencyMs, 'check (one call out)', check, excluded)]
 }
 
 /** The pure part alone, in Node: SHA-1 of the password and reading a padded ~900-line answer. */

@@ -1,11 +1,13 @@
 /**
- * The breached-password check's I/O: one GET `<api>/range/<5-hex prefix>` with `Add-Padding: true`,
- * answers cached per prefix with the Cache API for a day, and the hook the new-password route calls
- * before `updateUser`. Only the prefix leaves the Worker; the decision is in lib/breached-password.ts.
- * It fails open, visibly: a timeout, a network error, a non-200 or a malformed answer lets the reset
- * continue and logs `breach_check_failed_*`, because a third-party outage must not lock people out.
- * The Cache API is per data centre, and works only on custom domains (on workers.dev every check costs
- * a call): https://developers.cloudflare.com/workers/runtime-apis/cache/
+ * The breached-password check's I/O: one GET `<api>/range/<5-hex prefix>` with `Add-Padding: true` per
+ * check, and the hook the new-password route calls before `updateUser`. Only the prefix leaves the
+ * Worker; the decision is in lib/breached-password.ts. It fails open, visibly: a timeout, a network
+ * error, a non-200 or a malformed answer lets the reset continue and logs `breach_check_failed_*`,
+ * because a third-party outage must not lock people out.
+ * No cache of our own: with 16^5 prefixes and a new password per check, a per-data-centre Cache API
+ * entry is almost never hit again, yet every check paid a lookup and a ~35 KB write (in Miniflare,
+ * 3.3 ms of CPU per check, bench/RESULTS.md); Pwned Passwords answers from Cloudflare's own cache.
+ * https://haveibeenpwned.com/API/v3#SearchingPwnedPasswordsByRange
  */
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env'
@@ -17,73 +19,29 @@ import {
   lookUpSuffix,
   MAX_RANGE_BYTES,
   type BreachCheckOutcome,
-  type RangeLookup,
 } from './lib/breached-password'
 import type { UpdatePasswordErrors } from './lib/password-form'
 import { copyFor } from './views/reason-copy'
 import { translatorOf } from './views/render'
 
-/** How long a range answer is reused: Pwned Passwords itself changes a few times a year. */
-export const RANGE_CACHE_SECONDS = 24 * 60 * 60
-
-/** What one check did: its outcome and whether the answer came from the cache. */
-export interface BreachCheckResult {
-  readonly outcome: BreachCheckOutcome
-  readonly cache: 'hit' | 'miss'
-}
-
-/** The Cache API key for a prefix: the range URL itself (so a different mirror never shares entries). */
-export function rangeCacheKey(apiUrl: string, prefix: string): Request {
-  return new Request(`${apiUrl}/range/${prefix}`, { method: 'GET' })
-}
-
-/**
- * Checks `password` against the range API at `config.apiUrl`. Never throws. `waitUntil` keeps the
- * cache write off the response's critical path.
- */
+/** Checks `password` against the range API at `config.apiUrl`. Never throws. */
 export async function checkPassword(
   password: string,
   config: Pick<BreachedPasswordConfig, 'apiUrl' | 'timeoutMs' | 'minCount'>,
-  waitUntil: (work: Promise<unknown>) => void = () => {},
-): Promise<BreachCheckResult> {
+): Promise<BreachCheckOutcome> {
   const { prefix, suffix } = await hashForRange(password)
-  const key = rangeCacheKey(config.apiUrl, prefix)
-  const cached = await readCached(key)
-  if (cached !== undefined) {
-    const lookup = lookUpSuffix(cached, suffix)
-    if (lookup.ok) return { outcome: decide(lookup, config.minCount), cache: 'hit' }
-  }
-  const fetched = await fetchRange(key, config.timeoutMs)
-  if (typeof fetched !== 'string') return { outcome: fetched.failed, cache: 'miss' }
+  const fetched = await fetchRange(`${config.apiUrl}/range/${prefix}`, config.timeoutMs)
+  if (typeof fetched !== 'string') return fetched.failed
   const lookup = lookUpSuffix(fetched, suffix)
-  if (!lookup.ok) return { outcome: 'failed_malformed', cache: 'miss' }
-  waitUntil(writeCached(key, fetched))
-  return { outcome: decide(lookup, config.minCount), cache: 'miss' }
-}
-
-function decide(lookup: RangeLookup & { ok: true }, minCount: number): BreachCheckOutcome {
-  return isBreached(lookup.count, minCount) ? 'breached' : 'passed'
-}
-
-async function readCached(key: Request): Promise<string | undefined> {
-  try {
-    const hit = await caches.default.match(key)
-    return hit ? await hit.text() : undefined
-  } catch {
-    return undefined // a cache problem is only a miss
-  }
-}
-
-async function writeCached(key: Request, body: string): Promise<void> {
-  const headers = { 'Content-Type': 'text/plain', 'Cache-Control': `max-age=${RANGE_CACHE_SECONDS}` }
-  await caches.default.put(key, new Response(body, { headers })).catch(() => {})
+  if (!lookup.ok) return 'failed_malformed'
+  return isBreached(lookup.count, config.minCount) ? 'breached' : 'passed'
 }
 
 /** The range answer's text, or why there is none. Only the URL (prefix) and a fixed header are sent. */
-async function fetchRange(key: Request, timeoutMs: number): Promise<string | { failed: BreachCheckOutcome }> {
+async function fetchRange(url: string, timeoutMs: number): Promise<string | { failed: BreachCheckOutcome }> {
   const timeout = AbortSignal.timeout(timeoutMs)
   try {
-    const res = await fetch(key.url, { headers: { 'Add-Padding': 'true' }, signal: timeout })
+    const res = await fetch(url, { headers: { 'Add-Padding': 'true' }, signal: timeout })
     if (res.status !== 200) {
       await res.body?.cancel()
       return { failed: 'failed_status' }
@@ -101,22 +59,18 @@ async function fetchRange(key: Request, timeoutMs: number): Promise<string | { f
 
 /**
  * The new-password route's hook: the form errors to show when the password is known from breaches,
- * or undefined to go on (also when the check is off or failed). Logs one `breach_check` line with a
- * fixed outcome code; never the password, its hash or the prefix.
+ * or undefined to go on (also when the check is off or failed). The outcome's fixed code goes on the
+ * request's log line (`breach_check`); a failed check also logs its own warning line, for operators
+ * who watch warnings. Never the password, its hash or the prefix.
  */
 export async function refuseBreachedPassword(c: Context<AppEnv>, password: string): Promise<UpdatePasswordErrors | undefined> {
   const config = c.get('config').breachedPassword
   if (!config.enabled) return undefined
-  const result = await checkPassword(password, config, (work) => {
-    try {
-      c.executionCtx.waitUntil(work)
-    } catch {
-      // No execution context (app.request in unit tests): the write simply finishes on its own.
-    }
-  })
-  const line = { msg: 'breach_check', id: c.get('requestId'), outcome: breachCheckReason(result.outcome), cache: result.cache }
-  ;(result.outcome.startsWith('failed_') ? console.warn : console.log)(JSON.stringify(line))
-  if (result.outcome !== 'breached') return undefined
+  const outcome = await checkPassword(password, config)
+  const code = breachCheckReason(outcome)
+  c.set('breachCheck', code)
+  if (outcome.startsWith('failed_')) console.warn(JSON.stringify({ msg: 'breach_check', id: c.get('requestId'), outcome: code }))
+  if (outcome !== 'breached') return undefined
   c.set('reason', 'breached_password')
   return { password: copyFor('breached_password', translatorOf(c)).message }
 }

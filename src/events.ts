@@ -77,10 +77,13 @@ export interface EventScope {
   readonly colo: string
 }
 
-/** The request's event scope; undefined before a site's configuration is loaded (no site, no event). */
+/**
+ * The request's event scope; undefined before a site's configuration is loaded (no site, no event) and
+ * when no dataset is bound (then `cf`, which workerd builds into an object on each read, is not read).
+ */
 export function eventScope(c: Context<AppEnv>): EventScope | undefined {
   const config = c.get('config')
-  if (!config) return undefined
+  if (!config?.events) return undefined
   const cf = c.req.raw.cf as { country?: unknown; colo?: unknown } | undefined
   return { sink: config.events, site: config.siteId, country: String(cf?.country ?? ''), colo: String(cf?.colo ?? '') }
 }
@@ -124,8 +127,10 @@ export interface ResetEmailOutcome {
 }
 
 /**
- * The background reset email's log lines (as before: `reset_email_refused` then `reset_email`) and its
- * event: `reset_email_sent`, `reset_email_refused` (with Supabase's code as the limit) or `reset_email_<reason>`.
+ * The background reset email's log lines and its event: `reset_email_sent`, `reset_email_refused` (with
+ * Supabase's code as the limit) or `reset_email_<reason>`. A sent email logs nothing (the request line
+ * says `reset_requested`; one line per request on the happy path); one that was not sent logs
+ * `reset_email_refused` (Supabase's limits) and `reset_email` with its outcome.
  */
 export function recordResetEmail(scope: EventScope | undefined, requestId: string, result: ResetEmailOutcome): void {
   // Supabase's limits refused the email: the person still sees "Check your email" (enumeration),
@@ -133,7 +138,7 @@ export function recordResetEmail(scope: EventScope | undefined, requestId: strin
   if (result.refusedCode !== undefined) {
     console.log(JSON.stringify({ msg: 'reset_email_refused', id: requestId, code: result.refusedCode }))
   }
-  console.log(JSON.stringify({ msg: 'reset_email', id: requestId, outcome: result.outcome }))
+  if (result.outcome !== 'sent') console.log(JSON.stringify({ msg: 'reset_email', id: requestId, outcome: result.outcome }))
   if (!scope) return
   writeEvent(scope.sink, {
     site: scope.site,

@@ -8,10 +8,11 @@ import type { Context } from 'hono'
 import type { AppEnv } from './app-env'
 import { ERROR_PATH } from './constants'
 import { isAllowedTarget, resolveNext, type TargetOptions } from './lib/next-url'
+import { requestUrl } from './lib/secure-request'
 
 /** This request's redirect rule: its own origin plus the configured ones. */
 export function targetOptions(c: Context<AppEnv>): TargetOptions {
-  return { selfOrigin: new URL(c.req.url).origin, allowedOrigins: c.get('config').redirectOrigins }
+  return { selfOrigin: requestUrl(c.req.raw).origin, allowedOrigins: c.get('config').redirectOrigins }
 }
 
 /** A raw `next` resolved against this deployment; a refusal is noted as the log reason. */

@@ -7,7 +7,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, parseConfig } from '../src/config'
-import { hashForRange, isBreached, lookUpSuffix, MAX_RANGE_BYTES } from '../src/lib/breached-password'
+import { hashForRange, isBreached, isRangeShape, lookUpSuffix, MAX_RANGE_BYTES } from '../src/lib/breached-password'
 
 const hex35 = fc.string({ unit: fc.constantFrom(...'0123456789ABCDEF'), minLength: 35, maxLength: 35 })
 
@@ -139,5 +139,35 @@ describe('BREACHED_PASSWORD_* bindings', () => {
     expect(config).toBeInstanceOf(ConfigError)
     expect((config as ConfigError).keys).toEqual([key])
     expect((config as ConfigError).message).not.toContain(value)
+  })
+})
+
+describe('isRangeShape', () => {
+  // The shape, written as the one anchored pattern: the oracle (slower in workerd, so not the implementation).
+  const shapeRe = /^(?:[0-9A-Fa-f]{35}:\d{1,12}\r?\n)*[0-9A-Fa-f]{35}:\d{1,12}\r?\n?$/
+  const line = fc.tuple(hex35, fc.nat({ max: 999_999_999_999 })).map(([s, c]) => `${s}:${c}`)
+  const validBody = fc
+    .tuple(fc.array(fc.tuple(line, fc.constantFrom('\n', '\r\n')), { minLength: 0, maxLength: 6 }), line, fc.constantFrom('', '\n', '\r\n', '\r'))
+    .map(([lines, last, end]) => lines.map(([l, nl]) => l + nl).join('') + last + end)
+  // Valid bodies with characters replaced, inserted or removed, drawn from the characters that matter.
+  const mutated = fc
+    .tuple(validBody, fc.array(fc.tuple(fc.nat(), fc.constantFrom('0', 'a', 'G', ':', '\r', '\n', '-', ' ', ''), fc.boolean()), { maxLength: 3 }))
+    .map(([body, edits]) =>
+      edits.reduce((b, [at, ch, insert]) => {
+        const i = b.length === 0 ? 0 : at % b.length
+        return b.slice(0, i) + ch + b.slice(insert ? i : i + 1)
+      }, body),
+    )
+  const noise = fc.string({ unit: fc.constantFrom(...'0A9f:\r\n-x'.split('')), maxLength: 120 })
+
+  it('accepts exactly what the anchored pattern accepts (valid, mutated and random bodies)', () => {
+    fc.assert(
+      fc.property(fc.oneof(validBody, mutated, noise), (body) => {
+        fc.pre(body.length > 0)
+        expect(isRangeShape(body)).toBe(shapeRe.test(body))
+      }),
+      { numRuns: 20_000 },
+    )
+    expect(isRangeShape('')).toBe(false)
   })
 })

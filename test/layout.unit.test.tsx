@@ -1,7 +1,8 @@
 /**
  * The layout is rendered once per configuration and language into static parts and filled per page
  * (views/layout.tsx): the result must be byte for byte what rendering the Layout component gives, and
- * the dynamic values (title, app name, the language menu) must be escaped wherever they land.
+ * the dynamic values (title, app name, the language menu) must be escaped wherever they land. The
+ * language menu is cut the same way (views/language-menu-html.tsx) and must equal its component too.
  */
 import { describe, expect, it } from 'vitest'
 import app from '../src/index'
@@ -9,7 +10,9 @@ import { ConfigError, parseConfig } from '../src/config'
 import { sourceTranslator as translatorFor } from '../scripts/catalogue-sources'
 import { LanguageMenu } from '../src/views/language-menu'
 import { Layout, layoutPage } from '../src/views/layout'
+import { languageMenuHtml } from '../src/views/language-menu-html'
 import { languageLinks } from '../src/views/render'
+import fc from 'fast-check'
 
 const HOSTILE = ['', 'Reset', 'Tom & Jerry', '<script>alert(1)</script>', `"'><img src=x onerror=1>`, '\u0001title\u0001', '\u0001menu\u0001', '\u0001body\u0001', '·', '&amp;', 'ünïcödé ✓']
 const en = translatorFor('en')
@@ -88,5 +91,32 @@ describe('layoutPage', () => {
     expect(html).toContain('<title>Reset your password · &lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</title>')
     expect(html).toContain('<span translate="no">&lt;b&gt;Tom &amp; Jerry&lt;/b&gt;</span>')
     expect(html).not.toContain('<b>')
+  })
+})
+
+describe('languageMenuHtml', () => {
+  const offered = [['en', 'de', 'ar'], ['de', 'en'], ['en', 'fr', 'es', 'de', 'ja', 'ar']] as const
+
+  it('matches rendering the LanguageMenu component, for any address and query, hostile ones included', () => {
+    fc.assert(
+      fc.property(fc.webPath(), fc.oneof(fc.string(), fc.constantFrom(...HOSTILE)), fc.constantFrom(...offered), fc.constantFrom(en, ar), (path, query, locales, t) => {
+        const url = `https://auth.example.com/${path}?q=${encodeURIComponent(query)}&raw=${query.replace(/[#&\s]/g, '')}`
+        const links = languageLinks(url, locales)
+        const want = String(<LanguageMenu label={t.m.layout.languages} current={t.locale} links={links} />)
+        expect(languageMenuHtml(t.m.layout.languages, t.locale, links)).toBe(want)
+        expect(languageMenuHtml(t.m.layout.languages, t.locale, links)).toBe(want) // from the cut parts
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('matches the component for hostile labels, a marker in one included (rendered the slow way)', () => {
+    const links = languageLinks('https://auth.example.com/account/forgot-password?a=%22%3E%3Cscript%3E', ['en', 'de'])
+    for (const label of [...HOSTILE, '\u0001href\u0001']) {
+      // The same words with another language current (a site whose catalogues share the label).
+      for (const current of ['de', 'en'] as const) {
+        expect(languageMenuHtml(label, current, links)).toBe(String(<LanguageMenu label={label} current={current} links={links} />))
+      }
+    }
   })
 })

@@ -1,15 +1,42 @@
 /**
- * Log hygiene: one JSON line per request, and no secret or personal value in any log line,
- * through the whole flow and its failures.
+ * Log hygiene: one JSON line per request (and nothing else on the happy path), and no secret or
+ * personal value in any log line, through the whole flow and its failures.
  */
 import { env } from 'cloudflare:workers'
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, inject, it } from 'vitest'
 import app from '../src/index'
 import { Browser, type Fetcher } from './browser'
-import { captureLogs, control, newUser, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
+import { captureLogs, control, newUser, reachUpdateForm, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
 
 describe('logs', () => {
+  it('are exactly one request line per request over a whole reset; a reset email that fails says so', async () => {
+    let requests = 0
+    // Waits for waitUntil work too, so the background email's lines (if any) land in the capture.
+    const fetcher: Fetcher = async (request) => {
+      requests++
+      const ctx = createExecutionContext()
+      const res = await app.fetch(request, env, ctx)
+      await waitOnExecutionContext(ctx)
+      return res
+    }
+    const user = await newUser()
+    const { lines } = await captureLogs(async () => {
+      const browser = new Browser({ fetcher })
+      await reachUpdateForm(browser, user)
+      expect((await submitNewPassword(browser, 'one line per request')).status).toBe(200)
+    })
+    expect(requests).toBeGreaterThanOrEqual(6)
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(Array<string>(requests).fill('request'))
+
+    // Supabase failing to send: the person sees the same page, the log says what happened.
+    await control().injectFault({ path: '/auth/v1/recover', status: 500, body: { code: 'unexpected_failure', message: 'x' } })
+    const failed = await captureLogs(() => requestRecovery(new Browser({ fetcher }), user.email))
+    expect(failed.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg !== 'request')).toEqual([
+      { msg: 'reset_email', id: expect.any(String), outcome: 'upstream_unavailable' },
+    ])
+  })
+
   it('never contain token hashes, codes, passwords, cookies, tokens or email addresses', async () => {
     const user = await newUser()
     const newPassword = 'log hygiene new password'

@@ -6,6 +6,7 @@
  * prefixed base64url of the JSON session auth-js stores (contract §12).
  */
 import { stringFromBase64URL } from '@supabase/ssr'
+import { textFromBase64Url } from './base64url-text'
 
 /** The account a session cookie names. */
 export interface HeldAccount {
@@ -24,7 +25,9 @@ export function readHeldAccount(cookies: ReadonlyMap<string, string>, storageKey
   const raw = joinChunks(cookies, storageKey)
   if (!raw) return undefined
   try {
-    const json = raw.startsWith(BASE64_PREFIX) ? stringFromBase64URL(raw.slice(BASE64_PREFIX.length)) : raw
+    const encoded = raw.startsWith(BASE64_PREFIX) ? raw.slice(BASE64_PREFIX.length) : undefined
+    // The fast decoder where it applies (the same text), ssr's own for anything else.
+    const json = encoded === undefined ? raw : (textFromBase64Url(encoded) ?? stringFromBase64URL(encoded))
     const session: unknown = JSON.parse(json)
     if (typeof session !== 'object' || session === null) return undefined
     const user = (session as { user?: unknown }).user

@@ -7,12 +7,13 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ConfigError } from '../config'
+import { requestUrl } from '../lib/secure-request'
 import { loadSiteConfig } from '../sites'
 import { renderPage, translatorOf } from '../views/render'
 
 export function loadConfigMiddleware(): MiddlewareHandler<AppEnv> {
   return async function loadConfig_(c, next) {
-    const config = loadSiteConfig(c.env, new URL(c.req.url).hostname)
+    const config = loadSiteConfig(c.env, requestUrl(c.req.raw).hostname)
     const { m } = translatorOf(c)
     if (config === undefined) {
       c.set('reason', 'unknown_site')

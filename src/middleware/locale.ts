@@ -15,7 +15,7 @@ import { LANG_COOKIE, LANG_COOKIE_MAX_AGE_SECONDS, LANG_PARAM } from '../constan
 import { readyTranslator, translatorFor } from '../i18n/catalogues'
 import { LOCALES, SOURCE_LOCALE } from '../i18n/locales'
 import { negotiateLocale, type LocaleOptions } from '../i18n/negotiate'
-import { isSecureRequest } from '../lib/secure-request'
+import { isSecureRequest, requestUrl } from '../lib/secure-request'
 import { loadSiteConfig } from '../sites'
 
 /** For hostnames without a readable site: every language, English by default. */
@@ -23,7 +23,7 @@ const EVERY_LOCALE: LocaleOptions = { allowed: LOCALES, fallback: SOURCE_LOCALE 
 
 export function localeNegotiation(): MiddlewareHandler<AppEnv> {
   return async function localeNegotiation_(c, next) {
-    const options = siteOptions(c.env, new URL(c.req.url).hostname)
+    const options = siteOptions(c.env, requestUrl(c.req.raw).hostname)
     const isRead = c.req.method === 'GET' || c.req.method === 'HEAD'
     const asked = isRead ? c.req.query(LANG_PARAM) : undefined
     const remembered = getCookie(c, LANG_COOKIE)

@@ -22,6 +22,8 @@ export interface LogLine {
   readonly upstream_calls?: number
   /** Supabase's code when one of its limits refused a call (`over_request_rate_limit`, …). */
   readonly upstream_refused?: string
+  /** The breached-password check's outcome (`breach_check_passed`, …) on a new-password POST. */
+  readonly breach_check?: string
   readonly ms: number
 }
 
@@ -42,6 +44,8 @@ export function requestLog(): MiddlewareHandler<AppEnv> {
     if (reason) line += `,"reason":${JSON.stringify(String(reason))}`
     if (upstream) line += `,"upstream_calls":${upstream.calls}`
     if (upstream?.refusedCode) line += `,"upstream_refused":${JSON.stringify(upstream.refusedCode)}`
+    const breachCheck = c.get('breachCheck')
+    if (breachCheck) line += `,"breach_check":${JSON.stringify(breachCheck)}`
     console.log(`${line},"ms":${Date.now() - started}}`)
     recordRequestEvent(c, route, c.res.status)
   }

@@ -10,6 +10,7 @@
 import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { type Config, ConfigError } from '../config'
+import { requestUrl } from '../lib/secure-request'
 import { loadSiteConfig } from '../sites'
 import { NO_STORE } from '../constants'
 
@@ -48,7 +49,8 @@ const perConfig = new WeakMap<Config | ConfigError, HeaderList>()
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async function securityHeaders_(c, next) {
     // Runs before load-config; the deployment is memoised per env, so this costs two map lookups.
-    const config = configOrFallback(c.env, new URL(c.req.url).hostname)
+    const url = requestUrl(c.req.raw)
+    const config = configOrFallback(c.env, url.hostname)
     let list = perConfig.get(config)
     if (!list) perConfig.set(config, (list = headersFor(config)))
     await next()
@@ -60,7 +62,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     const cacheControl = headers.get('Cache-Control') ?? ''
     if (!cacheControl.includes('no-store') && !cacheControl.includes('immutable')) headers.set('Cache-Control', NO_STORE)
     appendVary(headers, 'Cookie')
-    if (c.req.url.startsWith('https:')) {
+    if (url.secure) {
       headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')
     }
   }

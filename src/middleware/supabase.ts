@@ -1,32 +1,40 @@
 /**
- * One Supabase client per request, created lazily, never at module scope (field notes §3.7): `getAll` reads the
+ * One Supabase Auth client per request (lib/server-auth.ts: createServerClient's auth part), created lazily,
+ * never at module scope (field notes §3.7): `getAll` reads the
  * request's Cookie header, `setAll` appends one Set-Cookie per cookie plus the no-cache headers
  * @supabase/ssr passes. Calls to Supabase Auth go through a fetch with a timeout, so an outage
  * becomes an honest 504 page instead of a hang; with SUPABASE_SECRET_KEY that fetch also forwards the
  * person's address (lib/supabase-forwarding.ts decides which calls may carry the key).
  */
-import { createServerClient, parseCookieHeader } from '@supabase/ssr'
-import type { SupabaseClient } from '@supabase/supabase-js'
+import { parseCookieHeader } from '@supabase/ssr'
 import type { Context, MiddlewareHandler } from 'hono'
 import { setCookie } from 'hono/cookie'
 import type { AppEnv, UpstreamState } from '../app-env'
 import type { Config } from '../config'
+import { textFromBase64Url } from '../lib/base64url-text'
 import { isSecureRequest } from '../lib/secure-request'
+import { createServerAuth, type ServerAuth } from '../lib/server-auth'
 import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwarding'
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
   return async function supabaseClient_(c, next) {
     const upstream: UpstreamState = { timedOut: false, calls: 0, ms: 0 }
-    let sealed = false
-    let markStarted: () => void = () => {}
-    c.set('upstreamStarted', new Promise<void>((resolve) => (markStarted = resolve)))
     c.set('upstream', upstream)
-    c.set('sealCookies', () => {
-      sealed = true
+    let sealed = false
+    // Created on first use, with what only a request that calls Supabase needs (a page that never
+    // calls it pays for none of it): building the client was a fifth of such a page's CPU.
+    let client: ServerAuth | undefined
+    c.set('supabase', () => {
+      if (!client) {
+        let markStarted: () => void = () => {}
+        c.set('upstreamStarted', new Promise<void>((resolve) => (markStarted = resolve)))
+        c.set('sealCookies', () => {
+          sealed = true
+        })
+        client = createClient(c, c.get('config'), upstream, () => sealed, () => markStarted())
+      }
+      return client
     })
-    // Created on first use: building supabase-js is a fifth of the CPU of a page that never calls it.
-    let client: SupabaseClient | undefined
-    c.set('supabase', () => (client ??= createClient(c, c.get('config'), upstream, () => sealed, () => markStarted())))
     await next()
     sealed = true
   }
@@ -39,7 +47,8 @@ function createClient(
   isSealed: () => boolean,
   onFetch: () => void,
 ) {
-  return createServerClient(config.supabaseUrl, config.supabaseKey, {
+  let cookies: { name: string; value: string }[] | undefined
+  return createServerAuth(config.supabaseUrl, config.supabaseKey, {
     cookieOptions: {
       path: '/',
       sameSite: 'lax',
@@ -47,9 +56,8 @@ function createClient(
       ...(config.cookieDomain ? { domain: config.cookieDomain } : {}),
     },
     cookies: {
-      getAll() {
-        return parseCookieHeader(c.req.header('Cookie') ?? '').map(({ name, value }) => ({ name, value: value ?? '' }))
-      },
+      // auth-js reads storage several times per call (getClaims, updateUser): parse the header once.
+      getAll: () => (cookies ??= readCookies(c.req.header('Cookie') ?? '')),
       setAll(cookies, headers) {
         // Work left running in waitUntil must not touch a response that has already gone.
         if (isSealed()) return
@@ -59,8 +67,35 @@ function createClient(
         for (const [key, value] of Object.entries(headers ?? {})) c.header(key, value)
       },
     },
-    global: { fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)) },
+    fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)),
   })
+}
+
+/**
+ * The request's cookies for @supabase/ssr, with `base64-` values (the session, the PKCE verifier)
+ * handed over already decoded when lib/base64url-text.ts can: ssr passes a value without that prefix
+ * through unchanged, so it reads the same session without its slow decoder. Only whole JSON texts are
+ * swapped in; anything else stays as sent, for ssr to decode or refuse as before. Chunk cookies
+ * (`name.0`, `name.1`, …) are joined by ssr before decoding, so they stay as sent too.
+ */
+function readCookies(header: string): { name: string; value: string }[] {
+  return parseCookieHeader(header).map(({ name, value = '' }) => {
+    if (!value.startsWith(BASE64_PREFIX) || chunkNameRe.test(name)) return { name, value }
+    const text = textFromBase64Url(value.slice(BASE64_PREFIX.length))
+    return { name, value: text !== undefined && isJson(text) ? text : value }
+  })
+}
+
+const BASE64_PREFIX = 'base64-'
+const chunkNameRe = /\.\d+$/
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** With SUPABASE_SECRET_KEY set: the key and the address Cloudflare saw (never a header the client sets). */

@@ -14,6 +14,7 @@ import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
+import { requestUrl } from '../lib/secure-request'
 import { checkedTarget } from '../redirects'
 import { CheckEmailPage, ForgotPasswordForm, type ForgotNotice } from '../views/forgot-password-page'
 import { renderPage, renderReason, translatorOf } from '../views/render'
@@ -60,7 +61,7 @@ forgotPasswordRoutes.post('/', async (c) => {
 })
 
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {
-  const redirectTo = checkedTarget(c, new URL(`/auth/confirm?next=${UPDATE_PASSWORD_PATH}`, c.req.url).href)
+  const redirectTo = checkedTarget(c, `${requestUrl(c.req.raw).origin}/auth/confirm?next=${UPDATE_PASSWORD_PATH}`)
   const upstream = c.get('upstream')
   const requestId = c.get('requestId')
   const scope = eventScope(c)

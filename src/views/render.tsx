@@ -12,8 +12,10 @@ import type { Translator } from '../i18n/catalogue'
 import { ENGLISH } from '../i18n/catalogues'
 import { LOCALES, SOURCE_LOCALE, type Locale } from '../i18n/locales'
 import { Actions, Notice } from './components'
-import { type LanguageLink, LanguageMenu } from './language-menu'
+import type { LanguageLink } from './language-menu'
+import { languageMenuHtml } from './language-menu-html'
 import { layoutPage } from './layout'
+import { requestUrl } from '../lib/secure-request'
 import { copyFor } from './reason-copy'
 
 /** The request's language (middleware/locale.ts); English if a page is rendered before it ran. */
@@ -29,21 +31,22 @@ export function translatorOf(c: Context<AppEnv>): Translator {
 export function renderPage(c: Context<AppEnv>, status: number, title: string, body: Child): Response | Promise<Response> {
   const config = c.get('config')
   const t = translatorOf(c)
-  const links = languageLinks(c.req.url, config?.locales ?? LOCALES)
-  const menuHtml = links.length ? String(<LanguageMenu label={t.m.layout.languages} current={t.locale} links={links} />) : ''
+  const links = languageLinks(requestUrl(c.req.raw).href, config?.locales ?? LOCALES)
+  const menuHtml = links.length ? languageMenuHtml(t.m.layout.languages, t.locale, links) : ''
   const bodyHtml = String(<>{body}</>) // our views are synchronous components, so this is a string
   return c.html(layoutPage(config, t, title, menuHtml, bodyHtml), status as Parameters<typeof c.html>[1])
 }
 
 /** Pure: this page's address in each offered language (nothing when there is only one). */
-export function languageLinks(requestUrl: string, locales: readonly Locale[]): LanguageLink[] {
+export function languageLinks(href: string, locales: readonly Locale[]): LanguageLink[] {
   if (locales.length < 2) return []
-  const url = new URL(requestUrl)
+  const url = new URL(href)
   // The path as one leading slash: a request for `//evil.example/x` (a 404) must not yield a link that
   // a browser reads as scheme-relative.
   const path = url.pathname.replace(/^\/+/, '/')
+  // One URLSearchParams for all links: `set` leaves `lang` where the first `set` put it, as a fresh copy would.
+  const params = new URLSearchParams(url.search)
   return locales.map((locale) => {
-    const params = new URLSearchParams(url.search)
     params.set(LANG_PARAM, locale)
     return { locale, href: `${path}?${params}` }
   })
