@@ -3,9 +3,9 @@
  * Read them with `c.get('name')`, not `c.var.name`: Hono builds a fresh object from all variables on
  * every `c.var` access, and a request reads them a few dozen times.
  */
+import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Config, LimiterName } from './config'
 import type { Translator } from './i18n/catalogue'
-import type { ServerAuth } from './lib/server-auth'
 import type { Reason } from './lib/reasons'
 
 /** What the fetch wrapper observed about this request's calls to Supabase Auth. */
@@ -34,7 +34,7 @@ export interface AppEnv {
     /** The parsed form body of a POST (middleware/csrf.ts). */
     form: Record<string, string>
     /** This request's Supabase client, created on first call (middleware/supabase.ts). */
-    supabase: () => ServerAuth
+    supabase: () => SupabaseClient
     upstream: UpstreamState
     /** The breached-password check's outcome code for the log line (breached-password.ts). */
     breachCheck: string | undefined

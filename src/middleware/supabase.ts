@@ -1,19 +1,18 @@
 /**
- * One Supabase Auth client per request (lib/server-auth.ts: createServerClient's auth part), created lazily,
- * never at module scope (field notes §3.7): `getAll` reads the
+ * One Supabase client per request, created lazily, never at module scope (field notes §3.7): `getAll` reads the
  * request's Cookie header, `setAll` appends one Set-Cookie per cookie plus the no-cache headers
  * @supabase/ssr passes. Calls to Supabase Auth go through a fetch with a timeout, so an outage
  * becomes an honest 504 page instead of a hang; with SUPABASE_SECRET_KEY that fetch also forwards the
  * person's address (lib/supabase-forwarding.ts decides which calls may carry the key).
  */
-import { parseCookieHeader } from '@supabase/ssr'
+import { createServerClient, parseCookieHeader } from '@supabase/ssr'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Context, MiddlewareHandler } from 'hono'
 import { setCookie } from 'hono/cookie'
 import type { AppEnv, UpstreamState } from '../app-env'
 import type { Config } from '../config'
 import { textFromBase64Url } from '../lib/base64url-text'
 import { isSecureRequest } from '../lib/secure-request'
-import { createServerAuth, type ServerAuth } from '../lib/server-auth'
 import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwarding'
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
@@ -23,7 +22,7 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
     let sealed = false
     // Created on first use, with what only a request that calls Supabase needs (a page that never
     // calls it pays for none of it): building the client was a fifth of such a page's CPU.
-    let client: ServerAuth | undefined
+    let client: SupabaseClient | undefined
     c.set('supabase', () => {
       if (!client) {
         let markStarted: () => void = () => {}
@@ -48,7 +47,7 @@ function createClient(
   onFetch: () => void,
 ) {
   let cookies: { name: string; value: string }[] | undefined
-  return createServerAuth(config.supabaseUrl, config.supabaseKey, {
+  return createServerClient(config.supabaseUrl, config.supabaseKey, {
     cookieOptions: {
       path: '/',
       sameSite: 'lax',
@@ -67,7 +66,7 @@ function createClient(
         for (const [key, value] of Object.entries(headers ?? {})) c.header(key, value)
       },
     },
-    fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)),
+    global: { fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)) },
   })
 }
 
