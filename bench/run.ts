@@ -33,6 +33,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { localAuthControl } from '../local-auth/client'
 import { buildWorker, type BuiltWorker } from './lib/bundle'
+import { LANGUAGES_BASE_REVISION, measureLanguages } from './lib/languages'
 import { sessionEmailsIn } from './lib/client'
 import { heapOver, stepCpu, timedResets, tokenVerification, UserPool, type StepCpu } from './lib/compare'
 import { buildExperiments, EXPERIMENTS } from './lib/experiments'
@@ -162,6 +163,8 @@ async function main() {
       targetGzipKiB: 15,
     }
     log(`   ours ${kibs(built.ours)}, baseline ${kibs(built.baseline)}`)
+    log(`   languages: ours against ${LANGUAGES_BASE_REVISION} (before them), and the translation assets`)
+    results.bundle.languages = await measureLanguages(built.ours.gzipBytes)
 
     if (options.only.has('startup')) {
       log(`b. start-up CPU: ${options.startupRuns} fresh isolates per Worker, plus controls and experiments`)

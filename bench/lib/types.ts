@@ -1,5 +1,6 @@
 /** The shape of bench/results.json. */
 import type { BuiltWorker } from './bundle'
+import type { LanguagesResult } from './languages'
 import type { Attribution } from './startup'
 import type { RequestProfile } from './request-profile'
 import type { RoundTripResult } from './roundtrips'
@@ -84,6 +85,8 @@ export interface BenchResults {
     deltaGzipKiB: number
     deltaRawKiB: number
     targetGzipKiB: number
+    /** What the six languages add to the script (issue 12), and the translation assets beside it. */
+    languages?: LanguagesResult
   }
   startup?: {
     runs: number
