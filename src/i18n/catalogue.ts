@@ -48,15 +48,16 @@ export interface Translator {
   count(forms: Plural, n: number, values?: Readonly<Record<string, string>>): string
 }
 
-/** Pure: a Translator over a catalogue. Intl objects are built once per locale. */
+/** Pure: a Translator over a catalogue. Intl objects are built once per Translator, when first needed. */
 export function createTranslator(locale: Locale, dir: 'ltr' | 'rtl', m: Messages): Translator {
-  const rules = new Intl.PluralRules(locale)
-  const numbers = new Intl.NumberFormat(locale, { numberingSystem: 'latn' } as Intl.NumberFormatOptions)
+  // Built on first use: constructing Intl objects loads locale data, costly at isolate start-up.
+  let rules: Intl.PluralRules | undefined
+  let numbers: Intl.NumberFormat | undefined
   const text = (template: string, values: Readonly<Record<string, string | number>>) =>
     template.replace(placeholderRe, (whole, name: string) => {
       const value = values[name]
       if (value === undefined) return whole
-      const shown = typeof value === 'number' ? numbers.format(value) : value
+      const shown = typeof value === 'number' ? (numbers ??= new Intl.NumberFormat(locale, { numberingSystem: 'latn' } as Intl.NumberFormatOptions)).format(value) : value
       return dir === 'rtl' ? `${FSI}${shown}${PDI}` : shown
     })
   return {
@@ -64,6 +65,6 @@ export function createTranslator(locale: Locale, dir: 'ltr' | 'rtl', m: Messages
     dir,
     m,
     text,
-    count: (forms, n, values = {}) => text(forms[rules.select(n)] ?? forms.other, { ...values, n }),
+    count: (forms, n, values = {}) => text(forms[(rules ??= new Intl.PluralRules(locale)).select(n)] ?? forms.other, { ...values, n }),
   }
 }
