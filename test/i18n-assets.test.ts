@@ -10,17 +10,11 @@ import { describe, expect, it, vi } from 'vitest'
 import { catalogueAssetPath, catalogueFrom, CATALOGUE_TIMEOUT_MS, ENGLISH, readyTranslator, translatorFor, type AssetReader } from '../src/i18n/catalogues'
 import type { Plural } from '../src/i18n/catalogue'
 import { LOCALES } from '../src/i18n/locales'
-import { SOURCES, TRANSLATIONS } from '../scripts/catalogue-sources'
+import { leaves, SOURCES, TRANSLATIONS } from '../scripts/catalogue-sources'
 import { Browser } from './browser'
 import { withBindings } from './deployment'
 
 const TRANSLATED = Object.keys(TRANSLATIONS) as (keyof typeof TRANSLATIONS)[]
-
-/** Every leaf of a catalogue as [path, value]; plural objects are leaves. */
-function leaves(node: unknown, path = ''): [string, unknown][] {
-  if (typeof node === 'string' || (node && typeof node === 'object' && 'other' in node)) return [[path, node]]
-  return Object.entries(node as object).flatMap(([key, value]) => leaves(value, path ? `${path}.${key}` : key))
-}
 
 const reader = (answer: (path: string) => Promise<Response>): AssetReader & { paths: string[] } => {
   const paths: string[] = []
@@ -96,6 +90,19 @@ describe('when a catalogue cannot be read, the page is English and says so in th
     expect(a.locale).toBe('ar')
     expect(a.dir).toBe('rtl')
     expect(a.m).toEqual(SOURCES.ar)
+  })
+})
+
+describe('a catalogue older than the code', () => {
+  it('is used, its missing texts in English, and the log says how many are missing', async () => {
+    const warnings = vi.spyOn(console, 'warn')
+    const old = structuredClone(SOURCES.es) as unknown as { landing: Record<string, unknown> }
+    delete old.landing.title
+    const t = await translatorFor('es', reader(async () => Response.json(old)))
+    expect(t.locale).toBe('es')
+    expect(t.m.landing.title).toBe(SOURCES.en.landing.title)
+    expect(t.m.landing.intro).toBe(SOURCES.es.landing.intro)
+    expect(warnings.mock.calls.flat().join('\n')).toContain('"msg":"catalogue_incomplete","locale":"es","missing":1')
   })
 })
 

@@ -5,15 +5,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import { createTranslator, fill, placeholdersOf, type Plural } from '../src/i18n/catalogue'
-import { SOURCES as CATALOGUES, sourceTranslator as translatorFor } from '../scripts/catalogue-sources'
+import { leaves, SOURCES as CATALOGUES, sourceTranslator as translatorFor } from '../scripts/catalogue-sources'
 import { LOCALES } from '../src/i18n/locales'
-
-/** Every leaf of a catalogue as [path, value]; plural objects are leaves. */
-function leaves(node: unknown, path = ''): [string, string | Plural][] {
-  if (typeof node === 'string') return [[path, node]]
-  if (node && typeof node === 'object' && 'other' in node) return [[path, node as Plural]]
-  return Object.entries(node as object).flatMap(([key, value]) => leaves(value, path ? `${path}.${key}` : key))
-}
 
 const english = new Map(leaves(CATALOGUES.en))
 const sentences = (value: string | Plural) => (typeof value === 'string' ? [value] : Object.values(value).filter((v): v is string => typeof v === 'string'))

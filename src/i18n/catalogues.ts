@@ -52,31 +52,33 @@ export interface AssetReader {
   fetch(input: Request | string): Promise<Response>
 }
 
-const translators = new Map<Locale, Promise<Translator | undefined>>([['en', Promise.resolve(ENGLISH)]])
+/** Translators read (and English): the hot path takes them without an await. */
 const ready = new Map<Locale, Translator>([['en', ENGLISH]])
+/** Reads in flight, shared by concurrent requests; a failed one is forgotten, so the next request retries. */
+const reading = new Map<Locale, Promise<Translator | undefined>>()
 
-/** The Translator for `locale` if this isolate already has it (no await on the hot path). */
+/** The Translator for `locale` if this isolate already has it. */
 export function readyTranslator(locale: Locale): Translator | undefined {
   return ready.get(locale)
 }
 
 /**
- * The Translator for `locale`: memoised per isolate once read; English when the catalogue cannot be read
- * (no binding, an error, not JSON, too slow), in which case nothing is memoised so a later request retries.
+ * The Translator for `locale`, read on first use and kept per isolate; English when the catalogue
+ * cannot be read (no binding, an error, not JSON, too slow).
  */
 export async function translatorFor(locale: Locale, assets: AssetReader | undefined): Promise<Translator> {
-  let pending = translators.get(locale)
-  if (!pending) {
-    pending = locale === 'en' ? Promise.resolve(ENGLISH) : readTranslator(locale, assets)
-    translators.set(locale, pending)
+  const known = ready.get(locale)
+  if (known || locale === 'en') return known ?? ENGLISH
+  let read = reading.get(locale)
+  if (!read) {
+    read = readTranslator(locale, assets)
+    reading.set(locale, read)
+    void read.then((translator) => {
+      reading.delete(locale)
+      if (translator) ready.set(locale, translator)
+    })
   }
-  const translator = await pending
-  if (translator) {
-    ready.set(locale, translator)
-    return translator
-  }
-  if (translators.get(locale) === pending) translators.delete(locale)
-  return ENGLISH
+  return (await read) ?? ENGLISH
 }
 
 async function readTranslator(locale: Exclude<Locale, 'en'>, assets: AssetReader | undefined): Promise<Translator | undefined> {
