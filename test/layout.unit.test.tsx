@@ -13,6 +13,9 @@ import { Layout, layoutPage } from '../src/views/layout'
 import { languageMenuHtml } from '../src/views/language-menu-html'
 import { languageLinks } from '../src/views/render'
 import fc from 'fast-check'
+import type { Locale } from '../src/i18n/locales'
+
+const offeredLocales = [['en', 'de', 'ar'], ['de', 'en'], ['en', 'fr', 'es', 'de', 'ja', 'ar']] as const
 
 const HOSTILE = ['', 'Reset', 'Tom & Jerry', '<script>alert(1)</script>', `"'><img src=x onerror=1>`, '\u0001title\u0001', '\u0001menu\u0001', '\u0001body\u0001', '·', '&amp;', 'ünïcödé ✓']
 const en = translatorFor('en')
@@ -79,6 +82,25 @@ describe('layoutPage', () => {
     ])
   })
 
+  it('writes the links URLSearchParams would write, for any path, with or without a query', () => {
+    const oracle = (href: string, locales: readonly Locale[]) => {
+      const url = new URL(href)
+      const params = new URLSearchParams(url.search)
+      return locales.map((locale) => {
+        params.set('lang', locale)
+        return { locale, href: `${url.pathname.replace(/^\/+/, '/')}?${params}` }
+      })
+    }
+    fc.assert(
+      fc.property(fc.webPath(), fc.constantFrom('', '?', '?a=1', '?lang=de', '?x=%20&lang=fr&y'), fc.constantFrom(...offeredLocales), (path, query, locales) => {
+        const href = `https://auth.example.com/${path}${query}`
+        expect(languageLinks(href, locales)).toEqual(oracle(href, locales))
+      }),
+      { numRuns: 300 },
+    )
+    expect(languageLinks('https://auth.example.com/account/forgot-password', ['en'])).toEqual([])
+  })
+
   it('escapes the app name from the config in the title and the header of a served page', async () => {
     const res = await app.request('https://auth.example.com/account/forgot-password', {}, {
       SUPABASE_URL: 'https://abcd1234.supabase.co',
@@ -112,7 +134,7 @@ describe('languageMenuHtml', () => {
 
   it('matches the component for hostile labels, a marker in one included (rendered the slow way)', () => {
     const links = languageLinks('https://auth.example.com/account/forgot-password?a=%22%3E%3Cscript%3E', ['en', 'de'])
-    for (const label of [...HOSTILE, '\u0001href\u0001']) {
+    for (const label of [...HOSTILE, '\u0001href\u0001', '\u00010\u0001', '\u00011\u0001', '\u0001']) {
       // The same words with another language current (a site whose catalogues share the label).
       for (const current of ['de', 'en'] as const) {
         expect(languageMenuHtml(label, current, links)).toBe(String(<LanguageMenu label={label} current={current} links={links} />))

@@ -11,6 +11,9 @@ import type { Context } from 'hono'
 export interface RequestUrl {
   readonly href: string
   readonly hostname: string
+  readonly pathname: string
+  /** `?…`, or '' when the URL has no query. */
+  readonly search: string
   /** `https://host[:port]`: what the redirect rule calls this origin. */
   readonly origin: string
   readonly secure: boolean
@@ -24,7 +27,7 @@ export function requestUrl(request: Request): RequestUrl {
   if (!url) {
     const href = request.url
     const parsed = new URL(href)
-    url = { href, hostname: parsed.hostname, origin: parsed.origin, secure: href.startsWith('https:') }
+    url = { href, hostname: parsed.hostname, pathname: parsed.pathname, search: parsed.search, origin: parsed.origin, secure: href.startsWith('https:') }
     seen.set(request, url)
   }
   return url

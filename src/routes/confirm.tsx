@@ -18,8 +18,8 @@ import { clientIp, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, type Reason } from '../lib/reasons'
 import { nextTarget, seeOther } from '../redirects'
 import { heldAccount } from '../session'
-import { ConfirmPage, confirmTitle } from '../views/confirm-page'
-import { renderPage, translatorOf } from '../views/render'
+import { confirmPageHtml, confirmTitle } from '../views/confirm-page'
+import { renderPage, renderPageHtml, translatorOf } from '../views/render'
 
 export const confirmRoutes = new Hono<AppEnv>()
 
@@ -38,12 +38,8 @@ confirmRoutes.get('/', async (c) => {
   }
   c.header('Referrer-Policy', 'no-referrer')
   const t = translatorOf(c)
-  return renderPage(
-    c,
-    200,
-    confirmTitle(request.type, t),
-    <ConfirmPage t={t} type={request.type} tokenHash={request.tokenHash} next={request.next} csrfToken={c.get('csrfToken')} />,
-  )
+  const body = confirmPageHtml({ t, type: request.type, tokenHash: request.tokenHash, next: request.next, csrfToken: c.get('csrfToken') })
+  return renderPageHtml(c, 200, confirmTitle(request.type, t), body)
 })
 
 confirmRoutes.post('/', async (c) => {

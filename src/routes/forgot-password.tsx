@@ -16,8 +16,8 @@ import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
 import { requestUrl } from '../lib/secure-request'
 import { checkedTarget } from '../redirects'
-import { CheckEmailPage, ForgotPasswordForm, type ForgotNotice } from '../views/forgot-password-page'
-import { renderPage, renderReason, translatorOf } from '../views/render'
+import { checkEmailHtml, ForgotPasswordForm, forgotFormHtml, type ForgotNotice } from '../views/forgot-password-page'
+import { renderPage, renderPageHtml, renderReason, translatorOf } from '../views/render'
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
@@ -28,7 +28,7 @@ forgotPasswordRoutes.get('/', (c) => {
   const code = c.req.query('reason')
   const notice = code && NOTICE_CODES.has(code) ? (code as ForgotNotice) : undefined
   const t = translatorOf(c)
-  return renderPage(c, 200, t.m.forgot.title, <ForgotPasswordForm t={t} csrfToken={c.get('csrfToken')} notice={notice} />)
+  return renderPageHtml(c, 200, t.m.forgot.title, forgotFormHtml(t, c.get('csrfToken'), notice))
 })
 
 forgotPasswordRoutes.post('/', async (c) => {
@@ -57,7 +57,7 @@ forgotPasswordRoutes.post('/', async (c) => {
   }
   await sendInBackground(c, email)
   c.set('reason', 'reset_requested')
-  return renderPage(c, 200, t.m.checkEmail.title, <CheckEmailPage t={t} maskedEmail={maskEmail(email)} csrfToken={c.get('csrfToken')} />)
+  return renderPageHtml(c, 200, t.m.checkEmail.title, checkEmailHtml(t, maskEmail(email)))
 })
 
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {

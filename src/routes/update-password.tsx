@@ -19,8 +19,8 @@ import { isFreshRecoverySession } from '../lib/recovery-session'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { copyFor, titledMessage } from '../views/reason-copy'
-import { renderPage, renderReason, translatorOf } from '../views/render'
-import { PasswordChangedPage, UpdatePasswordForm } from '../views/update-password-page'
+import { renderPage, renderPageHtml, renderReason, translatorOf } from '../views/render'
+import { freshUpdateFormHtml, passwordChangedHtml, UpdatePasswordForm } from '../views/update-password-page'
 
 export const updatePasswordRoutes = new Hono<AppEnv>()
 
@@ -61,7 +61,7 @@ updatePasswordRoutes.post('/', async (c) => {
   forgetSwitch(c)
   const target = continueTo === UPDATE_PASSWORD_PATH ? siteUrl : continueTo
   const t = translatorOf(c)
-  return renderPage(c, 200, t.m.changed.pageTitle, <PasswordChangedPage t={t} continueTo={checkedTarget(c, target)} />)
+  return renderPageHtml(c, 200, t.m.changed.pageTitle, passwordChangedHtml(t, checkedTarget(c, target)))
 })
 
 interface RecoverySession {
@@ -120,18 +120,14 @@ function renderForm(
   errors: UpdatePasswordErrors,
 ) {
   const t = translatorOf(c)
-  return renderPage(
-    c,
-    status,
-    hasErrors(errors) ? t.m.update.errorTitle : t.m.update.title,
-    <UpdatePasswordForm
-      t={t}
-      csrfToken={c.get('csrfToken')}
-      email={session.email}
-      switchedFrom={session.switchedFrom}
-      minLength={c.get('config').passwordMinLength}
-      next={next}
-      errors={errors}
-    />,
-  )
+  const props = {
+    t,
+    csrfToken: c.get('csrfToken'),
+    email: session.email,
+    switchedFrom: session.switchedFrom,
+    minLength: c.get('config').passwordMinLength,
+    next,
+  }
+  if (!hasErrors(errors)) return renderPageHtml(c, status, t.m.update.title, freshUpdateFormHtml(props))
+  return renderPage(c, status, t.m.update.errorTitle, <UpdatePasswordForm {...props} errors={errors} />)
 }

@@ -5,6 +5,9 @@
 import type { EmailOtpType } from '../config'
 import type { Translator } from '../i18n/catalogue'
 import { CsrfField } from './components'
+import { cutMemo, htmlThroughCut } from './template'
+
+const cuts = cutMemo()
 
 export interface ConfirmPageProps {
   readonly t: Translator
@@ -34,4 +37,12 @@ export function ConfirmPage({ t, type, tokenHash, next, csrfToken }: ConfirmPage
       <p class="muted">{t.m.confirm.why}</p>
     </>
   )
+}
+
+/** The interstitial's markup: cut once per language, link type and whether it carries `next`, then filled. */
+export function confirmPageHtml({ t, type, tokenHash, next, csrfToken }: ConfirmPageProps): string {
+  const values = next === undefined ? [csrfToken, tokenHash] : [csrfToken, tokenHash, next]
+  return htmlThroughCut(cuts, t, `${type}:${next !== undefined}`, values, ([csrf, hash, nextValue]) => (
+    <ConfirmPage t={t} type={type} tokenHash={hash!} next={nextValue} csrfToken={csrf!} />
+  ))
 }

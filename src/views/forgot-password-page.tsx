@@ -5,6 +5,9 @@
 import { FORGOT_PASSWORD_PATH, MAX_EMAIL_LENGTH, RATE_LIMIT_RETRY_AFTER_SECONDS, VERIFY_CODE_PATH } from '../constants'
 import { fill, type Translator } from '../i18n/catalogue'
 import { Address, CsrfField, Field, Notice } from './components'
+import { cutMemo, htmlThroughCut } from './template'
+
+const cuts = cutMemo()
 
 export type ForgotNotice = 'session_missing' | 'recovery_required' | undefined
 
@@ -43,7 +46,7 @@ export function ForgotPasswordForm(props: {
   )
 }
 
-export function CheckEmailPage(props: { readonly t: Translator; readonly maskedEmail: string; readonly csrfToken: string }) {
+export function CheckEmailPage(props: { readonly t: Translator; readonly maskedEmail: string }) {
   const { m } = props.t
   // "ask again in a minute": Supabase's own cooldown between two emails to one address is 60 s.
   const nothing = props.t.count(m.checkEmail.nothing, Math.ceil(RATE_LIMIT_RETRY_AFTER_SECONDS / 60), { link: '{link}' })
@@ -62,4 +65,16 @@ export function CheckEmailPage(props: { readonly t: Translator; readonly maskedE
       <p class="muted">{fill(nothing, { link: <a href={FORGOT_PASSWORD_PATH}>{m.checkEmail.askAgain}</a> })}</p>
     </>
   )
+}
+
+/** A fresh form's markup (no address typed, no error): cut once per language and notice, then filled. */
+export function forgotFormHtml(t: Translator, csrfToken: string, notice: ForgotNotice): string {
+  return htmlThroughCut(cuts, t, `form:${notice ?? ''}`, [csrfToken], ([token]) => (
+    <ForgotPasswordForm t={t} csrfToken={token!} notice={notice} />
+  ))
+}
+
+/** The "check your email" page's markup: cut once per language, then filled with the masked address. */
+export function checkEmailHtml(t: Translator, maskedEmail: string): string {
+  return htmlThroughCut(cuts, t, 'sent', [maskedEmail], ([masked]) => <CheckEmailPage t={t} maskedEmail={masked!} />)
 }

@@ -29,23 +29,34 @@ export function translatorOf(c: Context<AppEnv>): Translator {
  * of our bundle growth over a bare Worker, for a feature (per-route layouts) we don't use.
  */
 export function renderPage(c: Context<AppEnv>, status: number, title: string, body: Child): Response | Promise<Response> {
+  return renderPageHtml(c, status, title, String(<>{body}</>)) // our views are synchronous components, so this is a string
+}
+
+/** The same with the body's markup already made (views/template.ts: a cut filled with escaped values). */
+export function renderPageHtml(c: Context<AppEnv>, status: number, title: string, bodyHtml: string): Response | Promise<Response> {
   const config = c.get('config')
   const t = translatorOf(c)
-  const links = languageLinks(requestUrl(c.req.raw).href, config?.locales ?? LOCALES)
+  const url = requestUrl(c.req.raw)
+  const links = linksFor(url.pathname, url.search, config?.locales ?? LOCALES)
   const menuHtml = links.length ? languageMenuHtml(t.m.layout.languages, t.locale, links) : ''
-  const bodyHtml = String(<>{body}</>) // our views are synchronous components, so this is a string
   return c.html(layoutPage(config, t, title, menuHtml, bodyHtml), status as Parameters<typeof c.html>[1])
 }
 
 /** Pure: this page's address in each offered language (nothing when there is only one). */
 export function languageLinks(href: string, locales: readonly Locale[]): LanguageLink[] {
-  if (locales.length < 2) return []
   const url = new URL(href)
+  return linksFor(url.pathname, url.search, locales)
+}
+
+function linksFor(pathname: string, search: string, locales: readonly Locale[]): LanguageLink[] {
+  if (locales.length < 2) return []
   // The path as one leading slash: a request for `//evil.example/x` (a 404) must not yield a link that
   // a browser reads as scheme-relative.
-  const path = url.pathname.replace(/^\/+/, '/')
+  const path = pathname.replace(/^\/+/, '/')
+  // Most pages have no query: what URLSearchParams would write is then just `lang=…`.
+  if (search === '') return locales.map((locale) => ({ locale, href: `${path}?${LANG_PARAM}=${locale}` }))
   // One URLSearchParams for all links: `set` leaves `lang` where the first `set` put it, as a fresh copy would.
-  const params = new URLSearchParams(url.search)
+  const params = new URLSearchParams(search)
   return locales.map((locale) => {
     params.set(LANG_PARAM, locale)
     return { locale, href: `${path}?${params}` }

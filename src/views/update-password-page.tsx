@@ -8,6 +8,9 @@ import { MAX_PASSWORD_BYTES, UPDATE_PASSWORD_PATH } from '../constants'
 import { fill, type Translator } from '../i18n/catalogue'
 import type { UpdatePasswordErrors } from '../lib/password-form'
 import { Address, CsrfField, Field, Notice, SignOutForm } from './components'
+import { cutMemo, htmlThroughCut } from './template'
+
+const cuts = cutMemo()
 
 export interface UpdatePasswordFormProps {
   readonly t: Translator
@@ -95,4 +98,31 @@ export function PasswordChangedPage(props: { readonly t: Translator; readonly co
       <p class="muted">{m.changed.notYou}</p>
     </>
   )
+}
+
+/**
+ * The form's markup when it shows no error (the page every reset sees): cut once per language and
+ * variant (minimum length, whether it carries `next`, whether a link switched accounts), then filled.
+ */
+export function freshUpdateFormHtml(props: Omit<UpdatePasswordFormProps, 'errors'>): string {
+  const { t, minLength, next, switchedFrom } = props
+  const values = [props.csrfToken, props.email]
+  if (next !== undefined) values.push(next)
+  if (switchedFrom) values.push(switchedFrom)
+  const switched = switchedFrom === undefined ? 'same' : switchedFrom ? 'named' : 'unnamed'
+  return htmlThroughCut(cuts, t, `form:${minLength}:${next !== undefined}:${switched}`, values, ([csrf, email, ...rest]) => (
+    <UpdatePasswordForm
+      t={t}
+      csrfToken={csrf!}
+      email={email!}
+      minLength={minLength}
+      next={next !== undefined ? rest[0] : undefined}
+      switchedFrom={switchedFrom ? rest.at(-1) : switchedFrom}
+    />
+  ))
+}
+
+/** The success page's markup: cut once per language, then filled with where "Continue" goes. */
+export function passwordChangedHtml(t: Translator, continueTo: string): string {
+  return htmlThroughCut(cuts, t, 'changed', [continueTo], ([href]) => <PasswordChangedPage t={t} continueTo={href!} />)
 }
