@@ -19,7 +19,7 @@ import { classifyAuthError, type Reason } from '../lib/reasons'
 import { nextTarget, seeOther } from '../redirects'
 import { heldAccount } from '../session'
 import { confirmPageHtml, confirmTitle } from '../views/confirm-page'
-import { renderPage, renderPageHtml, translatorOf } from '../views/render'
+import { renderPageHtml, translatorOf } from '../views/render'
 
 export const confirmRoutes = new Hono<AppEnv>()
 
