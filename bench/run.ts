@@ -15,6 +15,7 @@
  *   --connections N    connections for token verification (default 10)
  *   --concurrency N    people resetting at a time (default 50)
  *   --step-flows N     flows per server and round, one at a time, for per-step CPU (default 4)
+ *   --feature-flows N  flows per variant and round, one at a time, for what the rate limits and the breach check cost (default 24)
  *   --heap-requests N  requests before the last heap reading (default 20000; another at a quarter)
  *   --dev-rounds N     rounds under wrangler dev (default 3)
  *   --startup-runs N   fresh isolates per Worker for start-up (default 15)
@@ -37,6 +38,7 @@ import { LANGUAGES_BASE_REVISION, measureLanguages } from './lib/languages'
 import { sessionEmailsIn } from './lib/client'
 import { heapOver, stepCpu, timedResets, tokenVerification, UserPool, type StepCpu } from './lib/compare'
 import { buildExperiments, EXPERIMENTS } from './lib/experiments'
+import { featureCosts } from './lib/feature-costs'
 import { MailWatcher, STEPS, createUsers, ipFor, pool, runFlow, signIn, type FlowUser } from './lib/flow'
 import { loadRoute, prepareStack, ROUTES, type StackPrep } from './lib/load'
 import { readStatusKb } from './lib/memory'
@@ -77,6 +79,7 @@ interface Options {
   connections: number
   concurrency: number
   stepFlows: number
+  featureFlows: number
   heapRequests: number
   devRounds: number
   startupRuns: number
@@ -102,6 +105,7 @@ function parseOptions(argv: string[]): Options {
     connections: num('connections', 10, 10),
     concurrency: num('concurrency', 50, 50),
     stepFlows: num('step-flows', 4, 2),
+    featureFlows: num('feature-flows', 24, 4),
     heapRequests: num('heap-requests', 20_000, 2_000),
     devRounds: num('dev-rounds', 3, 1),
     startupRuns: num('startup-runs', 15, 3),
@@ -253,6 +257,15 @@ async function main() {
       if (options.only.has('lean')) {
         results.lean.latencies.push(await compareRounds(servers, standIn, options, { rounds: options.rounds, verify: latencyMs === 0, steps: latencyMs === 0 }))
         if (latencyMs === 0) results.lean.controlCpuMsPerRequest = await controlCpuPerRequest(options.quick ? 1 : 3)
+        if (latencyMs === 0) {
+          log('d. what two safety features cost: ours as deployed, without its rate limits, without the breach check')
+          results.lean.featureCosts = await featureCosts(bundles.ours, standIn, new MailWatcher(standIn.url), {
+            rounds: options.rounds,
+            flows: options.featureFlows,
+            users: options.quick ? 100 : 300,
+            log,
+          })
+        }
       }
       if (latencyMs === 0 && options.only.has('concurrency')) {
         log(`e. correctness: ${options.flows} complete resets, ${options.concurrency} at a time, against ours (lean)`)

@@ -5,7 +5,7 @@
  */
 import { fmt } from './stats'
 import type { FlowStep } from './flow'
-import { compareTargets, ratio } from './report-compare'
+import { compareTargets, featureCostSummary, ratio } from './report-compare'
 import { median } from './stats'
 import type { BenchResults } from './types'
 
@@ -126,6 +126,17 @@ function lean(r: BenchResults): string[] {
     const list = (['GET forgot', 'POST forgot', 'GET confirm', 'POST confirm', 'GET update', 'POST update'] as const).map((step) => ({ step, d: m('ours', step) - m('baseline', step) }))
     out.push(`- Ours' server CPU per complete reset is ${fmt(cpu.median, 2)}× the baseline's (section d). Per step, ours minus the baseline, ms (flows one at a time): ${list.map((x) => `${x.step} ${signed(x.d, 2)}`).join(', ')}.`)
   }
+  const costs = r.lean?.featureCosts
+  if (costs?.length) {
+    const f = featureCostSummary(costs)
+    // The same regime as the feature runs: resets one at a time, the server's CPU summed over the steps.
+    const perReset = (id: 'ours' | 'baseline') => median((l0.steps?.[id] ?? []).map((st) => Object.values(st).reduce((a, v) => a + v.server, 0)))
+    const base = perReset('baseline')
+    const without = f.full.median - f.limits.median - f.breachCheck.median
+    out.push(
+      `- Two safety features, measured by switching them off (section d, resets one at a time): the rate limits cost ${fmt(f.limits.median, 1)} ms per reset (4 \`limit()\` calls, the bench's counter Worker included) and the breached-password check ${fmt(f.breachCheck.median, 1)} ms (a range request and its ~35 KB answer), of ours' ${fmt(f.full.median, 1)} ms: together ${fmt((100 * (f.limits.median + f.breachCheck.median)) / f.full.median, 0)} %. Each is an I/O call, and in workerd every call out of the isolate (a subrequest, a JS-RPC call) costs the process far more CPU than the JavaScript around it.${Number.isFinite(base) ? ` Without both, ours would be about ${fmt(without / base, 2)}× the baseline one at a time (${fmt(without, 1)} vs ${fmt(base, 1)} ms, the baseline's from the per-step table).` : ''}`,
+    )
+  }
   const p = r.resetProfiles?.ours ?? r.requestProfiles?.ours[0]
   if (p) {
     const g = (pred: (k: string) => boolean) => Object.entries(p.byGroup).filter(([k]) => pred(k)).reduce((a, [, v]) => a + v, 0)
@@ -134,7 +145,7 @@ function lean(r: BenchResults): string[] {
       `- Inside our isolate over ${r.resetProfiles ? 'whole resets' : 'GET /account/forgot-password'} (V8 profile, share of samples, section g): the request log's \`console.log\` ${pct(g((k) => k === '(runtime: console.log)'))}, other runtime built-ins (fetch, Response, Headers, URL, crypto, the rate-limit binding's RPC) ${pct(g((k) => k.startsWith('(runtime built-ins')))}, supabase-js and @supabase/ssr ${pct(g((k) => k.startsWith('@supabase/') || k === 'cookie'))}, hono core ${pct(g((k) => k === 'hono (core)'))}, JSX rendering of page bodies ${pct(g((k) => k.startsWith('hono/jsx')))}, hono middleware and helpers ${pct(g((k) => /^hono\/(middleware|helper)/.test(k)))}, zod ${pct(g((k) => k === 'zod'))}, our own code ${pct(g((k) => k.startsWith('src/')))}; JWT checks (\`verify\` + \`importKey\`) ${pct(fn((k) => /^(verify|importKey) /.test(k)))}.`,
     )
     out.push(
-      '- What the baseline does not do at all, by that profile: a log line per request (one `console.log`, the floor; workerd formats and writes each line), four rate-limit calls per reset (here through the bench\'s counter Worker over JS RPC), the range call and lookup of the breached-password check on the new-password POST, a `getClaims()` there (the route checks the session is a fresh recovery session before `updateUser`; auth-js imports the JWK again on every check), two SHA-256s (the per-email limit key, the confirmed-link cookie), six HTML pages rendered with hono/jsx, the CSRF cookie and check. Already built once per config or cut into static parts: page layout, language menu, security headers, the log line; the session cookie is decoded once per request, the Supabase middleware makes its per-request state only when a route calls Supabase, and the breached-password check no longer writes to the Cache API. What is left: page bodies from precomputed parts instead of hono/jsx, fewer limiter calls per reset, and keeping the imported JWK between checks (inside auth-js).',
+      '- What the baseline does not do at all, by that profile: a log line per request (one `console.log`, the floor; workerd formats and writes each line), four rate-limit calls per reset (here through the bench\'s counter Worker over JS RPC), the range call and lookup of the breached-password check on the new-password POST, a `getClaims()` there (the route checks the session is a fresh recovery session before `updateUser`; auth-js imports the JWK again on every check), two SHA-256s (the per-email limit key, the confirmed-link cookie), six HTML pages, the CSRF cookie and check. Already built once per config or cut into static parts: page layout, language menu, the bodies of the pages a reset sees (views/template.ts: cut once per language, filled with escaped values), security headers, the log line; the session cookie is decoded once per request, the Supabase middleware makes its per-request state only when a route calls Supabase, and the breached-password check no longer writes to the Cache API. What is left is spread thin: the log line, the security headers and the middleware chain each cost a few hundredths of a millisecond per request; auth-js imports the JWK again on every check.',
     )
   }
   const verifyCpu = (id: 'ours' | 'baseline' | 'peer') => median(l0.rounds.map((rd) => rd.verify?.[id]?.serverCpuMsPerRequest ?? Number.NaN).filter(Number.isFinite))

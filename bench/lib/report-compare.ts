@@ -6,7 +6,7 @@ import type { StepCpu } from './compare'
 import type { FlowStep } from './flow'
 import type { ServerId } from './servers'
 import { fmt, fmtSummary, median, summarize, type Summary } from './stats'
-import type { BenchResults, CompareLatency, CompareResults, CompareRound } from './types'
+import type { BenchResults, CompareLatency, CompareResults, CompareRound, FeatureCostRound } from './types'
 
 const PASS = 'met'
 const MISS = '**missed**'
@@ -149,6 +149,7 @@ function leanSection(c: CompareResults, out: string[]) {
     if (net) {
       out.push('', `The server CPU includes the runtime's own share of every request (HTTP parsing, Miniflare's entry Worker), the same for both Workers: an empty Worker served the same way costs ${fmt(net.perRequest, 2)} ms per request (median of ${c.controlCpuMsPerRequest!.length} runs of 3,000 requests), i.e. about ${fmt(net.perRequest * WORKER_REQUESTS_PER_RESET, 1)} ms of the ${WORKER_REQUESTS_PER_RESET} requests a reset makes to a Worker. Net of it, ours / baseline is ${x(net.ratio)}.`)
     }
+    if (l.latencyMs === 0 && c.featureCosts?.length) featureCostTable(c.featureCosts, out)
     out.push('', `Load average (1 min) at the start of each round: ${l.rounds.map((rd) => fmt(rd.loadAverage, 2)).join(', ')}.`, '')
     if (l.rounds.some((rd) => rd.verify)) verifyTable(c, l, out)
     if (l.steps) stepTable(c, l.steps, out)
@@ -201,3 +202,27 @@ function heapSection(c: CompareResults, out: string[]) {
 }
 
 const signedPct = (v: number) => (Number.isFinite(v) ? `${v >= 0 ? '+' : '−'}${Math.abs(100 * v).toFixed(1)} %` : 'n/a')
+
+/** Ours' CPU per reset less what it is without each feature, per round: what the feature costs. */
+export function featureCostSummary(rounds: readonly FeatureCostRound[]) {
+  return {
+    full: summarize(rounds.map((r) => r.full)),
+    limits: summarize(rounds.map((r) => r.full - r.noLimits)),
+    breachCheck: summarize(rounds.map((r) => r.full - r.noBreachCheck)),
+  }
+}
+
+function featureCostTable(rounds: readonly FeatureCostRound[], out: string[]) {
+  const s = featureCostSummary(rounds)
+  const share = (v: number) => `${fmt((100 * v) / s.full.median, 0)} %`
+  out.push(
+    '',
+    `**What two safety features cost.** Ours as deployed, ours without its \`[[ratelimits]]\` bindings and ours with \`BREACHED_PASSWORD_CHECK=off\`, each measured once per round (${rounds.length} rounds, order rotating) over resets run one at a time, the server's CPU read after each step as in the per-step table below; a feature's cost is the difference within a round. (A feature costs a few per cent of a reset, less than the 50-at-a-time runs above move between rounds.) The limits here include the bench's counter Worker, which answers each \`limit()\` over JS RPC from its own isolate in the same workerd process (production's binding runs outside the Worker's process); the breach check includes the range request to the local Pwned Passwords stand-in and reading its ~35 KB answer.`,
+    '',
+    '| Ours, resets one at a time | server CPU ms/reset | share of ours as deployed |',
+    '| --- | ---: | ---: |',
+    `| as deployed | ${fmtSummary(s.full, 2)} | 100 % |`,
+    `| cost of the rate limits (4 \`limit()\` calls per reset) | ${fmtSummary(s.limits, 2)} | ${share(s.limits.median)} |`,
+    `| cost of the breached-password check (1 range request per reset) | ${fmtSummary(s.breachCheck, 2)} | ${share(s.breachCheck.median)} |`,
+  )
+}

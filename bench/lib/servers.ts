@@ -91,7 +91,7 @@ export async function startLean(
   worker: WorkerId,
   mainFile: string,
   auth: StandIn,
-  options: { inspector?: boolean; limits?: 'counter' | 'miniflare' | 'none' } = {},
+  options: { inspector?: boolean; limits?: 'counter' | 'miniflare' | 'none'; bindings?: Record<string, string> } = {},
 ): Promise<Server> {
   const limits = options.limits ?? 'counter'
   const { Miniflare, convertV4MiniflareOptions } = require('miniflare') as MiniflareModule
@@ -119,6 +119,7 @@ export async function startLean(
             SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
             SITE_URL: url,
             BREACHED_PASSWORD_API_URL: await pwnedUrl(),
+            ...options.bindings,
           },
           ...(limits === 'miniflare' ? { ratelimits } : {}),
           ...(limits === 'counter' && specs.length

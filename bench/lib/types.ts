@@ -58,6 +58,15 @@ export interface CompareResults {
   heap?: Partial<Record<ServerId, HeapRun>>
   /** Lean only: CPU ms per request of an empty Worker served the same way (the runtime's own share), per run. */
   controlCpuMsPerRequest?: number[]
+  /** Lean only: ours' server CPU ms per reset with and without two safety features, per round (lib/feature-costs.ts). */
+  featureCosts?: FeatureCostRound[]
+}
+
+/** Server CPU ms per complete reset of ours as deployed, without its rate limits, without the breach check. */
+export interface FeatureCostRound {
+  readonly full: number
+  readonly noLimits: number
+  readonly noBreachCheck: number
 }
 
 export interface BenchResults {
