@@ -2,8 +2,8 @@
  * The language menu's markup without rendering the component per request: LanguageMenu is rendered
  * once per (label, current language, offered languages) with markers in place of the links' hrefs,
  * cut at them (views/template.ts), and each page only fills in its escaped hrefs. Byte for byte the
- * component's output (test/layout.unit.test.tsx). The key holds catalogue words and configured languages only, never
- * anything from the request, so the memo stays as small as the configuration.
+ * component's output (test/layout.unit.test.tsx). The key holds catalogue words and configured
+ * languages only, never anything from the request, so the memo stays as small as the configuration.
  */
 import type { Locale } from '../i18n/locales'
 import { type LanguageLink, LanguageMenu } from './language-menu'
