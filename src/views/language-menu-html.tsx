@@ -7,22 +7,17 @@
  */
 import type { Locale } from '../i18n/locales'
 import { type LanguageLink, LanguageMenu } from './language-menu'
-import { type Cut, cutAtMarkers, fillCut } from './template'
+import { cutMemo, htmlThroughCut } from './template'
 
-const cuts = new Map<string, Cut | null>()
+const cuts = cutMemo()
+/** Menus depend on no configuration object: one owner for all of them, keyed by their words. */
+const MENUS = {}
 
-/** The LanguageMenu component's HTML for `links`. */
+/** The LanguageMenu component's HTML for `links`. A label holding a marker renders the slow way. */
 export function languageMenuHtml(label: string, current: Locale, links: readonly LanguageLink[]): string {
   const key = `${label}\u0002${current}\u0002${links.map((link) => link.locale).join(',')}`
-  let cut = cuts.get(key)
-  if (cut === undefined) {
-    // A label holding a marker makes the cut unusable: that menu renders the slow way.
-    cut = cutAtMarkers(links.length, (hrefs) => {
-      const marked = links.map((link, i) => ({ locale: link.locale, href: hrefs[i]! }))
-      return String(<LanguageMenu label={label} current={current} links={marked} />)
-    })
-    cuts.set(key, cut)
-  }
   const hrefs = links.map((link) => link.href)
-  return cut ? fillCut(cut, hrefs) : String(<LanguageMenu label={label} current={current} links={links} />)
+  return htmlThroughCut(cuts, MENUS, key, hrefs, (values) => (
+    <LanguageMenu label={label} current={current} links={links.map((link, i) => ({ locale: link.locale, href: String(values[i]) }))} />
+  ))
 }

@@ -3,13 +3,14 @@
  * a CSP without 'unsafe-inline'. The site's branding (name, logo, stylesheet, footer, support and legal
  * links) comes from its configuration; a page without one (an unknown hostname) is plain. `<html lang
  * dir>` follow the negotiated language; the site's name carries translate="no".
- * Requests do not render the layout: it is rendered once per configuration and language into static
- * parts, and each page only fills in its escaped title, its language menu and its body.
+ * Requests do not render the layout: it is cut once per configuration and language into static parts
+ * (views/template.ts), and each page only fills in its escaped title, its language menu and its body.
  */
 import type { Child } from 'hono/jsx'
-import { escapeToBuffer, raw } from 'hono/utils/html'
+import { raw } from 'hono/utils/html'
 import type { Branding } from '../branding'
 import type { Translator } from '../i18n/catalogue'
+import { type CutValue, cutMemo, htmlThroughCut } from './template'
 
 export interface LayoutProps {
   readonly title: string
@@ -72,36 +73,13 @@ function footerLinks(branding: Branding, t: Translator): { href: string; label: 
   return links
 }
 
-/** Markers that survive escaping (no `&<>'"`) and that no page puts anywhere else. */
-const TITLE = '\u0001title\u0001'
-const MENU = '\u0001menu\u0001'
-const BODY = '\u0001body\u0001'
-const MARKER_RE = /\u0001(?:title|menu|body)\u0001/
-
-type Parts = readonly [beforeTitle: string, titleToMenu: string, menuToBody: string, afterBody: string]
-
-/** The layout of one configuration in one language, rendered once with markers, cut at them. */
-const perConfig = new WeakMap<object, Map<string, Parts | null>>()
+/** The layout of one configuration in one language is cut once (views/template.ts). */
+const cuts = cutMemo()
 /** Pages rendered without a configuration (the misconfigured-deployment page) use this key. */
 const NO_CONFIG = {}
 
-function partsFor(key: object, appName: string, branding: Branding | undefined, t: Translator): Parts | null {
-  let byLocale = perConfig.get(key)
-  if (!byLocale) perConfig.set(key, (byLocale = new Map()))
-  let parts = byLocale.get(t.locale)
-  if (parts === undefined) {
-    const html = `<!DOCTYPE html>${(<Layout title={TITLE} appName={appName} branding={branding} t={t} menu={MENU}>{BODY}</Layout>).toString()}`
-    const cut = html.split(MARKER_RE)
-    // An app name holding a marker would cut in the wrong place: such a config renders the slow way.
-    const inOrder = html.indexOf(TITLE) < html.indexOf(MENU) && html.indexOf(MENU) < html.indexOf(BODY)
-    parts = cut.length === 4 && inOrder ? (cut as unknown as Parts) : null
-    byLocale.set(t.locale, parts)
-  }
-  return parts
-}
-
 /**
- * The whole page: the layout's static parts (rendered once per configuration and language) around the
+ * The whole page: the layout's static parts (cut once per configuration and language) around the
  * escaped title, the language menu and the body markup. Byte for byte what rendering the Layout component
  * per request gives: JSX escapes `title · appName` as one text, and ' · ' needs no escaping, so escaping
  * the title alone is the same.
@@ -114,16 +92,7 @@ export function layoutPage(
   bodyHtml: string,
 ): string {
   const appName = config?.appName ?? t.m.layout.appName
-  const parts = partsFor(config ?? NO_CONFIG, appName, config?.branding, t)
-  if (!parts) {
-    return `<!DOCTYPE html>${(<Layout title={title} appName={appName} branding={config?.branding} t={t} menu={raw(menuHtml)}>{raw(bodyHtml)}</Layout>).toString()}`
-  }
-  return `${parts[0]}${escape(title)}${parts[1]}${menuHtml}${parts[2]}${bodyHtml}${parts[3]}`
-}
-
-/** hono's HTML escaping (the one JSX uses) of one value. */
-function escape(value: string): string {
-  const buffer: [string] = ['']
-  escapeToBuffer(value, buffer)
-  return buffer[0]
+  const page = ([pageTitle, menu, body]: readonly CutValue[]) =>
+    `<!DOCTYPE html>${(<Layout title={String(pageTitle)} appName={appName} branding={config?.branding} t={t} menu={menu}>{body}</Layout>).toString()}`
+  return htmlThroughCut(cuts, config ?? NO_CONFIG, t.locale, [title, raw(menuHtml), raw(bodyHtml)], page)
 }

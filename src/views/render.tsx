@@ -36,19 +36,16 @@ export function renderPage(c: Context<AppEnv>, status: number, title: string, bo
 export function renderPageHtml(c: Context<AppEnv>, status: number, title: string, bodyHtml: string): Response | Promise<Response> {
   const config = c.get('config')
   const t = translatorOf(c)
-  const url = requestUrl(c.req.raw)
-  const links = linksFor(url.pathname, url.search, config?.locales ?? LOCALES)
+  const links = languageLinks(requestUrl(c.req.raw), config?.locales ?? LOCALES)
   const menuHtml = links.length ? languageMenuHtml(t.m.layout.languages, t.locale, links) : ''
   return c.html(layoutPage(config, t, title, menuHtml, bodyHtml), status as Parameters<typeof c.html>[1])
 }
 
-/** Pure: this page's address in each offered language (nothing when there is only one). */
-export function languageLinks(href: string, locales: readonly Locale[]): LanguageLink[] {
-  const url = new URL(href)
-  return linksFor(url.pathname, url.search, locales)
-}
-
-function linksFor(pathname: string, search: string, locales: readonly Locale[]): LanguageLink[] {
+/** Pure: this page's address (path and query, as a URL holds them) in each offered language; none for one. */
+export function languageLinks(
+  { pathname, search }: { readonly pathname: string; readonly search: string },
+  locales: readonly Locale[],
+): LanguageLink[] {
   if (locales.length < 2) return []
   // The path as one leading slash: a request for `//evil.example/x` (a 404) must not yield a link that
   // a browser reads as scheme-relative.

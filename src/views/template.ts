@@ -7,7 +7,10 @@
  * directly, for arbitrary values). A marker found where no value was put, or a value the view dropped,
  * makes the cut unusable: that view then renders the slow way.
  */
-import { escapeToBuffer } from 'hono/utils/html'
+import { escapeToBuffer, type HtmlEscapedString } from 'hono/utils/html'
+
+/** A value: text to escape, or markup already made (hono's `raw()`, which JSX also puts in as it is). */
+export type CutValue = string | HtmlEscapedString
 
 /** Static parts and, between each two, the index of the value that goes there. */
 export interface Cut {
@@ -34,11 +37,13 @@ export function cutAtMarkers(count: number, render: (markers: readonly string[])
   return everyValueUsed && !parts.some((part) => part.includes(MARK)) ? { parts, slots } : null
 }
 
-/** The cut filled with `values`, each escaped as JSX escapes it. */
-export function fillCut(cut: Cut, values: readonly string[]): string {
+/** The cut filled with `values`: text escaped as JSX escapes it, markup as it is. */
+export function fillCut(cut: Cut, values: readonly CutValue[]): string {
   const buffer: [string] = [cut.parts[0] ?? '']
   for (let i = 0; i < cut.slots.length; i++) {
-    escapeToBuffer(values[cut.slots[i]!] ?? '', buffer)
+    const value = values[cut.slots[i]!] ?? ''
+    if (typeof value === 'string') escapeToBuffer(value, buffer)
+    else buffer[0] += value
     buffer[0] += cut.parts[i + 1] ?? ''
   }
   return buffer[0]
@@ -62,14 +67,14 @@ export function cutMemo(): (owner: object, key: string, count: number, render: (
 
 /**
  * A view's markup through a memo of cuts: `render` is called with markers once per owner and key, and
- * with the values themselves only when no faithful cut exists. `values` are the view's dynamic strings.
+ * with the values themselves only when no faithful cut exists. `values` are the view's dynamic parts.
  */
 export function htmlThroughCut(
   memo: ReturnType<typeof cutMemo>,
   owner: object,
   key: string,
-  values: readonly string[],
-  render: (values: readonly string[]) => unknown,
+  values: readonly CutValue[],
+  render: (values: readonly CutValue[]) => unknown,
 ): string {
   const cut = memo(owner, key, values.length, (markers) => String(render(markers)))
   return cut ? fillCut(cut, values) : String(render(values))

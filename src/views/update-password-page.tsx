@@ -106,18 +106,19 @@ export function PasswordChangedPage(props: { readonly t: Translator; readonly co
  */
 export function freshUpdateFormHtml(props: Omit<UpdatePasswordFormProps, 'errors'>): string {
   const { t, minLength, next, switchedFrom } = props
+  // Values the variant shows, and where the optional ones sit among them (-1: not shown).
   const values = [props.csrfToken, props.email]
-  if (next !== undefined) values.push(next)
-  if (switchedFrom) values.push(switchedFrom)
+  const nextAt = next === undefined ? -1 : values.push(next) - 1
+  const switchedAt = switchedFrom ? values.push(switchedFrom) - 1 : -1
   const switched = switchedFrom === undefined ? 'same' : switchedFrom ? 'named' : 'unnamed'
-  return htmlThroughCut(cuts, t, `form:${minLength}:${next !== undefined}:${switched}`, values, ([csrf, email, ...rest]) => (
+  return htmlThroughCut(cuts, t, `form:${minLength}:${next !== undefined}:${switched}`, values, (v) => (
     <UpdatePasswordForm
       t={t}
-      csrfToken={csrf!}
-      email={email!}
+      csrfToken={String(v[0])}
+      email={String(v[1])}
       minLength={minLength}
-      next={next !== undefined ? rest[0] : undefined}
-      switchedFrom={switchedFrom ? rest.at(-1) : switchedFrom}
+      next={nextAt < 0 ? undefined : String(v[nextAt])}
+      switchedFrom={switchedAt < 0 ? switchedFrom : String(v[switchedAt])}
     />
   ))
 }
