@@ -59,6 +59,14 @@ export default defineConfig({
       },
       {
         test: {
+          // The bench's own logic (bench/lib/): what it concludes from its numbers.
+          name: 'bench',
+          environment: 'node',
+          include: ['bench/test/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
           name: 'local-pwned',
           environment: 'node',
           include: ['local-pwned/test/**/*.test.ts'],

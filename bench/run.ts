@@ -44,7 +44,8 @@ import { loadRoute, prepareStack, ROUTES, type StackPrep } from './lib/load'
 import { readStatusKb } from './lib/memory'
 import { processCpuMs, processGroup, roleOf } from './lib/proc'
 import { BENCH_DIR, CONFIG, REPO_ROOT, WORKERS, type WorkerId } from './lib/paths'
-import { writeReport } from './lib/report'
+import { targets, writeReport } from './lib/report'
+import { isLedgerRun, ledgerEntry, withEntry, type LedgerEntry } from './lib/verdicts'
 import { profileRequests, type RequestProfile } from './lib/request-profile'
 import { profileResets } from './lib/flow-profile'
 import { countRoundTrips } from './lib/roundtrips'
@@ -71,6 +72,8 @@ const PROFILED_PATHS = [
 ]
 
 const ALL_SECTIONS = 'bundle,startup,roundtrips,lean,concurrency,heap,dev,profile'
+/** Every full run's verdicts (bench/lib/verdicts.ts). */
+const LEDGER_FILE = path.join(BENCH_DIR, 'verdicts.json')
 
 interface Options {
   rounds: number
@@ -130,7 +133,7 @@ async function main() {
   const options = parseOptions(process.argv.slice(2))
   if (process.argv.includes('--report-only')) {
     const saved = JSON.parse(await readFile(jsonFileFor(options.out), 'utf8')) as BenchResults
-    await writeFile(options.out, writeReport(saved))
+    await writeFile(options.out, writeReport(saved, await ledgerFor(saved, options.out)))
     log(`re-rendered ${path.relative(process.cwd(), options.out)} from ${path.relative(process.cwd(), jsonFileFor(options.out))}`)
     return
   }
@@ -348,8 +351,23 @@ async function main() {
   results.meta.durationS = (Date.now() - started) / 1000
   const jsonFile = jsonFileFor(options.out)
   await writeFile(jsonFile, `${JSON.stringify(results, null, 2)}\n`)
-  await writeFile(options.out, writeReport(results))
+  const ledger = await ledgerFor(results, options.out)
+  await writeFile(options.out, writeReport(results, ledger))
+  if (ledger) {
+    await writeFile(LEDGER_FILE, `${JSON.stringify(withEntry(ledger, ledgerEntry(results, targets(results))), null, 2)}\n`)
+    log(`verdicts added to ${path.relative(process.cwd(), LEDGER_FILE)}`)
+  }
   log(`done in ${results.meta.durationS.toFixed(0)} s: ${path.relative(process.cwd(), options.out)}, ${path.relative(process.cwd(), jsonFile)}`)
+}
+
+/** The ledger of earlier full runs, when this run is one that belongs in it and writes bench/RESULTS.md; undefined otherwise. */
+async function ledgerFor(r: BenchResults, out: string): Promise<LedgerEntry[] | undefined> {
+  if (out !== path.join(BENCH_DIR, 'RESULTS.md') || !isLedgerRun(r, ALL_SECTIONS.split(','))) return undefined
+  const text = await readFile(LEDGER_FILE, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return '[]'
+    throw e
+  })
+  return JSON.parse(text) as LedgerEntry[]
 }
 
 /** CPU per request of an empty Worker served lean: the runtime's own share of each request. */

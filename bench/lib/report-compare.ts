@@ -35,6 +35,7 @@ const roundsMeeting = (s: Summary, ok: (v: number) => boolean) => `${s.runs.filt
 const x = (s: Summary) => `${fmtSummary(s, 2)}×`
 
 export interface CompareTargetRow {
+  readonly id: string
   readonly target: string
   readonly measured: string
   readonly ok: boolean | undefined
@@ -52,6 +53,7 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
     const cpu30 = l30 ? ratio(l30, cpuPerReset, 'ours', 'baseline') : undefined
     const net = netOfRuntime(lean, l0)
     rows.push({
+      id: 'cpu-per-reset',
       target: `Isolate CPU per complete reset ≤ ${TARGETS.cpuPerResetVsBaseline}× the baseline Worker's (lean runtime, stand-in latency 0 ms)`,
       measured: `${x(cpu)} (${fmt(values(l0, cpuPerReset, 'ours').median, 1)} vs ${fmt(values(l0, cpuPerReset, 'baseline').median, 1)} ms of workerd CPU; ${roundsMeeting(cpu, (v) => v <= TARGETS.cpuPerResetVsBaseline)}${cpu30 ? `; at 30 ms ${x(cpu30)}` : ''}${net ? `; net of the runtime's own share of each request, ${x(net.ratio)}` : ''})`,
       ok: cpu.median <= TARGETS.cpuPerResetVsBaseline,
@@ -60,6 +62,7 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
   for (const l of lean.latencies) {
     const s = ratio(l, resetsPerS, 'ours', 'peer')
     rows.push({
+      id: `resets-vs-peer-${l.latencyMs}ms`,
       target: `Complete resets per second ≥ ${TARGETS.resetsVsPeer.toFixed(1)}× the Express peer (lean, ${lean.concurrency} at a time, stand-in latency ${l.latencyMs} ms)`,
       measured: `${x(s)} (${fmt(values(l, resetsPerS, 'ours').median, 1)} vs ${fmt(values(l, resetsPerS, 'peer').median, 1)} /s; ${roundsMeeting(s, (v) => v >= TARGETS.resetsVsPeer)})`,
       ok: s.median >= TARGETS.resetsVsPeer,
@@ -70,11 +73,13 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
     const rps = ratio(withVerify, verifyRps, 'ours', 'peer')
     const p99 = ratio(withVerify, verifyP99, 'ours', 'peer')
     rows.push({
+      id: 'verify-rps',
       target: `Token verification ≥ ${TARGETS.verifyVsPeer.toFixed(1)}× the peer's requests/s (${lean.connections} connections)`,
       measured: `${x(rps)} (${fmt(values(withVerify, verifyRps, 'ours').median, 0)} vs ${fmt(values(withVerify, verifyRps, 'peer').median, 0)} req/s; ${roundsMeeting(rps, (v) => v >= TARGETS.verifyVsPeer)})`,
       ok: rps.median >= TARGETS.verifyVsPeer,
     })
     rows.push({
+      id: 'verify-p99',
       target: `Token verification p99 at ${lean.connections} connections no worse than the peer's`,
       measured: `${x(p99)} of the peer's (${fmt(values(withVerify, verifyP99, 'ours').median, 1)} vs ${fmt(values(withVerify, verifyP99, 'peer').median, 1)} ms; ${roundsMeeting(p99, (v) => v <= 1)})`,
       ok: p99.median <= 1,
@@ -86,6 +91,7 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
     const last = heap.heapKiB.at(-1)!
     const drift = last / quarter - 1
     rows.push({
+      id: 'heap-flat',
       target: `Isolate JS heap flat (±${TARGETS.heapDrift * 100} %) between ${heap.requests.at(-2)} and ${heap.requests.at(-1)} requests`,
       measured: `${signedPct(drift)} (${fmt(quarter, 0)} → ${fmt(last, 0)} KiB after a full GC)`,
       ok: Math.abs(drift) <= TARGETS.heapDrift,

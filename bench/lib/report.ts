@@ -7,6 +7,8 @@ import { compareSections, compareTargets, devSection } from './report-compare'
 import { fmt, fmtSummary, type Summary } from './stats'
 import { STEPS } from './flow'
 import type { BenchResults } from './types'
+import { verdictSection, verdictSummary } from './report-verdicts'
+import { ledgerEntry, type LedgerEntry } from './verdicts'
 
 const PASS = 'pass'
 const MISS = '**miss**'
@@ -14,6 +16,8 @@ const mark = (ok: boolean) => (ok ? PASS : MISS)
 const k = (bytes: number) => fmt(bytes / 1024, 1)
 
 export interface TargetRow {
+  /** Stable across runs (the wording carries numbers that may change): the key of the verdict ledger. */
+  readonly id: string
   readonly target: string
   readonly measured: string
   /** undefined: the evidence disagrees with itself (said in `measured`). */
@@ -24,6 +28,7 @@ export function targets(r: BenchResults): TargetRow[] {
   const rows: TargetRow[] = []
   if (r.bundle) {
     rows.push({
+      id: 'bundle',
       target: `(earlier target) Bundle: ours within ${r.bundle.targetGzipKiB} KiB gzip of the baseline`,
       measured: `${signed(r.bundle.deltaGzipKiB)} KiB gzip (${k(r.bundle.ours.gzipBytes)} vs ${k(r.bundle.baseline.gzipBytes)})`,
       ok: r.bundle.deltaGzipKiB <= r.bundle.targetGzipKiB,
@@ -31,6 +36,7 @@ export function targets(r: BenchResults): TargetRow[] {
     const l = r.bundle.languages
     if (l) {
       rows.push({
+        id: 'languages',
         target: `Languages: all six add at most ${l.budgetKiB} KiB gzip to the script`,
         measured: `${signed(l.growthKiB)} KiB gzip over ${l.baseRevision} (${k(l.baseGzipBytes)} → ${k(l.oursGzipBytes)} KiB); the translations are assets beside the script (${k(l.assets.reduce((a, x) => a + x.gzipBytes, 0))} KiB gzip for ${l.assets.length})`,
         ok: l.growthKiB <= l.budgetKiB,
@@ -39,6 +45,7 @@ export function targets(r: BenchResults): TargetRow[] {
   }
   if (r.startup) {
     rows.push({
+      id: 'startup',
       target: `(earlier target) Start-up CPU ≤ ${r.startup.targetRatio}× the baseline`,
       measured: `${fmt(r.startup.ratio, 2)}× (${fmt(r.startup.netMs.ours.median, 2)} vs ${fmt(r.startup.netMs.baseline.median, 2)} ms, medians; fastest runs ${fmt(r.startup.ratioOfMins, 2)}×)${(r.startup.ratio <= r.startup.targetRatio) !== (r.startup.ratioOfMins <= r.startup.targetRatio) ? '; medians and fastest runs disagree: re-run on a quieter machine' : ''}`,
       ok: (r.startup.ratio <= r.startup.targetRatio) === (r.startup.ratioOfMins <= r.startup.targetRatio) ? r.startup.ratio <= r.startup.targetRatio : undefined,
@@ -52,6 +59,7 @@ export function targets(r: BenchResults): TargetRow[] {
       const got = Object.keys(want).map((s) => steady[s as keyof typeof steady].count)
       const jwks = r.roundTrips.ours.perFlow.flatMap((f) => STEPS.flatMap((s) => f[s].calls)).filter((c) => c.includes('jwks')).length
       rows.push({
+        id: 'round-trips',
         target: 'Round trips: forgot 1, confirm 1, update page 0, update submit 1 (+1 JWKS per isolate)',
         measured: `${got.join(', ')} (+${jwks} JWKS over ${r.roundTrips.ours.flows} flows in one isolate)`,
         ok: got.every((v, i) => v === Object.values(want)[i]) && jwks <= 1 && r.roundTrips.ours.errors.length === 0,
@@ -62,6 +70,7 @@ export function targets(r: BenchResults): TargetRow[] {
   if (r.concurrency) {
     const c = r.concurrency
     rows.push({
+      id: 'concurrent-resets-correct',
       target: `${c.flows} complete resets, ${c.concurrency} at a time: 0 errors, each password changed exactly once, no foreign session cookie`,
       measured: `${c.errors} errors; ${c.passwordUpdates} password updates, new password works for ${c.newPasswordWorks}, old refused for ${c.oldPasswordRefused}; ${c.foreignSessionCookies} foreign of ${c.sessionCookiesChecked} session cookies`,
       ok:
@@ -75,7 +84,8 @@ export function targets(r: BenchResults): TargetRow[] {
   return rows
 }
 
-export function writeReport(r: BenchResults): string {
+/** `ledger`: the verdicts of earlier full runs (bench/verdicts.json); compared with this run's when given. */
+export function writeReport(r: BenchResults, ledger?: readonly LedgerEntry[]): string {
   const out: string[] = []
   const m = r.meta
   out.push('# Benchmark results', '')
@@ -88,8 +98,11 @@ export function writeReport(r: BenchResults): string {
   out.push('', '"Median (min–max)" is over the rounds (or runs). *Ours* is the Worker in src/; *baseline* is bench/baseline/ (bare Hono + `@supabase/ssr`, the same Supabase call per route, plain-text answers, no checks); *peer* is bench/peer/, the Express 5 server a team would write from Supabase\'s server-side guides (see bench/peer/README.md).', '')
 
   out.push('## Targets', '', '| Target | Measured | |', '| --- | --- | --- |')
-  for (const t of targets(r)) out.push(`| ${t.target} | ${t.measured} | ${t.ok === undefined ? 'inconclusive' : mark(t.ok)} |`)
+  const rows = targets(r)
+  for (const t of rows) out.push(`| ${t.target} | ${t.measured} | ${t.ok === undefined ? 'inconclusive' : mark(t.ok)} |`)
   out.push('')
+  const current = ledger && ledgerEntry(r, rows)
+  if (ledger && current) out.push(verdictSummary(ledger, current), '')
 
   const f = findings(r)
   if (f.length) out.push('## Why the misses, and what would fix them', '', ...f, '')
@@ -103,6 +116,7 @@ export function writeReport(r: BenchResults): string {
   if (r.requestProfiles || r.resetProfiles) out.push('## g. Where the CPU goes', '')
   if (r.resetProfiles) resetProfileTable(r, out)
   if (r.requestProfiles) requestProfileTable(r, out)
+  if (ledger && current) verdictSection(ledger, current, out)
   return `${out.join('\n')}\n`
 }
 

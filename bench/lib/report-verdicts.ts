@@ -1,0 +1,61 @@
+/**
+ * RESULTS.md's view of the verdict ledger: one line under the targets saying whether this run's verdicts
+ * match the newest run of an earlier day (and of earlier runs the same day), and section h, the verdicts
+ * of the last runs side by side.
+ */
+import { fmt } from './stats'
+import { dayApart, sameDay, TARGET_NAMES, type Agreement, type LedgerEntry, type Verdict } from './verdicts'
+
+/** Runs shown side by side in section h. */
+const SHOWN_RUNS = 8
+
+const when = (e: LedgerEntry) => `${e.date.slice(0, 16).replace('T', ' ')} UTC`
+const name = (id: string) => TARGET_NAMES[id] ?? id
+const VERDICT_TEXT: Record<Verdict, string> = { pass: 'met', miss: 'missed', inconclusive: 'inconclusive' }
+
+function described(a: Agreement): string {
+  const judged = a.same.length + a.changed.length
+  const head = `the run of ${when(a.earlier)} (commit \`${a.earlier.commit}\`, ${fmt(a.hoursApart, 1)} h earlier)`
+  if (a.changed.length === 0) return `same verdicts as ${head} on all ${judged} targets both judged`
+  const flips = a.changed.map((c) => `${name(c.id)}: ${VERDICT_TEXT[c.then]} → ${VERDICT_TEXT[c.now]}`).join('; ')
+  return `**${a.changed.length} of ${judged} verdicts differ** from ${head}: ${flips}`
+}
+
+/** The paragraph under the targets table. */
+export function verdictSummary(ledger: readonly LedgerEntry[], current: LedgerEntry): string {
+  const apart = dayApart(ledger, current)
+  const today = sameDay(ledger, current)
+  const parts: string[] = []
+  parts.push(
+    apart
+      ? `**A day apart:** ${described(apart)}${apart.onlyOne.length ? `; not yet compared across days, because only one of the two runs judged them: ${apart.onlyOne.map(name).join(', ')}` : ''}.`
+      : `**A day apart:** no run of an earlier day is on record yet (the ledger holds ${ledger.filter((e) => e.date < current.date).length} earlier runs, all on ${current.date.slice(0, 10)}); the next full run on another day gives the comparison.`,
+  )
+  if (today.length) {
+    const disagreeing = today.filter((a) => a.changed.length > 0)
+    parts.push(
+      disagreeing.length === 0
+        ? `Earlier the same day: all ${today.length} runs on record gave the same verdicts on every target both judged.`
+        : `Earlier the same day, ${disagreeing.length} of ${today.length} runs differ: ${disagreeing.map(described).join('; ')}.`,
+    )
+  }
+  return `${parts.join(' ')} Every full run's verdicts: section h and [verdicts.json](verdicts.json).`
+}
+
+/** Section h: the verdicts of the last runs, one column per run, newest last. */
+export function verdictSection(ledger: readonly LedgerEntry[], current: LedgerEntry, out: string[]) {
+  const runs = [...ledger.filter((e) => e.date < current.date), current].slice(-SHOWN_RUNS)
+  const ids = [...new Set(runs.flatMap((e) => Object.keys(e.verdicts)))]
+  ids.sort((a, b) => order(a) - order(b))
+  out.push('## h. Verdicts across runs', '')
+  out.push(
+    `The verdicts of the last ${runs.length} full runs (\`npm run bench\` without --quick or --only), oldest first; every run is in [verdicts.json](verdicts.json), written by each full run. "–" is a target that run did not judge (it did not exist yet). Runs before the ledger existed were read back from results.json as committed at the time and judged by today's rules.`,
+    '',
+  )
+  out.push(`| Target | ${runs.map((e) => `${when(e)} \`${e.commit}\``).join(' | ')} |`, `| --- |${runs.map(() => ' :---: |').join('')}`)
+  for (const id of ids) out.push(`| ${name(id)} | ${runs.map((e) => (e.verdicts[id] ? VERDICT_TEXT[e.verdicts[id]] : '–')).join(' | ')} |`)
+  out.push(`| Load average before (1 min) | ${runs.map((e) => fmt(e.loadAverage[0] ?? Number.NaN, 2)).join(' | ')} |`, '')
+}
+
+const ORDER = Object.keys(TARGET_NAMES)
+const order = (id: string) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length)

@@ -1,0 +1,114 @@
+/**
+ * The verdict ledger (bench/verdicts.json): the met/missed verdict of every target, for every full run
+ * that wrote bench/RESULTS.md. Whether verdicts hold from one day to the next is then read off the
+ * report (section h) instead of remembered, and a verdict that flips shows up next to the run it
+ * flipped in. Pure: reading and writing the file is run.ts's job.
+ */
+import type { TargetRow } from './report'
+import type { BenchResults } from './types'
+
+export type Verdict = 'pass' | 'miss' | 'inconclusive'
+
+export interface LedgerEntry {
+  /** When the run started (ISO, UTC). */
+  readonly date: string
+  readonly commit: string
+  /** Cores and CPU model: verdicts from different machines are still comparable (they are ratios). */
+  readonly machine: string
+  /** Load average (1/5/15 min) before the run. */
+  readonly loadAverage: readonly number[]
+  /** Target id (TargetRow.id) → verdict. */
+  readonly verdicts: Readonly<Record<string, Verdict>>
+  /** Set on runs from before the ledger: where their numbers were read back from (judged by today's rules). */
+  readonly readBackFrom?: string
+}
+
+/** Short names of the targets for the ledger table, by id; an id not listed shows as itself. */
+export const TARGET_NAMES: Readonly<Record<string, string>> = {
+  'cpu-per-reset': 'CPU per reset ≤ 1.25× baseline',
+  'resets-vs-peer-0ms': 'Resets/s ≥ peer (0 ms)',
+  'resets-vs-peer-30ms': 'Resets/s ≥ peer (30 ms)',
+  'verify-rps': 'Verification req/s ≥ peer',
+  'verify-p99': 'Verification p99 ≤ peer',
+  'heap-flat': 'JS heap flat',
+  'round-trips': 'Round trips at the floor',
+  'concurrent-resets-correct': '1000 concurrent resets correct',
+  languages: 'Languages ≤ 12 KiB',
+  bundle: '(earlier) Bundle ≤ +15 KiB',
+  startup: '(earlier) Start-up ≤ 1.2×',
+}
+
+export const verdictOf = (ok: boolean | undefined): Verdict => (ok === undefined ? 'inconclusive' : ok ? 'pass' : 'miss')
+
+/** Whether a run's verdicts belong in the ledger: a full run (every section, not --quick). */
+export function isLedgerRun(r: BenchResults, allSections: readonly string[]): boolean {
+  const only = new Set(Array.isArray(r.meta.options.only) ? (r.meta.options.only as unknown[]) : [])
+  return !r.meta.quick && allSections.every((s) => only.has(s))
+}
+
+/** The ledger entry of a run, from its target rows. */
+export function ledgerEntry(r: BenchResults, rows: readonly TargetRow[]): LedgerEntry {
+  return {
+    date: r.meta.date,
+    commit: r.meta.commit,
+    machine: `${r.meta.cpus} cores, ${r.meta.cpuModel}`,
+    loadAverage: r.meta.loadAverageBefore,
+    verdicts: Object.fromEntries(rows.map((t) => [t.id, verdictOf(t.ok)])),
+  }
+}
+
+/** The ledger with `entry` in it, oldest first; a run already there (same start time) is replaced, e.g. by --report-only. */
+export function withEntry(ledger: readonly LedgerEntry[], entry: LedgerEntry): LedgerEntry[] {
+  return [...ledger.filter((e) => e.date !== entry.date), entry].sort((a, b) => a.date.localeCompare(b.date))
+}
+
+export interface VerdictChange {
+  readonly id: string
+  readonly then: Verdict
+  readonly now: Verdict
+}
+
+export interface Agreement {
+  /** The earlier run compared with. */
+  readonly earlier: LedgerEntry
+  readonly hoursApart: number
+  /** Targets both runs judged, with the same verdict. */
+  readonly same: readonly string[]
+  /** Targets both runs judged, with different verdicts. */
+  readonly changed: readonly VerdictChange[]
+  /** Targets only one of the two runs judged (added or dropped since). */
+  readonly onlyOne: readonly string[]
+}
+
+/** Target by target, `current` against `earlier`. */
+export function agreement(earlier: LedgerEntry, current: LedgerEntry): Agreement {
+  const ids = [...new Set([...Object.keys(current.verdicts), ...Object.keys(earlier.verdicts)])]
+  const same: string[] = []
+  const changed: VerdictChange[] = []
+  const onlyOne: string[] = []
+  for (const id of ids) {
+    const then = earlier.verdicts[id]
+    const now = current.verdicts[id]
+    if (then === undefined || now === undefined) onlyOne.push(id)
+    else if (then === now) same.push(id)
+    else changed.push({ id, then, now })
+  }
+  return { earlier, hoursApart: (Date.parse(current.date) - Date.parse(earlier.date)) / 3_600_000, same, changed, onlyOne }
+}
+
+const utcDay = (iso: string) => iso.slice(0, 10)
+
+/**
+ * The newest run on an earlier UTC day than `current`, compared with it; undefined when every earlier
+ * run on record is from the same day. ("Two runs a day apart": another day's machine load, other
+ * agents' work, another start of the machine.)
+ */
+export function dayApart(ledger: readonly LedgerEntry[], current: LedgerEntry): Agreement | undefined {
+  const earlier = ledger.filter((e) => utcDay(e.date) < utcDay(current.date)).at(-1)
+  return earlier && agreement(earlier, current)
+}
+
+/** The runs before `current` on its own UTC day, each compared with it, oldest first. */
+export function sameDay(ledger: readonly LedgerEntry[], current: LedgerEntry): Agreement[] {
+  return ledger.filter((e) => utcDay(e.date) === utcDay(current.date) && e.date < current.date).map((e) => agreement(e, current))
+}

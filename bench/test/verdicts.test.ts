@@ -1,0 +1,124 @@
+/**
+ * The verdict ledger decides what RESULTS.md says about verdicts holding from day to day, so its
+ * comparisons are checked as properties over arbitrary ledgers, and its report line by what it says.
+ */
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { verdictSummary } from '../lib/report-verdicts'
+import { agreement, dayApart, isLedgerRun, ledgerEntry, sameDay, withEntry, type LedgerEntry, type Verdict } from '../lib/verdicts'
+import type { BenchResults } from '../lib/types'
+
+const IDS = ['cpu-per-reset', 'verify-rps', 'heap-flat', 'bundle', 'startup']
+const verdict = fc.constantFrom<Verdict>('pass', 'miss', 'inconclusive')
+const verdicts = fc.dictionary(fc.constantFrom(...IDS), verdict)
+/** Start times over a few days, to the millisecond, so several fall on one day and some on others. */
+const date = fc.integer({ min: Date.UTC(2026, 10, 26), max: Date.UTC(2026, 10, 30) - 1 }).map((t) => new Date(t).toISOString())
+const entry = fc.record({ date, commit: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 7, maxLength: 7 }), machine: fc.constant('2 cores'), loadAverage: fc.constant([1, 1, 1]), verdicts })
+const ledger = fc.array(entry, { maxLength: 12 }).map((es) => es.reduce<LedgerEntry[]>((l, e) => withEntry(l, e), []))
+
+const run = (iso: string, v: Record<string, Verdict>, commit = 'abcdef0'): LedgerEntry => ({ date: iso, commit, machine: '2 cores', loadAverage: [1, 1, 1], verdicts: v })
+
+describe('agreement', () => {
+  it('puts every target either run judged in exactly one of same, changed, only-one, by its two verdicts', () => {
+    fc.assert(
+      fc.property(entry, entry, (a, b) => {
+        const g = agreement(a, b)
+        const union = [...new Set([...Object.keys(a.verdicts), ...Object.keys(b.verdicts)])]
+        const kindOf = (id: string) => (g.same.includes(id) ? 'same' : g.changed.some((c) => c.id === id) ? 'changed' : g.onlyOne.includes(id) ? 'onlyOne' : 'none')
+        const expected = (id: string) => (a.verdicts[id] === undefined || b.verdicts[id] === undefined ? 'onlyOne' : a.verdicts[id] === b.verdicts[id] ? 'same' : 'changed')
+        expect(g.same.length + g.changed.length + g.onlyOne.length).toBe(union.length)
+        for (const id of union) expect(kindOf(id)).toBe(expected(id))
+        for (const c of g.changed) expect([c.then, c.now]).toEqual([a.verdicts[c.id], b.verdicts[c.id]])
+      }),
+    )
+  })
+
+  it('gives the hours between the two runs', () => {
+    expect(agreement(run('2026-11-29T10:00:00.000Z', {}), run('2026-11-30T16:30:00.000Z', {})).hoursApart).toBe(30.5)
+  })
+})
+
+describe('dayApart', () => {
+  it('compares with the newest run of an earlier UTC day, never one of the same day, and with none when there is none', () => {
+    fc.assert(
+      fc.property(ledger, entry, (l, current) => {
+        const a = dayApart(l, current)
+        const earlierDays = l.filter((e) => e.date.slice(0, 10) < current.date.slice(0, 10))
+        if (earlierDays.length === 0) expect(a).toBeUndefined()
+        else expect(a?.earlier).toBe(earlierDays.reduce((x, y) => (y.date > x.date ? y : x)))
+      }),
+    )
+  })
+
+  it('sameDay compares with each earlier run of the same UTC day and nothing else', () => {
+    fc.assert(
+      fc.property(ledger, entry, (l, current) => {
+        const got = sameDay(l, current).map((a) => a.earlier)
+        expect(got).toEqual(l.filter((e) => e.date.slice(0, 10) === current.date.slice(0, 10) && e.date < current.date))
+      }),
+    )
+  })
+})
+
+describe('withEntry', () => {
+  it('keeps the ledger in time order, one entry per run, the newest reading of a run winning', () => {
+    fc.assert(
+      fc.property(ledger, entry, (l, e) => {
+        const next = withEntry(l, e)
+        expect(next.map((x) => x.date)).toEqual([...next.map((x) => x.date)].sort())
+        expect(new Set(next.map((x) => x.date)).size).toBe(next.length)
+        expect(next.find((x) => x.date === e.date)).toBe(e)
+        expect(next.length).toBe(l.length + (l.some((x) => x.date === e.date) ? 0 : 1))
+      }),
+    )
+  })
+})
+
+describe('which runs enter the ledger, and how', () => {
+  const ALL = ['bundle', 'startup', 'lean']
+  const results = (only: string[], quick = false) => ({ meta: { date: '2026-11-29T16:25:19.212Z', commit: 'abc1234', cpus: 2, cpuModel: 'Xeon', loadAverageBefore: [1.4, 2.3, 1.8], quick, options: { only } } }) as unknown as BenchResults
+
+  it('takes full runs only: not --quick, not --only a subset', () => {
+    expect(isLedgerRun(results(ALL), ALL)).toBe(true)
+    expect(isLedgerRun(results(ALL, true), ALL)).toBe(false)
+    expect(isLedgerRun(results(['bundle', 'lean']), ALL)).toBe(false)
+  })
+
+  it('records each target by id as met, missed or inconclusive', () => {
+    const e = ledgerEntry(results(ALL), [
+      { id: 'cpu-per-reset', target: 'x', measured: 'y', ok: false },
+      { id: 'heap-flat', target: 'x', measured: 'y', ok: true },
+      { id: 'startup', target: 'x', measured: 'y', ok: undefined },
+    ])
+    expect(e).toEqual({ date: '2026-11-29T16:25:19.212Z', commit: 'abc1234', machine: '2 cores, Xeon', loadAverage: [1.4, 2.3, 1.8], verdicts: { 'cpu-per-reset': 'miss', 'heap-flat': 'pass', startup: 'inconclusive' } })
+  })
+})
+
+describe('what RESULTS.md says', () => {
+  const now = run('2026-11-30T09:00:00.000Z', { 'cpu-per-reset': 'miss', 'heap-flat': 'pass', 'verify-rps': 'miss' })
+
+  it('says so when no run of an earlier day is on record', () => {
+    const text = verdictSummary([run('2026-11-30T08:00:00.000Z', now.verdicts)], now)
+    expect(text).toContain('no run of an earlier day is on record')
+    expect(text).toContain('all 1 runs on record gave the same verdicts')
+  })
+
+  it('names the run a day earlier and says the verdicts match', () => {
+    const text = verdictSummary([run('2026-11-29T16:25:00.000Z', now.verdicts, '61b2d17')], now)
+    expect(text).toContain('same verdicts as the run of 2026-11-29 16:25 UTC (commit `61b2d17`, 16.6 h earlier) on all 3 targets')
+  })
+
+  it('names each verdict that flipped since the day before', () => {
+    const text = verdictSummary([run('2026-11-29T16:25:00.000Z', { ...now.verdicts, 'verify-rps': 'pass' })], now)
+    expect(text).toContain('**1 of 3 verdicts differ**')
+    expect(text).toContain('Verification req/s ≥ peer: met → missed')
+  })
+
+  it('compares with the newest earlier day, not an older one that happens to agree', () => {
+    const older = run('2026-11-28T10:00:00.000Z', now.verdicts, 'aaaaaaa')
+    const newer = run('2026-11-29T20:00:00.000Z', { ...now.verdicts, 'heap-flat': 'miss' }, 'bbbbbbb')
+    const text = verdictSummary([older, newer], now)
+    expect(text).toContain('`bbbbbbb`')
+    expect(text).toContain('JS heap flat: missed → met')
+  })
+})
