@@ -9,7 +9,7 @@ import { createUsers, ipFor, runFlow, type FlowStep, type FlowUser, type MailWat
 import { Inspector } from './inspector'
 import { loadRoute, ROUTES, type StackPrep } from './load'
 import { processCpuMs, threadCpuMs } from './proc'
-import type { Server, StandIn } from './servers'
+import { rangeServerPid, type Server, type StandIn } from './servers'
 import { sleep } from './stats'
 
 /** Our forgot-password form is limited to 3 requests per address per minute: reuse an address only after this. */
@@ -70,6 +70,10 @@ export interface ResetRun {
   /** CPU ms per completed reset: the server's process and the stand-in's. */
   readonly serverCpuMsPerReset: number
   readonly standInCpuMsPerReset: number
+  /** The local range server's (only ours calls it; the real API costs the Worker's machine nothing). */
+  readonly rangeCpuMsPerReset?: number
+  /** This process's: the people's HTTP clients, the mail watcher, Miniflare's reader of workerd's log lines. */
+  readonly loadGeneratorCpuMsPerReset?: number
   /** CPU ms per completed reset of `otherPids` (wrangler dev's proxy workerd and Node process), if given. */
   readonly otherCpuMsPerReset?: number
   readonly errors: readonly string[]
@@ -104,10 +108,12 @@ export async function timedResets(
   let cpuStart: readonly number[] = []
   let cpuEnd: readonly number[] = []
   let windowOpen = false
+  const range = await rangeServerPid()
   const readCpu = async () => {
     let other = 0
     for (const pid of otherPids) other += await processCpuMs(pid)
-    return [await processCpuMs(server.pid), await processCpuMs(standIn.pid), other]
+    const self = process.cpuUsage()
+    return [await processCpuMs(server.pid), await processCpuMs(standIn.pid), other, range === undefined ? 0 : await processCpuMs(range), (self.user + self.system) / 1000]
   }
   const clock = (async () => {
     await sleep(windowStart - performance.now())
@@ -142,6 +148,8 @@ export async function timedResets(
     serverCpuMsPerReset: inWindow ? (cpuEnd[0]! - cpuStart[0]!) / inWindow : Number.NaN,
     standInCpuMsPerReset: inWindow ? (cpuEnd[1]! - cpuStart[1]!) / inWindow : Number.NaN,
     ...(otherPids.length ? { otherCpuMsPerReset: inWindow ? (cpuEnd[2]! - cpuStart[2]!) / inWindow : Number.NaN } : {}),
+    ...(range === undefined ? {} : { rangeCpuMsPerReset: inWindow ? (cpuEnd[3]! - cpuStart[3]!) / inWindow : Number.NaN }),
+    loadGeneratorCpuMsPerReset: inWindow ? (cpuEnd[4]! - cpuStart[4]!) / inWindow : Number.NaN,
     errors,
   }
 }

@@ -85,6 +85,16 @@ export async function childPids(ppid: number): Promise<number[]> {
   return out
 }
 
+/** The child of this process started since `before` whose command is workerd (Miniflare's), if any. */
+export async function newWorkerdChild(before: ReadonlySet<number>): Promise<number | undefined> {
+  for (const pid of await childPids(process.pid)) {
+    if (before.has(pid)) continue
+    const command = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')
+    if (command.split('\0')[0]?.endsWith('workerd')) return pid
+  }
+  return undefined
+}
+
 /**
  * On-CPU time of every thread of `pid`, in ms, from /proc/<pid>/task/<tid>/schedstat (nanoseconds):
  * finer than the 10 ms ticks of /proc/<pid>/stat, so it can be read around a single request. Threads that

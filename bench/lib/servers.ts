@@ -2,21 +2,25 @@
  * The servers the bench compares, each in its own process so the kernel's CPU accounting separates them:
  * - `ours` and `baseline`: the Worker's deploy bundle (`wrangler deploy --dry-run --minify`) served by
  *   Miniflare's workerd directly ("lean": no `wrangler dev`, no proxy workerd, no inspector unless asked),
- *   with the bindings and rate limits of its wrangler.toml;
+ *   with the bindings and rate limits of its wrangler.toml. Requests reach the Worker through a socket of
+ *   its own (Miniflare's `unsafeDirectSockets`), not through Miniflare's entry Worker: that hop (a second
+ *   isolate that rebuilds the request, parses a `cf` blob and forwards it over a service binding) is
+ *   local-development plumbing production does not have, and cost an empty Worker 0.23 of its 0.33 ms of
+ *   CPU per request on the bench machine;
  * - `peer`: the Express server of bench/peer/ on this Node (22), as `node app.js`;
  * - the Supabase Auth stand-in, in its own Node process (auth-child.ts);
- * - the local Pwned Passwords range server (local-pwned/), in this process: ours checks new passwords
- *   against it, as it would against the real API (a bench must never send traffic off this machine).
+ * - the local Pwned Passwords range server (local-pwned/), in its own Node process (pwned-child.ts): ours
+ *   checks new passwords against it, as it would against the real API (a bench must never send traffic
+ *   off this machine); its CPU is read apart, because the real API costs the Worker's machine nothing.
  * Every process here is one the bench started; stop() ends it by its own handle or pid.
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createRequire } from 'node:module'
-import { startLocalPwned, type LocalPwned } from '../../local-pwned/index'
 import { freePort } from '../../scripts/stack'
 import { limiterWorkerSource, type LimiterSpec } from './limiter-worker'
-import { childPids } from './proc'
+import { childPids, newWorkerdChild } from './proc'
 import { BENCH_DIR, CONFIG, REPO_ROOT, type WorkerId } from './paths'
 import { sleep } from './stats'
 
@@ -49,30 +53,40 @@ export interface Server {
 
 const live = new Set<{ stop(): Promise<void> }>()
 
-/** One local range server for the whole bench, started on first use. */
-let pwned: Promise<LocalPwned> | undefined
-async function pwnedUrl(): Promise<string> {
-  if (!pwned) {
-    pwned = startLocalPwned()
-    const started = await pwned
-    live.add({ stop: () => started.stop() })
-  }
-  return (await pwned).url
-}
-
-export async function startStandIn(latencyMs: number): Promise<StandIn> {
-  const child: ChildProcess = fork(path.join(BENCH_DIR, 'lib', 'auth-child.ts'), [JSON.stringify({ latencyMs })], {
+/** A bench child (auth-child.ts, pwned-child.ts) and what it sent once ready. */
+async function forkChild<Ready>(file: string, args: string[], what: string): Promise<{ child: ChildProcess; ready: Ready }> {
+  const child: ChildProcess = fork(path.join(BENCH_DIR, 'lib', file), args, {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   })
-  const ready = await new Promise<{ url: string; publishableKey: string; anonKey: string }>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`stand-in exited early (code ${code})`)))
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`${what} exited early (code ${code})`)))
     child.on('message', (m: { type: string; error?: string } & Record<string, unknown>) => {
-      if (m.type === 'ready') resolve(m as never)
-      if (m.type === 'failed') reject(new Error(`stand-in failed: ${m.error}`))
+      if (m.type === 'ready') resolve(m as Ready)
+      if (m.type === 'failed') reject(new Error(`${what} failed: ${m.error}`))
     })
   })
+  return { child, ready }
+}
+
+/** The local range server for the whole bench, in its own process, started on first use. */
+let pwned: Promise<{ url: string; pid: number }> | undefined
+function rangeServer(): Promise<{ url: string; pid: number }> {
+  pwned ??= forkChild<{ url: string }>('pwned-child.ts', [], 'range server').then(({ child, ready }) => {
+    live.add({ stop: () => stopChild(child, () => child.send({ type: 'stop' })) })
+    return { url: ready.url, pid: child.pid! }
+  })
+  return pwned
+}
+
+/** The range server's pid once started (its CPU per reset is reported apart), else undefined. */
+export async function rangeServerPid(): Promise<number | undefined> {
+  return pwned && (await pwned).pid
+}
+
+export async function startStandIn(latencyMs: number): Promise<StandIn> {
+  const { child, ready } = await forkChild<{ url: string; publishableKey: string; anonKey: string }>('auth-child.ts', [JSON.stringify({ latencyMs })], 'stand-in')
   const standIn: StandIn = {
     ...ready,
     pid: child.pid!,
@@ -99,7 +113,10 @@ export async function startLean(
   // The bindings and rate limits wrangler would deploy, from the Worker's own wrangler.toml.
   const fromToml = unstable_getMiniflareWorkerOptions(CONFIG[worker]).workerOptions as Record<string, unknown>
   const port = await freePort()
-  const url = `http://127.0.0.1:${port}`
+  const direct = await freePort()
+  const url = `http://127.0.0.1:${direct}`
+  // Started before the snapshot of child processes below, so the new child found after it is workerd.
+  const range = await rangeServer()
   const before = new Set(await childPids(process.pid))
   const ratelimits = (fromToml.ratelimits ?? {}) as Record<string, { simple: { limit: number; period: number } }>
   const specs: LimiterSpec[] = Object.entries(ratelimits).map(([name, r]) => ({ name, limit: r.simple.limit, period: r.simple.period }))
@@ -118,9 +135,10 @@ export async function startLean(
             SUPABASE_URL: auth.url,
             SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
             SITE_URL: url,
-            BREACHED_PASSWORD_API_URL: await pwnedUrl(),
+            BREACHED_PASSWORD_API_URL: range.url,
             ...options.bindings,
           },
+          unsafeDirectSockets: [{ host: '127.0.0.1', port: direct }],
           ...(limits === 'miniflare' ? { ratelimits } : {}),
           ...(limits === 'counter' && specs.length
             ? { serviceBindings: Object.fromEntries(specs.map((l) => [l.name, { name: 'bench-limiter', entrypoint: l.name }])) }
@@ -138,7 +156,7 @@ export async function startLean(
     } as Parameters<MiniflareModule['convertV4MiniflareOptions']>[0]),
   )
   await mf.ready
-  const pid = (await childPids(process.pid)).find((p) => !before.has(p))
+  const pid = await newWorkerdChild(before)
   if (pid === undefined) throw new Error(`could not find the workerd process serving ${worker}`)
   const inspectorUrl = options.inspector ? new URL(`/core:user:${worker}`, (await mf.getInspectorURL()).href).href : undefined
   await waitUntilServing(`${url}/account/forgot-password`)
@@ -234,12 +252,13 @@ async function waitUntilServing(url: string, child?: ChildProcess, timeoutMs = 3
 
 /**
  * An empty Worker (answers every request with 200 "ok") served the same way as the lean servers: its
- * CPU per request is the runtime's own share of every request (HTTP, Miniflare's entry Worker), the same
- * for ours and the baseline, so the report can show the ratio with and without it.
+ * CPU per request is the runtime's own share of every request (HTTP parsing, the isolate's event loop),
+ * the same for ours and the baseline, so the report can show the ratio with and without it.
  */
 export async function startControl(): Promise<Server> {
   const { Miniflare, convertV4MiniflareOptions } = require('miniflare') as MiniflareModule
   const port = await freePort()
+  const direct = await freePort()
   const before = new Set(await childPids(process.pid))
   const mf = new Miniflare(
     convertV4MiniflareOptions({
@@ -247,17 +266,18 @@ export async function startControl(): Promise<Server> {
       compatibilityDate: '2026-11-01',
       modules: true,
       script: "export default { fetch() { return new Response('ok') } }",
+      unsafeDirectSockets: [{ host: '127.0.0.1', port: direct }],
       host: '127.0.0.1',
       port,
       handleStructuredLogs: () => {},
     } as Parameters<MiniflareModule['convertV4MiniflareOptions']>[0]),
   )
   await mf.ready
-  const pid = (await childPids(process.pid)).find((p) => !before.has(p))
+  const pid = await newWorkerdChild(before)
   if (pid === undefined) throw new Error('could not find the control workerd')
   const server: Server = {
     id: 'baseline',
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${direct}`,
     authUrl: '',
     pid,
     async stop() {
