@@ -45,7 +45,7 @@ import { readStatusKb } from './lib/memory'
 import { processCpuMs, processGroup, roleOf } from './lib/proc'
 import { BENCH_DIR, CONFIG, REPO_ROOT, WORKERS, type WorkerId } from './lib/paths'
 import { targets, writeReport } from './lib/report'
-import { isLedgerRun, ledgerEntry, withEntry, type LedgerEntry } from './lib/verdicts'
+import { isLedgerRun, ledgerEntry, MEASURING_CODE, withEntry, type LedgerEntry } from './lib/verdicts'
 import { profileRequests, type RequestProfile } from './lib/request-profile'
 import { profileResets } from './lib/flow-profile'
 import { countRoundTrips } from './lib/roundtrips'
@@ -142,6 +142,7 @@ async function main() {
     meta: {
       date: new Date().toISOString(),
       commit: git(['rev-parse', '--short', 'HEAD']),
+      method: git(['log', '-1', '--format=%h', '--', ...MEASURING_CODE]),
       dirty: git(['status', '--porcelain', '--', 'src', 'wrangler.toml', 'package.json']) !== '',
       node: process.version,
       wrangler: execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'wrangler'), ['--version'], { encoding: 'utf8' }).trim(),

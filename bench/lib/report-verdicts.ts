@@ -13,12 +13,39 @@ const when = (e: LedgerEntry) => `${e.date.slice(0, 16).replace('T', ' ')} UTC`
 const name = (id: string) => TARGET_NAMES[id] ?? id
 const VERDICT_TEXT: Record<Verdict, string> = { pass: 'met', miss: 'missed', inconclusive: 'inconclusive' }
 
+function methodNote(a: Agreement): string {
+  if (a.sameMethod === undefined) return ''
+  return a.sameMethod
+    ? `, same measuring code \`${a.earlier.method}\``
+    : `; the bench's measuring code changed in between (\`${a.earlier.method}\` → now), so a flip may be the method's`
+}
+
 function described(a: Agreement): string {
   const judged = a.same.length + a.changed.length
-  const head = `the run of ${when(a.earlier)} (commit \`${a.earlier.commit}\`, ${fmt(a.hoursApart, 1)} h earlier)`
+  const head = `the run of ${when(a.earlier)} (commit \`${a.earlier.commit}\`, ${fmt(a.hoursApart, 1)} h earlier${methodNote(a)})`
   if (a.changed.length === 0) return `same verdicts as ${head} on all ${judged} targets both judged`
   const flips = a.changed.map((c) => `${name(c.id)}: ${VERDICT_TEXT[c.then]} → ${VERDICT_TEXT[c.now]}`).join('; ')
   return `**${a.changed.length} of ${judged} verdicts differ** from ${head}: ${flips}`
+}
+
+/** Earlier runs the same day, summarised by target: which verdicts moved, in how many of them, and whether the measuring code differed. */
+function sameDaySummary(today: readonly Agreement[]): string {
+  const flipped = new Map<string, { from: Map<Verdict, number>; now: Verdict; otherMethod: number }>()
+  for (const a of today) {
+    for (const c of a.changed) {
+      const f = flipped.get(c.id) ?? { from: new Map<Verdict, number>(), now: c.now, otherMethod: 0 }
+      f.from.set(c.then, (f.from.get(c.then) ?? 0) + 1)
+      if (a.sameMethod === false) f.otherMethod++
+      flipped.set(c.id, f)
+    }
+  }
+  if (flipped.size === 0) return `Earlier the same day: all ${today.length} runs on record gave the same verdicts on every target both judged.`
+  const parts = [...flipped].map(([id, f]) => {
+    const from = [...f.from].map(([v, n]) => `${VERDICT_TEXT[v]} in ${n}`).join(', ')
+    const method = f.otherMethod ? ` (${f.otherMethod === [...f.from.values()].reduce((x, y) => x + y, 0) ? 'all' : f.otherMethod} with other measuring code)` : ''
+    return `${name(id)} is ${VERDICT_TEXT[f.now]} now, ${from} of the ${today.length} earlier runs${method}`
+  })
+  return `Earlier the same day: ${parts.join('; ')}; every other target kept its verdict.`
 }
 
 /** The paragraph under the targets table. */
@@ -31,14 +58,7 @@ export function verdictSummary(ledger: readonly LedgerEntry[], current: LedgerEn
       ? `**A day apart:** ${described(apart)}${apart.onlyOne.length ? `; not yet compared across days, because only one of the two runs judged them: ${apart.onlyOne.map(name).join(', ')}` : ''}.`
       : `**A day apart:** no run of an earlier day is on record yet (the ledger holds ${ledger.filter((e) => e.date < current.date).length} earlier runs, all on ${current.date.slice(0, 10)}); the next full run on another day gives the comparison.`,
   )
-  if (today.length) {
-    const disagreeing = today.filter((a) => a.changed.length > 0)
-    parts.push(
-      disagreeing.length === 0
-        ? `Earlier the same day: all ${today.length} runs on record gave the same verdicts on every target both judged.`
-        : `Earlier the same day, ${disagreeing.length} of ${today.length} runs differ: ${disagreeing.map(described).join('; ')}.`,
-    )
-  }
+  if (today.length) parts.push(sameDaySummary(today))
   return `${parts.join(' ')} Every full run's verdicts: section h and [verdicts.json](verdicts.json).`
 }
 
@@ -49,11 +69,12 @@ export function verdictSection(ledger: readonly LedgerEntry[], current: LedgerEn
   ids.sort((a, b) => order(a) - order(b))
   out.push('## h. Verdicts across runs', '')
   out.push(
-    `The verdicts of the last ${runs.length} full runs (\`npm run bench\` without --quick or --only), oldest first; every run is in [verdicts.json](verdicts.json), written by each full run. "–" is a target that run did not judge (it did not exist yet). Runs before the ledger existed were read back from results.json as committed at the time and judged by today's rules.`,
+    `The verdicts of the last ${runs.length} full runs (\`npm run bench\` without --quick or --only), oldest first; every run is in [verdicts.json](verdicts.json), written by each full run. "–" is a target that run did not judge (it did not exist yet). Runs before the ledger existed were read back from results.json as committed at the time and judged by today's rules. The measuring-code row names the last commit that changed how the numbers are taken (the bench outside its report, the baseline, the peer, the stand-ins): a verdict that flips where it changes may be the method's doing.`,
     '',
   )
   out.push(`| Target | ${runs.map((e) => `${when(e)} \`${e.commit}\``).join(' | ')} |`, `| --- |${runs.map(() => ' :---: |').join('')}`)
   for (const id of ids) out.push(`| ${name(id)} | ${runs.map((e) => (e.verdicts[id] ? VERDICT_TEXT[e.verdicts[id]] : '–')).join(' | ')} |`)
+  out.push(`| Measuring code (last commit to it) | ${runs.map((e) => (e.method ? `\`${e.method}\`` : '?')).join(' | ')} |`)
   out.push(`| Load average before (1 min) | ${runs.map((e) => fmt(e.loadAverage[0] ?? Number.NaN, 2)).join(' | ')} |`, '')
 }
 

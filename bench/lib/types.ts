@@ -73,6 +73,8 @@ export interface BenchResults {
   meta: {
     date: string
     commit: string
+    /** The last commit that changed the bench's measuring code (verdicts.ts: MEASURING_CODE). */
+    method?: string
     dirty: boolean
     node: string
     wrangler: string

@@ -9,10 +9,29 @@ import type { BenchResults } from './types'
 
 export type Verdict = 'pass' | 'miss' | 'inconclusive'
 
+/**
+ * What decides how the numbers are taken (git pathspecs): the bench's code outside the report, the
+ * baseline, the peer and the stand-ins. A verdict that flips between runs with different measuring code
+ * may be the method's doing, not the Worker's; the report says which.
+ */
+export const MEASURING_CODE = [
+  'bench/lib',
+  'bench/run.ts',
+  'bench/baseline',
+  'bench/peer',
+  'local-auth',
+  'local-pwned',
+  ':(exclude)bench/lib/report*.ts',
+  ':(exclude)bench/lib/findings.ts',
+  ':(exclude)bench/lib/verdicts.ts',
+] as const
+
 export interface LedgerEntry {
   /** When the run started (ISO, UTC). */
   readonly date: string
   readonly commit: string
+  /** The last commit that changed the measuring code (MEASURING_CODE) when the run was made. */
+  readonly method?: string
   /** Cores and CPU model: verdicts from different machines are still comparable (they are ratios). */
   readonly machine: string
   /** Load average (1/5/15 min) before the run. */
@@ -51,6 +70,7 @@ export function ledgerEntry(r: BenchResults, rows: readonly TargetRow[]): Ledger
   return {
     date: r.meta.date,
     commit: r.meta.commit,
+    ...(r.meta.method ? { method: r.meta.method } : {}),
     machine: `${r.meta.cpus} cores, ${r.meta.cpuModel}`,
     loadAverage: r.meta.loadAverageBefore,
     verdicts: Object.fromEntries(rows.map((t) => [t.id, verdictOf(t.ok)])),
@@ -78,6 +98,8 @@ export interface Agreement {
   readonly changed: readonly VerdictChange[]
   /** Targets only one of the two runs judged (added or dropped since). */
   readonly onlyOne: readonly string[]
+  /** Whether both runs measured with the same code; undefined when either does not say. */
+  readonly sameMethod: boolean | undefined
 }
 
 /** Target by target, `current` against `earlier`. */
@@ -93,7 +115,8 @@ export function agreement(earlier: LedgerEntry, current: LedgerEntry): Agreement
     else if (then === now) same.push(id)
     else changed.push({ id, then, now })
   }
-  return { earlier, hoursApart: (Date.parse(current.date) - Date.parse(earlier.date)) / 3_600_000, same, changed, onlyOne }
+  const sameMethod = earlier.method && current.method ? earlier.method === current.method : undefined
+  return { earlier, hoursApart: (Date.parse(current.date) - Date.parse(earlier.date)) / 3_600_000, same, changed, onlyOne, sameMethod }
 }
 
 const utcDay = (iso: string) => iso.slice(0, 10)

@@ -16,7 +16,7 @@ const date = fc.integer({ min: Date.UTC(2026, 10, 26), max: Date.UTC(2026, 10, 3
 const entry = fc.record({ date, commit: fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 7, maxLength: 7 }), machine: fc.constant('2 cores'), loadAverage: fc.constant([1, 1, 1]), verdicts })
 const ledger = fc.array(entry, { maxLength: 12 }).map((es) => es.reduce<LedgerEntry[]>((l, e) => withEntry(l, e), []))
 
-const run = (iso: string, v: Record<string, Verdict>, commit = 'abcdef0'): LedgerEntry => ({ date: iso, commit, machine: '2 cores', loadAverage: [1, 1, 1], verdicts: v })
+const run = (iso: string, v: Record<string, Verdict>, commit = 'abcdef0', method?: string): LedgerEntry => ({ date: iso, commit, ...(method ? { method } : {}), machine: '2 cores', loadAverage: [1, 1, 1], verdicts: v })
 
 describe('agreement', () => {
   it('puts every target either run judged in exactly one of same, changed, only-one, by its two verdicts', () => {
@@ -29,6 +29,16 @@ describe('agreement', () => {
         expect(g.same.length + g.changed.length + g.onlyOne.length).toBe(union.length)
         for (const id of union) expect(kindOf(id)).toBe(expected(id))
         for (const c of g.changed) expect([c.then, c.now]).toEqual([a.verdicts[c.id], b.verdicts[c.id]])
+      }),
+    )
+  })
+
+  it('says whether both runs measured with the same code, and does not guess when one does not say', () => {
+    const method = fc.option(fc.constantFrom('aaaaaaa', 'bbbbbbb'), { nil: undefined })
+    fc.assert(
+      fc.property(entry, entry, method, method, (a, b, ma, mb) => {
+        const g = agreement({ ...a, ...(ma ? { method: ma } : {}) }, { ...b, ...(mb ? { method: mb } : {}) })
+        expect(g.sameMethod).toBe(ma && mb ? ma === mb : undefined)
       }),
     )
   })
@@ -121,4 +131,23 @@ describe('what RESULTS.md says', () => {
     expect(text).toContain('`bbbbbbb`')
     expect(text).toContain('JS heap flat: missed → met')
   })
+
+  it('says whether the measuring code was the same a day apart', () => {
+    expect(verdictSummary([run('2026-11-29T16:25:00.000Z', now.verdicts, '61b2d17', 'm1')], { ...now, method: 'm1' })).toContain('same measuring code `m1`')
+    expect(verdictSummary([run('2026-11-29T16:25:00.000Z', now.verdicts, '61b2d17', 'm1')], { ...now, method: 'm2' })).toContain("the bench's measuring code changed in between (`m1` → now)")
+  })
+
+  it('sums up the same day by target: what each flipped verdict was in how many earlier runs', () => {
+    const text = verdictSummary(
+      [
+        run('2026-11-30T06:00:00.000Z', { ...now.verdicts, 'verify-rps': 'pass' }, 'a', 'm1'),
+        run('2026-11-30T07:00:00.000Z', { ...now.verdicts, 'verify-rps': 'pass' }, 'b', 'm2'),
+        run('2026-11-30T08:00:00.000Z', now.verdicts, 'c', 'm2'),
+      ],
+      { ...now, method: 'm2' },
+    )
+    expect(text).toContain('Verification req/s ≥ peer is missed now, met in 2 of the 3 earlier runs (1 with other measuring code)')
+    expect(text).toContain('every other target kept its verdict')
+  })
 })
+
