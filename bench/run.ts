@@ -49,7 +49,7 @@ import { isLedgerRun, ledgerEntry, MEASURING_CODE, withEntry, type LedgerEntry }
 import { profileRequests, type RequestProfile } from './lib/request-profile'
 import { profileResets } from './lib/flow-profile'
 import { countRoundTrips } from './lib/roundtrips'
-import { SERVERS, startControl, startServer, startLean, startStandIn, stopAllServers, type Server, type ServerId, type StandIn } from './lib/servers'
+import { rangeServerPid, SERVERS, startControl, startServer, startLean, startStandIn, stopAllServers, type Server, type ServerId, type StandIn } from './lib/servers'
 import { attribute, EMPTY_WORKER, measureStartupCpu, profileStartup, summarizeProfile, type CpuProfile } from './lib/startup'
 import { startBenchStack, stopAllStacks } from './lib/stacks'
 import { median, percentile, summarize } from './lib/stats'
@@ -142,7 +142,8 @@ async function main() {
     meta: {
       date: new Date().toISOString(),
       commit: git(['rev-parse', '--short', 'HEAD']),
-      method: git(['log', '-1', '--format=%h', '--', ...MEASURING_CODE]),
+      // With uncommitted changes to the measuring code, the last commit does not say how this run measured.
+      method: `${git(['log', '-1', '--format=%h', '--', ...MEASURING_CODE])}${git(['status', '--porcelain', '--', ...MEASURING_CODE]) ? '+dirty' : ''}`,
       dirty: git(['status', '--porcelain', '--', 'src', 'wrangler.toml', 'package.json']) !== '',
       node: process.version,
       wrangler: execFileSync(path.join(REPO_ROOT, 'node_modules', '.bin', 'wrangler'), ['--version'], { encoding: 'utf8' }).trim(),
@@ -429,7 +430,8 @@ async function compareRounds<Id extends ServerId>(
       resets: {},
     }
     for (const id of order) {
-      const run = await timedResets(servers[id], standInOf(id), pools[id], mailOf(id), options.durationS, options.concurrency, what.others ? { otherPids: what.others[id] } : {})
+      // The lean servers share the bench's range server (its own process); wrangler dev stacks run theirs inside the stack.
+      const run = await timedResets(servers[id], standInOf(id), pools[id], mailOf(id), options.durationS, options.concurrency, what.others ? { otherPids: what.others[id] } : { rangePid: await rangeServerPid() })
       round.resets[id] = run
       if (run.failed) log(`   ${id}: ${run.failed} failed resets, e.g. ${run.errors[0]}`)
     }

@@ -9,7 +9,7 @@ import { createUsers, ipFor, runFlow, type FlowStep, type FlowUser, type MailWat
 import { Inspector } from './inspector'
 import { loadRoute, ROUTES, type StackPrep } from './load'
 import { processCpuMs, threadCpuMs } from './proc'
-import { rangeServerPid, type Server, type StandIn } from './servers'
+import type { Server, StandIn } from './servers'
 import { sleep } from './stats'
 
 /** Our forgot-password form is limited to 3 requests per address per minute: reuse an address only after this. */
@@ -94,7 +94,7 @@ export async function timedResets(
   mail: MailWatcher,
   durationS: number,
   concurrency: number,
-  options: { warmS?: number; otherPids?: readonly number[] } = {},
+  options: { warmS?: number; otherPids?: readonly number[]; rangePid?: number } = {},
 ): Promise<ResetRun> {
   const warmS = options.warmS ?? 1
   const otherPids = options.otherPids ?? []
@@ -108,7 +108,7 @@ export async function timedResets(
   let cpuStart: readonly number[] = []
   let cpuEnd: readonly number[] = []
   let windowOpen = false
-  const range = await rangeServerPid()
+  const range = options.rangePid
   const readCpu = async () => {
     let other = 0
     for (const pid of otherPids) other += await processCpuMs(pid)

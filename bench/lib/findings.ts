@@ -7,7 +7,7 @@ import { fmt } from './stats'
 import type { ResetRun } from './compare'
 import type { FlowStep } from './flow'
 import { allProcessesPerReset, compareTargets, featureCostSummary, ratio } from './report-compare'
-import { median } from './stats'
+import { median, summarize } from './stats'
 import type { BenchResults } from './types'
 
 const kib = (bytes: number) => `${fmt(bytes / 1024, 1)} KiB`
@@ -155,7 +155,7 @@ function lean(r: BenchResults): string[] {
   }
   const resets = ratio(l0, (rd, id) => rd.resets[id]?.perSecond, 'ours', 'peer')
   if (resets.median < 1) {
-    const per = (id: 'ours' | 'peer', get: (r: ResetRun) => number | undefined) => median(l0.rounds.map((rd) => (rd.resets[id] ? get(rd.resets[id]) ?? Number.NaN : Number.NaN)))
+    const per = (id: 'ours' | 'peer', get: (r: ResetRun) => number | undefined) => summarize(l0.rounds.map((rd) => (rd.resets[id] ? get(rd.resets[id]) ?? Number.NaN : Number.NaN))).median
     const all = (id: 'ours' | 'peer') => per(id, allProcessesPerReset)
     const server = (id: 'ours' | 'peer') => per(id, (x) => x.serverCpuMsPerReset)
     const range = per('ours', (x) => x.rangeCpuMsPerReset)

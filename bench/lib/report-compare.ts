@@ -37,6 +37,9 @@ const values = (l: CompareLatency, metric: Metric, id: ServerId) => summarize(l.
 const roundsMeeting = (s: Summary, ok: (v: number) => boolean) => `${s.runs.filter((v) => Number.isFinite(v) && ok(v)).length}/${s.runs.length} rounds`
 const x = (s: Summary) => `${fmtSummary(s, 2)}×`
 
+/** A verdict on a measured value; none (inconclusive) when the measurement failed (NaN), rather than "missed". */
+export const judged = (value: number, pass: (v: number) => boolean): boolean | undefined => (Number.isFinite(value) ? pass(value) : undefined)
+
 export interface CompareTargetRow {
   readonly id: string
   readonly target: string
@@ -59,7 +62,7 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
       id: 'cpu-per-reset',
       target: `Isolate CPU per complete reset ≤ ${TARGETS.cpuPerResetVsBaseline}× the baseline Worker's (lean runtime, stand-in latency 0 ms)`,
       measured: `${x(cpu)} (${fmt(values(l0, cpuPerReset, 'ours').median, 1)} vs ${fmt(values(l0, cpuPerReset, 'baseline').median, 1)} ms of workerd CPU; ${roundsMeeting(cpu, (v) => v <= TARGETS.cpuPerResetVsBaseline)}${cpu30 ? `; at 30 ms ${x(cpu30)}` : ''}${net ? `; net of the runtime's own share of each request, ${x(net.ratio)}` : ''})`,
-      ok: cpu.median <= TARGETS.cpuPerResetVsBaseline,
+      ok: judged(cpu.median, (v) => v <= TARGETS.cpuPerResetVsBaseline),
     })
   }
   for (const l of lean.latencies) {
@@ -68,7 +71,7 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
       id: `resets-vs-peer-${l.latencyMs}ms`,
       target: `Complete resets per second ≥ ${TARGETS.resetsVsPeer.toFixed(1)}× the Express peer (lean, ${lean.concurrency} at a time, stand-in latency ${l.latencyMs} ms)`,
       measured: `${x(s)} (${fmt(values(l, resetsPerS, 'ours').median, 1)} vs ${fmt(values(l, resetsPerS, 'peer').median, 1)} /s; ${roundsMeeting(s, (v) => v >= TARGETS.resetsVsPeer)})`,
-      ok: s.median >= TARGETS.resetsVsPeer,
+      ok: judged(s.median, (v) => v >= TARGETS.resetsVsPeer),
     })
   }
   const withVerify = lean.latencies.find((l) => l.rounds.some((rd) => rd.verify))
@@ -79,13 +82,13 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
       id: 'verify-rps',
       target: `Token verification ≥ ${TARGETS.verifyVsPeer.toFixed(1)}× the peer's requests/s (${lean.connections} connections)`,
       measured: `${x(rps)} (${fmt(values(withVerify, verifyRps, 'ours').median, 0)} vs ${fmt(values(withVerify, verifyRps, 'peer').median, 0)} req/s; ${roundsMeeting(rps, (v) => v >= TARGETS.verifyVsPeer)})`,
-      ok: rps.median >= TARGETS.verifyVsPeer,
+      ok: judged(rps.median, (v) => v >= TARGETS.verifyVsPeer),
     })
     rows.push({
       id: 'verify-p99',
       target: `Token verification p99 at ${lean.connections} connections no worse than the peer's`,
       measured: `${x(p99)} of the peer's (${fmt(values(withVerify, verifyP99, 'ours').median, 1)} vs ${fmt(values(withVerify, verifyP99, 'peer').median, 1)} ms; ${roundsMeeting(p99, (v) => v <= 1)})`,
-      ok: p99.median <= 1,
+      ok: judged(p99.median, (v) => v <= 1),
     })
   }
   const heap = lean.heap?.ours
@@ -97,7 +100,7 @@ export function compareTargets(r: BenchResults): CompareTargetRow[] {
       id: 'heap-flat',
       target: `Isolate JS heap flat (±${TARGETS.heapDrift * 100} %) between ${heap.requests.at(-2)} and ${heap.requests.at(-1)} requests`,
       measured: `${signedPct(drift)} (${fmt(quarter, 0)} → ${fmt(last, 0)} KiB after a full GC)`,
-      ok: Math.abs(drift) <= TARGETS.heapDrift,
+      ok: judged(drift, (v) => Math.abs(v) <= TARGETS.heapDrift),
     })
   }
   return rows

@@ -15,9 +15,8 @@ const VERDICT_TEXT: Record<Verdict, string> = { pass: 'met', miss: 'missed', inc
 
 function methodNote(a: Agreement): string {
   if (a.sameMethod === undefined) return ''
-  return a.sameMethod
-    ? `, same measuring code \`${a.earlier.method}\``
-    : `; the bench's measuring code changed in between (\`${a.earlier.method}\` → now), so a flip may be the method's`
+  if (a.sameMethod) return `, same measuring code \`${a.earlier.method}\``
+  return `; the bench's measuring code changed in between (\`${a.earlier.method}\` → now)${a.changed.length ? ', so a flip may be the method\'s' : ''}`
 }
 
 function described(a: Agreement): string {
@@ -48,6 +47,11 @@ function sameDaySummary(today: readonly Agreement[]): string {
   return `Earlier the same day: ${parts.join('; ')}; every other target kept its verdict.`
 }
 
+function earlierRuns(ledger: readonly LedgerEntry[], current: LedgerEntry): string {
+  const n = ledger.filter((e) => e.date < current.date).length
+  return n === 0 ? 'this is the first run in the ledger' : `the ledger holds ${n} earlier run${n > 1 ? 's' : ''}, all on ${current.date.slice(0, 10)}`
+}
+
 /** The paragraph under the targets table. */
 export function verdictSummary(ledger: readonly LedgerEntry[], current: LedgerEntry): string {
   const apart = dayApart(ledger, current)
@@ -56,7 +60,7 @@ export function verdictSummary(ledger: readonly LedgerEntry[], current: LedgerEn
   parts.push(
     apart
       ? `**A day apart:** ${described(apart)}${apart.onlyOne.length ? `; not yet compared across days, because only one of the two runs judged them: ${apart.onlyOne.map(name).join(', ')}` : ''}.`
-      : `**A day apart:** no run of an earlier day is on record yet (the ledger holds ${ledger.filter((e) => e.date < current.date).length} earlier runs, all on ${current.date.slice(0, 10)}); the next full run on another day gives the comparison.`,
+      : `**A day apart:** no run of an earlier day is on record yet (${earlierRuns(ledger, current)}); the next full run on another day gives the comparison.`,
   )
   if (today.length) parts.push(sameDaySummary(today))
   return `${parts.join(' ')} Every full run's verdicts: section h and [verdicts.json](verdicts.json).`
@@ -69,7 +73,7 @@ export function verdictSection(ledger: readonly LedgerEntry[], current: LedgerEn
   ids.sort((a, b) => order(a) - order(b))
   out.push('## h. Verdicts across runs', '')
   out.push(
-    `The verdicts of the last ${runs.length} full runs (\`npm run bench\` without --quick or --only), oldest first; every run is in [verdicts.json](verdicts.json), written by each full run. "–" is a target that run did not judge (it did not exist yet). Runs before the ledger existed were read back from results.json as committed at the time and judged by today's rules. The measuring-code row names the last commit that changed how the numbers are taken (the bench outside its report, the baseline, the peer, the stand-ins): a verdict that flips where it changes may be the method's doing.`,
+    `The verdicts of the last ${runs.length} full runs (\`npm run bench\` without --quick or --only), oldest first; every run is in [verdicts.json](verdicts.json), written by each full run. "–" is a target that run did not judge (it did not exist yet, or that run's section gave no number for it). Runs before the ledger existed were read back from results.json as committed at the time and judged by today's rules. The measuring-code row names the last commit that changed how the numbers are taken (the bench outside its report, the baseline, the peer, the stand-ins): a verdict that flips where it changes may be the method's doing.`,
     '',
   )
   out.push(`| Target | ${runs.map((e) => `${when(e)} \`${e.commit}\``).join(' | ')} |`, `| --- |${runs.map(() => ' :---: |').join('')}`)

@@ -48,7 +48,10 @@ export function targets(r: BenchResults): TargetRow[] {
       id: 'startup',
       target: `(earlier target) Start-up CPU ≤ ${r.startup.targetRatio}× the baseline`,
       measured: `${fmt(r.startup.ratio, 2)}× (${fmt(r.startup.netMs.ours.median, 2)} vs ${fmt(r.startup.netMs.baseline.median, 2)} ms, medians; fastest runs ${fmt(r.startup.ratioOfMins, 2)}×)${(r.startup.ratio <= r.startup.targetRatio) !== (r.startup.ratioOfMins <= r.startup.targetRatio) ? '; medians and fastest runs disagree: re-run on a quieter machine' : ''}`,
-      ok: (r.startup.ratio <= r.startup.targetRatio) === (r.startup.ratioOfMins <= r.startup.targetRatio) ? r.startup.ratio <= r.startup.targetRatio : undefined,
+      ok:
+        Number.isFinite(r.startup.ratio) && Number.isFinite(r.startup.ratioOfMins) && (r.startup.ratio <= r.startup.targetRatio) === (r.startup.ratioOfMins <= r.startup.targetRatio)
+          ? r.startup.ratio <= r.startup.targetRatio
+          : undefined,
     })
   }
   if (r.roundTrips) {

@@ -73,10 +73,23 @@ async function forkChild<Ready>(file: string, args: string[], what: string): Pro
 /** The local range server for the whole bench, in its own process, started on first use. */
 let pwned: Promise<{ url: string; pid: number }> | undefined
 function rangeServer(): Promise<{ url: string; pid: number }> {
-  pwned ??= forkChild<{ url: string }>('pwned-child.ts', [], 'range server').then(({ child, ready }) => {
-    live.add({ stop: () => stopChild(child, () => child.send({ type: 'stop' })) })
-    return { url: ready.url, pid: child.pid! }
-  })
+  pwned ??= forkChild<{ url: string }>('pwned-child.ts', [], 'range server').then(
+    ({ child, ready }) => {
+      const entry = {
+        stop: async () => {
+          live.delete(entry)
+          pwned = undefined
+          await stopChild(child, () => child.send({ type: 'stop' }))
+        },
+      }
+      live.add(entry)
+      return { url: ready.url, pid: child.pid! }
+    },
+    (error: unknown) => {
+      pwned = undefined
+      throw error
+    },
+  )
   return pwned
 }
 

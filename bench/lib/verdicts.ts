@@ -59,10 +59,14 @@ export const TARGET_NAMES: Readonly<Record<string, string>> = {
 
 export const verdictOf = (ok: boolean | undefined): Verdict => (ok === undefined ? 'inconclusive' : ok ? 'pass' : 'miss')
 
-/** Whether a run's verdicts belong in the ledger: a full run (every section, not --quick). */
+/** Fewest rounds of the lean comparison whose verdicts count (the ratios are medians over the rounds). */
+export const LEDGER_MIN_ROUNDS = 5
+
+/** Whether a run's verdicts belong in the ledger: a full run (every section, not --quick, at least 5 rounds). */
 export function isLedgerRun(r: BenchResults, allSections: readonly string[]): boolean {
   const only = new Set(Array.isArray(r.meta.options.only) ? (r.meta.options.only as unknown[]) : [])
-  return !r.meta.quick && allSections.every((s) => only.has(s))
+  const rounds = Number(r.meta.options.rounds)
+  return !r.meta.quick && allSections.every((s) => only.has(s)) && rounds >= LEDGER_MIN_ROUNDS
 }
 
 /** The ledger entry of a run, from its target rows. */
@@ -77,7 +81,7 @@ export function ledgerEntry(r: BenchResults, rows: readonly TargetRow[]): Ledger
   }
 }
 
-/** The ledger with `entry` in it, oldest first; a run already there (same start time) is replaced, e.g. by --report-only. */
+/** The ledger with `entry` in it, oldest first; a run already there (same start time) is replaced by its newer reading. */
 export function withEntry(ledger: readonly LedgerEntry[], entry: LedgerEntry): LedgerEntry[] {
   return [...ledger.filter((e) => e.date !== entry.date), entry].sort((a, b) => a.date.localeCompare(b.date))
 }
@@ -115,7 +119,9 @@ export function agreement(earlier: LedgerEntry, current: LedgerEntry): Agreement
     else if (then === now) same.push(id)
     else changed.push({ id, then, now })
   }
-  const sameMethod = earlier.method && current.method ? earlier.method === current.method : undefined
+  // A run with uncommitted measuring code (`+dirty`) cannot be said to match anything.
+  const known = (m: string | undefined) => m !== undefined && m !== '' && !m.endsWith('+dirty')
+  const sameMethod = known(earlier.method) && known(current.method) ? earlier.method === current.method : undefined
   return { earlier, hoursApart: (Date.parse(current.date) - Date.parse(earlier.date)) / 3_600_000, same, changed, onlyOne, sameMethod }
 }
 

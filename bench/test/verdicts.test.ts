@@ -2,10 +2,15 @@
  * The verdict ledger decides what RESULTS.md says about verdicts holding from day to day, so its
  * comparisons are checked as properties over arbitrary ledgers, and its report line by what it says.
  */
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import type { ResetRun } from '../lib/compare'
+import { targets, writeReport } from '../lib/report'
+import { allProcessesPerReset, judged } from '../lib/report-compare'
 import { verdictSummary } from '../lib/report-verdicts'
-import { agreement, dayApart, isLedgerRun, ledgerEntry, sameDay, withEntry, type LedgerEntry, type Verdict } from '../lib/verdicts'
+import { agreement, dayApart, isLedgerRun, ledgerEntry, sameDay, TARGET_NAMES, withEntry, type LedgerEntry, type Verdict } from '../lib/verdicts'
 import type { BenchResults } from '../lib/types'
 
 const IDS = ['cpu-per-reset', 'verify-rps', 'heap-flat', 'bundle', 'startup']
@@ -41,6 +46,7 @@ describe('agreement', () => {
         expect(g.sameMethod).toBe(ma && mb ? ma === mb : undefined)
       }),
     )
+    expect(agreement(run('2026-11-29T10:00:00.000Z', {}, 'a', 'm1+dirty'), run('2026-11-30T10:00:00.000Z', {}, 'b', 'm1+dirty')).sameMethod).toBeUndefined()
   })
 
   it('gives the hours between the two runs', () => {
@@ -86,12 +92,14 @@ describe('withEntry', () => {
 
 describe('which runs enter the ledger, and how', () => {
   const ALL = ['bundle', 'startup', 'lean']
-  const results = (only: string[], quick = false) => ({ meta: { date: '2026-11-29T16:25:19.212Z', commit: 'abc1234', cpus: 2, cpuModel: 'Xeon', loadAverageBefore: [1.4, 2.3, 1.8], quick, options: { only } } }) as unknown as BenchResults
+  const results = (only: string[], quick = false, rounds = 5) => ({ meta: { date: '2026-11-29T16:25:19.212Z', commit: 'abc1234', cpus: 2, cpuModel: 'Xeon', loadAverageBefore: [1.4, 2.3, 1.8], quick, options: { only, rounds } } }) as unknown as BenchResults
 
-  it('takes full runs only: not --quick, not --only a subset', () => {
+  it('takes full runs only: not --quick, not --only a subset, not fewer than 5 rounds', () => {
     expect(isLedgerRun(results(ALL), ALL)).toBe(true)
     expect(isLedgerRun(results(ALL, true), ALL)).toBe(false)
     expect(isLedgerRun(results(['bundle', 'lean']), ALL)).toBe(false)
+    expect(isLedgerRun(results(ALL, false, 4), ALL)).toBe(false)
+    expect(isLedgerRun(results(ALL, false, 7), ALL)).toBe(true)
   })
 
   it('records each target by id as met, missed or inconclusive', () => {
@@ -148,6 +156,42 @@ describe('what RESULTS.md says', () => {
     )
     expect(text).toContain('Verification req/s ≥ peer is missed now, met in 2 of the 3 earlier runs (1 with other measuring code)')
     expect(text).toContain('every other target kept its verdict')
+  })
+})
+
+describe('the report around the ledger, on the committed results of a full run', () => {
+  const saved = JSON.parse(readFileSync(path.join(import.meta.dirname, '..', 'results.json'), 'utf8')) as BenchResults
+
+  it('gives every target a distinct id with a short name, so no verdict overwrites another in the ledger', () => {
+    const ids = targets(saved).map((t) => t.id)
+    expect(ids.length).toBeGreaterThanOrEqual(10)
+    expect(new Set(ids).size).toBe(ids.length)
+    for (const id of ids) expect(Object.keys(TARGET_NAMES)).toContain(id)
+  })
+
+  it('adds the day-apart line and section h only when given the ledger', () => {
+    const withLedger = writeReport(saved, [run('2026-11-20T10:00:00.000Z', { 'heap-flat': 'miss' }, 'old', 'm0')])
+    expect(withLedger).toContain('**A day apart:** **1 of 1 verdicts differ** from the run of 2026-11-20 10:00 UTC')
+    expect(withLedger).toContain('JS heap flat: missed → met')
+    expect(withLedger).toContain('## h. Verdicts across runs')
+    const without = writeReport(saved)
+    expect(without).not.toContain('A day apart')
+    expect(without).not.toContain('## h.')
+  })
+
+  it('calls a target whose measurement failed inconclusive, not missed', () => {
+    expect(judged(Number.NaN, () => false)).toBeUndefined()
+    expect(judged(1.3, (v) => v <= 1.25)).toBe(false)
+    expect(judged(1.2, (v) => v <= 1.25)).toBe(true)
+    const broken = structuredClone(saved)
+    for (const l of broken.lean!.latencies) for (const rd of l.rounds) for (const r of Object.values(rd.resets)) Object.assign(r!, { serverCpuMsPerReset: Number.NaN })
+    expect(targets(broken).find((t) => t.id === 'cpu-per-reset')?.ok).toBeUndefined()
+  })
+
+  it('adds up every process on the machine per reset', () => {
+    const r = { serverCpuMsPerReset: 7, standInCpuMsPerReset: 3, rangeCpuMsPerReset: 1.5, loadGeneratorCpuMsPerReset: 4 } as ResetRun
+    expect(allProcessesPerReset(r)).toBe(15.5)
+    expect(allProcessesPerReset({ ...r, rangeCpuMsPerReset: undefined })).toBe(14)
   })
 })
 
