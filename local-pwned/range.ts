@@ -16,7 +16,7 @@ export function sha1Hex(password: string): string {
 }
 
 /** mulberry32: a tiny seeded PRNG, so a prefix's made-up entries are the same on every call. */
-function seeded(seed: number): () => number {
+export function seeded(seed: number): () => number {
   let a = seed >>> 0
   return () => {
     a = (a + 0x6d2b79f5) >>> 0

@@ -2,21 +2,11 @@
  * buildRange is written for speed (the bench serves one answer per new password on the cores it
  * measures), so it is checked against the plainest statement of the same answer, for arbitrary
  * prefixes and known hashes: the made-up entries, the known ones, the order, and what padding adds.
+ * The oracle draws from the same seeded PRNG; what it restates is everything done with its numbers.
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { buildRange } from '../range'
-
-/** The same seeded PRNG as range.ts (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return (t ^ (t >>> 14)) >>> 0
-  }
-}
+import { buildRange, seeded } from '../range'
 
 /** Oracle: each entry's 35 hex characters are five PRNG numbers in hex, cut to 35. */
 function oracleUnpadded(prefix: string, known: ReadonlyMap<string, number>): string {
