@@ -47,6 +47,23 @@ describe('session cookies', () => {
     expect((await submitNewPassword(browser, 'chunky new password')).status).toBe(200)
   })
 
+  it('are read exactly as @supabase/ssr reads them: a value encoded twice is decoded once, and is no session', async () => {
+    const browser = new Browser()
+    await confirmRecovery(browser)
+    const sent = browser.jar.get('sb-127-auth-token')
+    expect(sent?.startsWith('base64-')).toBe(true)
+    // The same cookie read as sent: the new-password form.
+    const once = new Browser()
+    once.jar.set('sb-127-auth-token', sent!)
+    expect((await once.get('/account/update-password')).status).toBe(200)
+    // Encoded once more: ssr's one decode leaves `base64-…`, which is not a session.
+    const twice = new Browser()
+    twice.jar.set('sb-127-auth-token', `base64-${btoa(sent!).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`)
+    const res = await twice.get('/account/update-password')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/forgot-password?reason=session_missing')
+  })
+
   it('are never set on a response that could be cached', async () => {
     const { confirmed } = await confirmRecovery(new Browser())
     expect(confirmed.headers.getSetCookie().length).toBeGreaterThan(0)

@@ -72,30 +72,21 @@ function createClient(
 
 /**
  * The request's cookies for @supabase/ssr, with `base64-` values (the session, the PKCE verifier)
- * handed over already decoded when lib/base64url-text.ts can: ssr passes a value without that prefix
- * through unchanged, so it reads the same session without its slow decoder. Only whole JSON texts are
- * swapped in; anything else stays as sent, for ssr to decode or refuse as before. Chunk cookies
- * (`name.0`, `name.1`, …) are joined by ssr before decoding, so they stay as sent too.
+ * handed over already decoded when lib/base64url-text.ts can: ssr decodes a value once when it starts
+ * with `base64-` and passes anything else through unchanged, so it reads the same text without its slow
+ * decoder. A decoded text that itself starts with `base64-` stays as sent (ssr would decode it a second
+ * time). Chunk cookies (`name.0`, `name.1`, …) are joined by ssr before decoding, so they stay as sent.
  */
 function readCookies(header: string): { name: string; value: string }[] {
   return parseCookieHeader(header).map(({ name, value = '' }) => {
     if (!value.startsWith(BASE64_PREFIX) || chunkNameRe.test(name)) return { name, value }
     const text = textFromBase64Url(value.slice(BASE64_PREFIX.length))
-    return { name, value: text !== undefined && isJson(text) ? text : value }
+    return { name, value: text !== undefined && !text.startsWith(BASE64_PREFIX) ? text : value }
   })
 }
 
 const BASE64_PREFIX = 'base64-'
 const chunkNameRe = /\.\d+$/
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text)
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** With SUPABASE_SECRET_KEY set: the key and the address Cloudflare saw (never a header the client sets). */
 function forwardingFor(c: Context<AppEnv>, config: Config): ForwardingOptions | undefined {
