@@ -10,7 +10,10 @@
 
 /** The settings; `perIp: false` and a huge email budget are the Supabase CLI stack's values. */
 export interface LimitSettings {
-  /** Per-IP buckets on. The CLI stack sets no GOTRUE_RATE_LIMIT_HEADER, so they are off there [auth:internal/api/middleware.go:73-78]. */
+  /**
+   * Per-IP buckets keyed by the client address (GOTRUE_RATE_LIMIT_HEADER set). The CLI stack sets none, so they
+   * are off there [auth:internal/api/middleware.go:73-78]; requests keyed by Sb-Forwarded-For are charged either way.
+   */
   perIp: boolean
   /** GOTRUE_RATE_LIMIT_OTP: /recover, /resend, /otp, /magiclink, /signup, PUT /user, each its own bucket (per 5 min). */
   otpPer5Min: number
@@ -22,7 +25,10 @@ export interface LimitSettings {
   burst: number
   /** GOTRUE_RATE_LIMIT_EMAIL_SENT per hour; the CLI sets 360000 unless custom SMTP is configured. */
   emailsPerHour: number
-  /** GOTRUE_SECURITY_SB_FORWARDED_FOR_ENABLED, the dashboard's "IP address forwarding". */
+  /**
+   * GOTRUE_SECURITY_SB_FORWARDED_FOR_ENABLED, the dashboard's "IP address forwarding". On its own it turns per-IP
+   * buckets on for requests carrying a usable Sb-Forwarded-For, even with `perIp` off [auth:internal/api/middleware.go:123-133].
+   */
   sbForwardedFor: boolean
 }
 

@@ -14,7 +14,11 @@ import { buildStylesheet, DARK, LIGHT, type Palette } from './views/style'
 export const ASSETS_PATH = '/auth/assets'
 
 const LOGO_TYPES = { 'image/png': 'png', 'image/svg+xml': 'svg', 'image/webp': 'webp', 'image/jpeg': 'jpg' } as const
-const dataLogoRe = /^data:(image\/(?:png|svg\+xml|webp|jpeg));base64,([A-Za-z0-9+/]+={0,2})$/
+/**
+ * A base64 payload `atob` decodes: whole 4-character groups, then an optional 2- or 3-character tail
+ * with or without its padding (never 1 character, never `=` mid-text or past the tail's due).
+ */
+const dataLogoRe = /^data:(image\/(?:png|svg\+xml|webp|jpeg));base64,((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{4}|[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?))$/
 /** Inline logos are for small marks; larger files belong on a CDN. */
 const MAX_LOGO_BYTES = 64 * 1024
 
@@ -86,8 +90,8 @@ export function deriveBranding(input: BrandingInput, appName: string | undefined
     const inline = dataLogoRe.exec(input.logo)
     if (inline) {
       const type = inline[1] as keyof typeof LOGO_TYPES
-      const body = Uint8Array.from(atob(inline[2] ?? ''), (ch) => ch.charCodeAt(0))
-      if (body.length > MAX_LOGO_BYTES) return [{ key: 'logo' }]
+      const body = decodeBase64(inline[2] ?? '')
+      if (!body || body.length > MAX_LOGO_BYTES) return [{ key: 'logo' }]
       const asset: Asset = { path: `${ASSETS_PATH}/logo-${shortHash(input.logo)}.${LOGO_TYPES[type]}`, type, body }
       assets.set(asset.path, asset)
       logo = { src: asset.path, alt }
@@ -131,4 +135,13 @@ function supportLink(support: string): { href: string; label: string | undefined
   if (support.startsWith('https:')) return { href: support, label: undefined }
   const address = support.replace(/^mailto:/, '')
   return { href: `mailto:${address}`, label: address }
+}
+
+/** The bytes of a base64 text, or undefined when `atob` refuses it (the pattern above should already have). */
+function decodeBase64(text: string): Uint8Array | undefined {
+  try {
+    return Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0))
+  } catch {
+    return undefined
+  }
 }

@@ -1,8 +1,11 @@
 /**
- * Every redirect and link target the Worker builds passes through here, so the output rule of
- * lib/next-url.ts (`isAllowedTarget`: lands on this origin or an allowed one, no token parameters)
- * holds for all of them, not only for `next`. A target that breaks the rule is a bug on our side:
- * it is logged with a fixed reason and replaced by a safe page, never followed.
+ * Every redirect and every link to another page the Worker builds passes through here, so the output
+ * rule of lib/next-url.ts (`isAllowedTarget`: lands on this origin or an allowed one, no token
+ * parameters) holds for all of them, not only for `next`. A target that breaks the rule is a bug on
+ * our side: it is logged with a fixed reason and replaced by a safe page, never followed.
+ * Not here: the language menu's links (views/render.tsx `languageLinks`), which are this same page's
+ * path with one leading slash and `lang` set; on the confirm page they keep its token hash on
+ * purpose, as its own form does, so the page still works in the chosen language (README, Languages).
  */
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env'

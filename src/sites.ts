@@ -68,7 +68,17 @@ function parseSite(env: Record<string, unknown>, hostname: string, entry: unknow
     settings.SUPABASE_SECRET_KEY = env[secretBinding]
   }
   const config = parseConfig({ ...defaults, ...settings }, hostname)
-  return config instanceof ConfigError ? new ConfigError(config.keys.map(name)) : config
+  if (config instanceof ConfigError) return new ConfigError(config.keys.map(name))
+  // A cookie domain the site's own hostname is not within (one inherited from the top level, say):
+  // browsers drop every session cookie set with it, so each reset would end at "session missing".
+  if (config.cookieDomain !== undefined && !isWithinDomain(hostname, config.cookieDomain)) return new ConfigError([name('COOKIE_DOMAIN')])
+  return config
+}
+
+/** Pure: does a cookie with `Domain=domain` reach `hostname` (RFC 6265 §5.1.3 domain-match)? */
+export function isWithinDomain(hostname: string, domain: string): boolean {
+  const bare = domain.replace(/^\./, '').toLowerCase()
+  return hostname === bare || hostname.endsWith(`.${bare}`)
 }
 
 /** Pure: the configuration of the site at `hostname`; undefined when no site answers there. */

@@ -1,6 +1,7 @@
 /**
  * Configuration: bindings parsed once into a typed Config; bad bindings named, never echoed.
  */
+import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
 import { ConfigError, parseConfig } from '../src/config'
@@ -180,6 +181,41 @@ describe('BRANDING', () => {
     expect(result instanceof ConfigError ? result.keys : []).toEqual([key])
   })
 
+  it('takes an inline logo exactly when atob decodes it, and never throws on one it does not', () => {
+    // Payloads over base64's alphabet and "=", so most are near misses: 4n+1 characters, "=" mid-text, extra padding.
+    const payload = fc.string({ unit: fc.constantFrom(...'AQgw+/z9=='.split('')), maxLength: 14 })
+    fc.assert(
+      fc.property(payload, (text) => {
+        let expected: Uint8Array | undefined
+        try {
+          expected = Uint8Array.from(atob(text), (ch) => ch.charCodeAt(0))
+        } catch {
+          expected = undefined
+        }
+        const result = branded({ logo: `data:image/png;base64,${text}` })
+        if (!expected || text === '') {
+          expect(result instanceof ConfigError ? result.keys : 'accepted').toEqual(['BRANDING.logo'])
+          return
+        }
+        if (result instanceof ConfigError) throw new Error(`refused a payload atob decodes: ${text}`)
+        const served = result.branding.logo && result.branding.assets.get(result.branding.logo.src)
+        expect(served && [...served.body as Uint8Array]).toEqual([...expected])
+      }),
+      { numRuns: 500 },
+    )
+  })
+
+  it('refuses a broken inline logo for that site alone; the other sites still load', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const deployment = parseDeployment({
+      ...good,
+      SITES: { 'auth.brand-a.com': { BRANDING: { logo: 'data:image/png;base64,A' } }, 'auth.brand-b.com': { APP_NAME: 'B' } },
+    })
+    const a = siteFor(deployment, 'auth.brand-a.com')
+    expect(a instanceof ConfigError ? a.keys : a).toEqual(['SITES.auth.brand-a.com.BRANDING.logo'])
+    expect(siteFor(deployment, 'auth.brand-b.com')).not.toBeInstanceOf(ConfigError)
+  })
+
   it('passes AA with readable colours, and picks the button text colour that reads best', async () => {
     const result = branded({ accent: '#f0c000' })
     // Yellow fails as link text on white: refused even though dark button text would read on it.
@@ -206,6 +242,30 @@ describe('SITES', () => {
     expect([a.siteId, a.appName, a.passwordMinLength]).toEqual(['auth.brand-a.com', 'A', 10])
     expect([b.siteId, b.appName, b.passwordMinLength]).toEqual(['auth.brand-b.com', 'B', 14])
     expect(siteFor(deployment, 'auth.brand-c.com')).toBeUndefined()
+  })
+
+  it('refuses a COOKIE_DOMAIN a site’s hostname is not within (inherited or its own), naming that site’s key', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const deployment = parseDeployment({
+      ...good,
+      COOKIE_DOMAIN: '.brand-a.com',
+      SITES: {
+        'auth.brand-a.com': {},
+        'brand-a.com': {},
+        'auth.brand-b.com': {},
+        'auth.brand-c.com': { COOKIE_DOMAIN: 'brand-c.com' },
+        'auth.notbrand-c.com': { COOKIE_DOMAIN: '.brand-c.com' },
+      },
+    })
+    const keysOf = (host: string) => {
+      const site = siteFor(deployment, host)
+      return site instanceof ConfigError ? site.keys : site?.cookieDomain
+    }
+    expect(keysOf('auth.brand-a.com')).toBe('.brand-a.com')
+    expect(keysOf('brand-a.com')).toBe('.brand-a.com')
+    expect(keysOf('auth.brand-b.com')).toEqual(['SITES.auth.brand-b.com.COOKIE_DOMAIN'])
+    expect(keysOf('auth.brand-c.com')).toBe('brand-c.com')
+    expect(keysOf('auth.notbrand-c.com')).toEqual(['SITES.auth.notbrand-c.com.COOKIE_DOMAIN'])
   })
 
   it.each([

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { Browser } from './browser'
-import { withLimiters } from './deployment'
+import { configuredLimiters, withBindings, withLimiters } from './deployment'
 import { control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
 
 async function freshLink(browser = new Browser()) {
@@ -192,6 +192,38 @@ describe('edge limits on confirming links', () => {
     const limited = await browser.follow(await browser.submit(html))
     expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toBe('60')
+  })
+})
+
+describe('edge limits on every way a link is confirmed', () => {
+  /** The reason of each of 21 GETs of `path` from one IP, with the configured limits. */
+  async function reasonsOf21(path: string, bindings: Record<string, unknown> = {}) {
+    const limiters = configuredLimiters()
+    const browser = new Browser({ fetcher: withBindings({ ...limiters, ...bindings }) })
+    const reasons: (string | null)[] = []
+    for (let i = 0; i < 21; i++) {
+      const res = await browser.get(path)
+      reasons.push(new URL(res.headers.get('location') ?? '/', 'https://x').searchParams.get('reason'))
+    }
+    return { reasons, charged: limiters.CONFIRM_IP_LIMITER.calls.length }
+  }
+
+  it('CONFIRM_MODE=direct: a recovery link verified on GET counts like the button (21st → rate_limited)', async () => {
+    const { reasons } = await reasonsOf21(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`, { CONFIRM_MODE: 'direct' })
+    expect(reasons.slice(0, 20).every((r) => r === 'link_expired')).toBe(true)
+    expect(reasons[20]).toBe('rate_limited')
+  })
+
+  it('a ?code= link counts too (21st → rate_limited)', async () => {
+    const { reasons } = await reasonsOf21('/auth/confirm?code=0b7c1e1a-3f47-4a0e-9d8c-1c2f0e6a9b11')
+    expect(reasons.slice(0, 20).every((r) => r === 'other_device')).toBe(true)
+    expect(reasons[20]).toBe('rate_limited')
+  })
+
+  it('the interstitial GET spends nothing and is never charged', async () => {
+    const { reasons, charged } = await reasonsOf21(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`)
+    expect(reasons.every((r) => r === null)).toBe(true)
+    expect(charged).toBe(0)
   })
 })
 

@@ -114,6 +114,34 @@ describe('sign-out', () => {
     expect(browser.cookieNames()).not.toContain('sb-127-auth-token')
   })
 
+  it('while Supabase is down, with COOKIE_DOMAIN: clears the domain-wide and the host-only copies, and the code verifier', async () => {
+    const user = await newUser()
+    const browser = new Browser({ fetcher: withBindings({ COOKIE_DOMAIN: '.example.com' }) })
+    const form = await (await reachUpdateForm(browser, user)).text()
+    // Left from before COOKIE_DOMAIN was set, and from a flow that never finished.
+    browser.jar.set('sb-127-auth-token-code-verifier', 'base64-InZlcmlmaWVyIg')
+    await control().injectFault({ path: '/auth/v1/logout', method: 'POST', status: 503, times: 1 })
+    const res = await browser.submit(/<form method="post" action="\/account\/sign-out"[\s\S]*?<\/form>/.exec(form)?.[0] ?? '')
+    expect(res.status).toBe(200)
+    const deleted = res.headers.getSetCookie().map(parseSetCookie).filter((line) => line.maxAge === 0 && line.name.startsWith('sb-127'))
+    // @supabase/ssr deletes them too (auth-js drops a local session before calling logout); what counts is that both copies go.
+    const copies = (name: string) => [...new Set(deleted.filter((line) => line.name === name).map((line) => line.attributes.domain ?? 'host-only'))].sort()
+    expect(copies('sb-127-auth-token')).toEqual(['.example.com', 'host-only'])
+    expect(copies('sb-127-auth-token-code-verifier')).toEqual(['.example.com', 'host-only'])
+  })
+
+  it('while Supabase is down, a planted cookie name no Set-Cookie can carry is left alone: still 200', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    const form = await (await reachUpdateForm(browser, user)).text()
+    browser.jar.set('sb-127-auth-token.(', '1')
+    await control().injectFault({ path: '/auth/v1/logout', method: 'POST', status: 503, times: 1 })
+    const res = await browser.submit(/<form method="post" action="\/account\/sign-out"[\s\S]*?<\/form>/.exec(form)?.[0] ?? '')
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('You are signed out')
+    expect(browser.cookieNames()).not.toContain('sb-127-auth-token')
+  })
+
   it('GET shows the button and changes nothing', async () => {
     const user = await newUser()
     const browser = new Browser()

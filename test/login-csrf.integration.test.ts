@@ -5,7 +5,8 @@
  * other link that replaces a different account's session goes through "signed in as" with a sign-out.
  * In CONFIRM_MODE=direct only recovery and invite links verify on GET.
  */
-import { describe, expect, it } from 'vitest'
+import { createServerClient } from '@supabase/ssr'
+import { describe, expect, inject, it } from 'vitest'
 import { extractLinks } from '../local-auth/client'
 import { Browser, parseForms } from './browser'
 import { withBindings } from './deployment'
@@ -91,6 +92,44 @@ describe('an attacker’s own link, pressed by a signed-in victim', () => {
     expect(res.headers.get('location')).toBe('/account/update-password')
     const html = await (await browser.follow(res)).text()
     expect(html).toContain(`You were signed in as <strong class="address">${victim.email}</strong>`)
+  })
+})
+
+describe('the account a browser holds, however its cookie was written', () => {
+  it('a main site’s tokens-only cookie (no user in it): "signed in as" still names both accounts', async () => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    // The main site's own @supabase/ssr client, set to leave the user out of the cookie.
+    const written: { name: string; value: string }[] = []
+    const site = createServerClient(inject('authUrl'), inject('anonKey'), {
+      cookies: { getAll: () => [], setAll: (cookies) => void written.push(...cookies), encode: 'tokens-only' },
+    })
+    expect((await site.auth.signInWithPassword(victim)).error).toBeNull()
+    const browser = new Browser()
+    for (const { name, value } of written) browser.jar.set(name, value)
+    const session = [...browser.jar].filter(([name]) => name.startsWith('sb-127-auth-token')).map(([, value]) => value).join('')
+    expect(session.startsWith('base64-')).toBe(true)
+    const stored = JSON.parse(atob(session.slice('base64-'.length).replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>
+    expect(Object.keys(stored)).toContain('access_token')
+    expect(Object.keys(stored), 'the cookie carries no user').not.toContain('user')
+
+    const confirmed = await openLinkAndConfirm(browser, await linkFor(attacker.email, 'magiclink', 'https://app.example.com/inbox'))
+    expect(confirmed.headers.get('location')).toBe('/account/signed-in?next=https%3A%2F%2Fapp.example.com%2Finbox')
+    const html = await (await browser.follow(confirmed)).text()
+    expect(html).toContain(`this browser was signed in as <strong class="address">${victim.email}</strong>`)
+  })
+
+  it('a planted session whose address no cookie can hold (a lone surrogate): the link still confirms, no 500', async () => {
+    const attacker = await newUser()
+    const planted = JSON.stringify({ access_token: 'x', user: { id: '11111111-1111-1111-1111-111111111111', email: '\ud800@example.com' } })
+    const browser = new Browser()
+    browser.jar.set('sb-127-auth-token', `base64-${btoa(planted).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`)
+    const confirmed = await openLinkAndConfirm(browser, await linkFor(attacker.email, 'magiclink', 'https://app.example.com/inbox'))
+    expect(confirmed.status).toBe(303)
+    expect(confirmed.headers.get('location')).toBe('/account/signed-in?next=https%3A%2F%2Fapp.example.com%2Finbox')
+    const page = await browser.follow(confirmed)
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain(`You are now signed in as <strong class="address">${attacker.email}</strong>`)
   })
 })
 

@@ -67,6 +67,29 @@ describe('every response', () => {
     for (const [what, res] of answers) expectSecurityHeaders(res, what)
   })
 
+  it('anything that sets a cookie is never cacheable, and carries Expires: 0 and Pragma: no-cache', async () => {
+    const browser = new Browser()
+    const page = await (await new Browser().get('/account/forgot-password')).text()
+    const stylesheet = /<link rel="stylesheet" href="([^"]+)"/.exec(page)?.[1] ?? ''
+    expect(stylesheet).toMatch(/^\/auth\/assets\/site-[0-9a-f]+\.css$/)
+    const plainAsset = await new Browser().get(stylesheet)
+    expect(plainAsset.headers.get('cache-control'), 'an asset without a cookie stays cacheable').toBe('public, max-age=31536000, immutable')
+    const answers: [string, Response][] = [
+      ['a form page (the CSRF cookie)', await new Browser().get('/account/forgot-password')],
+      ['the interstitial', await new Browser().get(`/auth/confirm?token_hash=${'b'.repeat(56)}&type=recovery`)],
+      ['a language choice', await new Browser().get('/account/forgot-password?lang=de')],
+      ['a language choice on an asset URL', await new Browser().get(`${stylesheet}?lang=de`)],
+      ['a language choice on the 404 page', await browser.get('/no/such/page?lang=fr')],
+    ]
+    for (const [what, res] of answers) {
+      expect(res.headers.getSetCookie().length, what).toBeGreaterThan(0)
+      expect(res.headers.get('cache-control'), what).toMatch(/no-store/)
+      expect(res.headers.get('cache-control'), what).not.toMatch(/public|immutable|max-age=[1-9]/)
+      expect(res.headers.get('expires'), what).toBe('0')
+      expect(res.headers.get('pragma'), what).toBe('no-cache')
+    }
+  })
+
   it('has no HSTS over plain http (local development)', async () => {
     const ctx = createExecutionContext()
     const res = await app.request('http://127.0.0.1:8787/account/forgot-password', {}, env, ctx)

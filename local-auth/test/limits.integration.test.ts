@@ -122,6 +122,19 @@ describe('Sb-Forwarded-For', () => {
     expect((await h.control.requests()).at(-1)).toMatchObject({ apikey: 'publishable', limit: { key: '127.0.0.1', forwarded: false } })
   })
 
+  it('turns per-IP limits on by itself, with no rate-limit header configured (perIp off) [auth:internal/api/middleware.go:123-133]', async () => {
+    await h.control.setLimits({ preset: 'cli', sbForwardedFor: true })
+    const forwarded = await statuses(31, () => recover({ ...secret(), 'Sb-Forwarded-For': '203.0.113.1' }))
+    expect(count(forwarded, 200)).toBe(30)
+    expect(forwarded.at(-1)).toBe(429)
+    expect((await h.control.requests()).at(-1)).toMatchObject({ limit: { bucket: 'recover', key: '203.0.113.1', forwarded: true }, status: 429 })
+    // No usable Sb-Forwarded-For: GoTrue falls back to GOTRUE_RATE_LIMIT_HEADER, unset here, so no limit [middleware.go:73-78].
+    expect(count(await statuses(35, () => recover(secret())), 429)).toBe(0)
+    expect(count(await statuses(35, () => recover({ ...secret(), 'Sb-Forwarded-For': 'not-an-ip' })), 429)).toBe(0)
+    expect(count(await statuses(35, () => recover({ ...publishable(), 'Sb-Forwarded-For': '203.0.113.1' })), 429)).toBe(0)
+    expect((await h.control.requests()).at(-1)?.limit).toBeUndefined()
+  })
+
   it('is ignored while forwarding is off (GOTRUE_SECURITY_SB_FORWARDED_FOR_ENABLED=false) [auth:internal/sbff/sbff.go:72-76]', async () => {
     await h.control.setLimits({ preset: 'hosted' })
     const all = await statuses(31, (i) => recover({ ...secret(), 'Sb-Forwarded-For': `203.0.113.${i + 1}` }))

@@ -58,6 +58,22 @@ describe('GET /verify errors', () => {
     )
   })
 
+  it('takes a non-empty redirect_to header alone: an invalid one skips the query value for the Referer [auth:internal/utilities/request.go:75-89,142-152]', async () => {
+    const token = 'f'.repeat(56)
+    const fromQuery = `${REDIRECT_TO}?from=query`
+    const referer = `${SITE_URL}/from-referer`
+    const target = async (headers: Record<string, string>) => {
+      const res = await fetch(verifyUrl({ token, type: 'recovery', redirect_to: fromQuery }), { redirect: 'manual', headers })
+      expect(res.status).toBe(303)
+      return res.headers.get('location')!.split('#')[0]
+    }
+    expect(await target({ redirect_to: 'https://evil.example/cb', Referer: referer })).toBe(referer)
+    expect(await target({ redirect_to: 'https://evil.example/cb' })).toBe(SITE_URL)
+    // A valid header wins over the query; without the header the query value is used.
+    expect(await target({ redirect_to: `${SITE_URL}/from-header`, Referer: referer })).toBe(`${SITE_URL}/from-header`)
+    expect(await target({ Referer: referer })).toBe(fromQuery)
+  })
+
   it('PKCE: mirrors the error in the query (sorted, existing parameters kept) and the fragment', async () => {
     const res = await click({ token: `pkce_${'f'.repeat(56)}`, type: 'recovery', redirect_to: `${REDIRECT_TO}?next=/x` })
     const location = new URL(res.headers.get('location')!)

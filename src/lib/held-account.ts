@@ -3,7 +3,9 @@
  * verifying it. Pure. Used only to notice that confirming a link would switch accounts (login CSRF),
  * never to grant anything: a forged cookie can at most make us show one more warning.
  * Mirrors @supabase/ssr's storage format: the value, or `.0`, `.1`, … chunks, optionally `base64-`
- * prefixed base64url of the JSON session auth-js stores (contract §12).
+ * prefixed base64url of the JSON session auth-js stores (contract §12). A site whose ssr client sets
+ * `cookies.encode: 'tokens-only'` stores the session without its `user`; the account is then read
+ * from the access token's payload (`sub`, `email`), just as unverified.
  */
 import { stringFromBase64URL } from '@supabase/ssr'
 import { textFromBase64Url } from './base64url-text'
@@ -30,14 +32,37 @@ export function readHeldAccount(cookies: ReadonlyMap<string, string>, storageKey
     const json = encoded === undefined ? raw : (textFromBase64Url(encoded) ?? stringFromBase64URL(encoded))
     const session: unknown = JSON.parse(json)
     if (typeof session !== 'object' || session === null) return undefined
-    const user = (session as { user?: unknown }).user
-    if (typeof user !== 'object' || user === null) return undefined
-    const { id, email } = user as { id?: unknown; email?: unknown }
-    if (typeof id !== 'string' || !userIdRe.test(id)) return undefined
-    return { userId: id.toLowerCase(), email: typeof email === 'string' && email.length <= 320 ? email : undefined }
+    const { user, access_token: accessToken } = session as { user?: unknown; access_token?: unknown }
+    if (typeof user === 'object' && user !== null) {
+      const { id, email } = user as { id?: unknown; email?: unknown }
+      return account(id, email)
+    }
+    // tokens-only: no user in the cookie, so the access token names the account.
+    const claims = typeof accessToken === 'string' ? payloadOf(accessToken) : undefined
+    return claims ? account(claims.sub, claims.email) : undefined
   } catch {
     return undefined
   }
+}
+
+function account(id: unknown, email: unknown): HeldAccount | undefined {
+  if (typeof id !== 'string' || !userIdRe.test(id)) return undefined
+  return { userId: id.toLowerCase(), email: isAddress(email) ? email : undefined }
+}
+
+/** Lone surrogates (a JSON `\ud800`) are refused: no cookie or page could carry them. */
+const loneSurrogateRe = /\p{Cs}/u
+
+function isAddress(email: unknown): email is string {
+  return typeof email === 'string' && email.length <= 320 && !loneSurrogateRe.test(email)
+}
+
+/** The JSON payload of a JWT, unverified; undefined when it is not one. */
+function payloadOf(jwt: string): { sub?: unknown; email?: unknown } | undefined {
+  const parts = jwt.split('.')
+  if (parts.length !== 3 || !parts[1]) return undefined
+  const payload: unknown = JSON.parse(textFromBase64Url(parts[1]) ?? stringFromBase64URL(parts[1]))
+  return typeof payload === 'object' && payload !== null ? (payload as { sub?: unknown; email?: unknown }) : undefined
 }
 
 function joinChunks(cookies: ReadonlyMap<string, string>, key: string): string | undefined {

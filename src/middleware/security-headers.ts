@@ -58,9 +58,16 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     // Set after the handler, overwriting what it set (as secureHeaders did): these values always win.
     for (const [name, value] of list) headers.set(name, value)
     // Keep the stricter value @supabase/ssr hands to setAll when it did; otherwise ours. Content-hashed
-    // assets (immutable, no cookies read) are the one thing a cache may keep.
+    // assets (immutable, no cookies read) are the one thing a cache may keep, unless the answer sets a
+    // cookie (`?lang=` on an asset URL): nothing that sets a cookie is ever cacheable, and it carries
+    // the other two headers ssr hands to setAll, for caches that predate Cache-Control.
     const cacheControl = headers.get('Cache-Control') ?? ''
-    if (!cacheControl.includes('no-store') && !cacheControl.includes('immutable')) headers.set('Cache-Control', NO_STORE)
+    const setsCookie = headers.has('Set-Cookie')
+    if (!cacheControl.includes('no-store') && (setsCookie || !cacheControl.includes('immutable'))) headers.set('Cache-Control', NO_STORE)
+    if (setsCookie) {
+      if (!headers.has('Expires')) headers.set('Expires', '0')
+      if (!headers.has('Pragma')) headers.set('Pragma', 'no-cache')
+    }
     appendVary(headers, 'Cookie')
     if (url.secure) {
       headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains')

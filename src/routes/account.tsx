@@ -58,12 +58,25 @@ signOutRoutes.post('/', async (c) => {
   return renderPage(c, 200, t.m.account.signedOutPageTitle, <SignedOutPage t={t} siteUrl={checkedTarget(c, c.get('config').siteUrl)} />)
 })
 
-/** Delete the session cookie and its chunks, with the attributes they were set with. */
+/**
+ * Delete what auth-js's own sign-out removes (the session and the PKCE code verifier, each whole or in
+ * ssr's `.0`, `.1`, … chunks), with the attributes they were set with: with COOKIE_DOMAIN, both the
+ * domain-wide copy and any host-only copy left from before it was set. Names are matched exactly, so
+ * an odd name someone planted (`….(`), which no Set-Cookie could carry, is never written back.
+ */
 function clearSessionCookies(c: Context<AppEnv>): void {
   const base = c.get('config').sessionCookieName
   const domain = c.get('config').cookieDomain
+  const secure = isSecureRequest(c)
   for (const name of Object.keys(getCookie(c))) {
-    if (name !== base && !name.startsWith(`${base}.`)) continue
-    deleteCookie(c, name, { path: '/', secure: isSecureRequest(c), ...(domain ? { domain } : {}) })
+    if (!isSessionItem(name, base)) continue
+    deleteCookie(c, name, { path: '/', secure })
+    if (domain) deleteCookie(c, name, { path: '/', secure, domain })
   }
+}
+
+/** Pure: is `name` the session or code-verifier item of storage key `base`, whole or a chunk? */
+function isSessionItem(name: string, base: string): boolean {
+  const rest = name.startsWith(`${base}-code-verifier`) ? name.slice(base.length + 14) : name.startsWith(base) ? name.slice(base.length) : undefined
+  return rest === '' || (rest !== undefined && /^\.\d{1,2}$/.test(rest))
 }

@@ -4,6 +4,8 @@
  * templates) are exchanged on GET: they are useless without the code-verifier cookie, so a scanner
  * cannot spend them. In `direct` mode only recovery and invite links verify on GET: the page they
  * lead to names the account, so a link planted by someone else cannot sign a visitor in unnoticed.
+ * Every path that calls Supabase (POST, a `?code=` exchange, a direct-mode GET) counts against the
+ * per-IP confirm limit; the interstitial GET spends nothing and counts for nothing.
  * Success continues through after-confirm.ts; failures 303 to /auth/auth-code-error.
  */
 import { Hono } from 'hono/tiny'
@@ -29,11 +31,16 @@ const namesTheAccount = (type: EmailOtpType) => type === 'recovery' || type === 
 confirmRoutes.get('/', async (c) => {
   const request = parseConfirmRequest(c.req.query())
   if (request.kind === 'failed') return redirectToError(c, request.reason)
-  if (request.kind === 'code') return exchangeCode(c, request.code, request.next)
+  if (request.kind === 'code') {
+    if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
+    return exchangeCode(c, request.code, request.next)
+  }
 
   const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
   if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
   if (c.get('config').confirmMode === 'direct' && c.req.method === 'GET' && namesTheAccount(request.type)) {
+    // Verifying on GET is confirming: the same per-IP limit as the button's POST.
+    if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
     return verifyTokenHash(c, request.tokenHash, request.type, next)
   }
   c.header('Referrer-Policy', 'no-referrer')
