@@ -50,9 +50,18 @@ export function parseDeployment(env: Record<string, unknown>): Deployment | Conf
   for (const [key, entry] of Object.entries(parsed as Record<string, unknown>)) {
     const hostname = key.trim().toLowerCase()
     if (!hostnameRe.test(hostname) || sites.has(hostname)) return new ConfigError([`SITES.${key}`])
-    sites.set(hostname, parseSite(env, hostname, entry))
+    sites.set(hostname, parseSiteSafely(env, hostname, entry))
   }
   return { kind: 'sites', sites }
+}
+
+/** One site's parse never takes the others down: a throw we did not foresee names the whole site. */
+function parseSiteSafely(env: Record<string, unknown>, hostname: string, entry: unknown): Config | ConfigError {
+  try {
+    return parseSite(env, hostname, entry)
+  } catch {
+    return new ConfigError([`SITES.${hostname}`])
+  }
 }
 
 function parseSite(env: Record<string, unknown>, hostname: string, entry: unknown): Config | ConfigError {

@@ -244,6 +244,44 @@ describe('SITES', () => {
     expect(siteFor(deployment, 'auth.brand-c.com')).toBeUndefined()
   })
 
+  it('whatever one site’s settings hold, parsing never throws and the other sites still load', async () => {
+    const { parseDeployment, siteFor, SITE_KEYS } = await import('../src/sites')
+    // Mostly known keys (so parsing goes deep), with any JSON value, BRANDING fields included.
+    const value = fc.oneof(fc.jsonValue(), fc.string(), fc.constantFrom('data:image/png;base64,A', 'https://x', '.example.com', '0', '-1', '1e400'))
+    const anyBranding = fc.dictionary(fc.constantFrom('logo', 'logoAlt', 'accent', 'background', 'accentDark', 'backgroundDark', 'colorScheme', 'support', 'privacyUrl', 'termsUrl', 'footer'), value)
+    // Values that pass the schema, so that deriving the branding (logo decoding, contrast) runs too.
+    const base64ish = fc.string({ unit: fc.constantFrom(...'Aw+/='.split('')), maxLength: 9 })
+    const validBranding = fc.record(
+      {
+        logo: fc.oneof(base64ish.map((b) => `data:image/png;base64,${b}`), fc.constant('https://cdn.example.com/logo.svg')),
+        accent: fc.constantFrom('#0b5cad', '#ffe600'),
+        colorScheme: fc.constantFrom('auto', 'light', 'dark'),
+        footer: fc.string({ maxLength: 20 }),
+      },
+      { requiredKeys: [] },
+    )
+    const branding = fc.oneof(anyBranding, validBranding)
+    const settings = fc.dictionary(fc.constantFrom(...SITE_KEYS), fc.oneof(value, branding, branding.map((b) => JSON.stringify(b))))
+    fc.assert(
+      fc.property(fc.oneof(settings, fc.record({ BRANDING: branding }), fc.jsonValue()), (entry) => {
+        const deployment = parseDeployment({ ...good, SITES: { 'auth.bad.example': entry, 'auth.good.example': {} } })
+        expect(siteFor(deployment, 'auth.good.example')).not.toBeInstanceOf(ConfigError)
+        const bad = siteFor(deployment, 'auth.bad.example')
+        if (bad instanceof ConfigError) for (const key of bad.keys) expect(key.startsWith('SITES.auth.bad.example')).toBe(true)
+      }),
+      { numRuns: 2000, seed: 20261129 },
+    )
+  })
+
+  it('a site whose settings throw when read (any bug not foreseen) is refused by name; the others load', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const throwing = Object.defineProperty({}, 'APP_NAME', { enumerable: true, get: () => { throw new Error('boom') } })
+    const deployment = parseDeployment({ ...good, SITES: { 'auth.bad.example': throwing, 'auth.good.example': {} } })
+    const bad = siteFor(deployment, 'auth.bad.example')
+    expect(bad instanceof ConfigError ? bad.keys : bad).toEqual(['SITES.auth.bad.example'])
+    expect(siteFor(deployment, 'auth.good.example')).not.toBeInstanceOf(ConfigError)
+  })
+
   it('refuses a COOKIE_DOMAIN a site’s hostname is not within (inherited or its own), naming that site’s key', async () => {
     const { parseDeployment, siteFor } = await import('../src/sites')
     const deployment = parseDeployment({
