@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { Browser } from './browser'
 import { configuredLimiters, withBindings, withLimiters } from './deployment'
-import { control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
+import { captureLogs, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
 
 async function freshLink(browser = new Browser()) {
   const user = await newUser()
@@ -125,11 +125,11 @@ describe('/auth/confirm when Supabase Auth misbehaves', () => {
 
 describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
   /** Follow the stand-in's GET /verify like a browser, returning the /auth/confirm URL it redirects to. */
-  async function codeRedirect(tokenHash: string) {
+  async function codeRedirect(tokenHash: string, next = '/account/update-password') {
     const verify = new URL(`${inject('authUrl')}/auth/v1/verify`)
     verify.searchParams.set('token', tokenHash)
     verify.searchParams.set('type', 'recovery')
-    verify.searchParams.set('redirect_to', 'https://auth.example.com/auth/confirm?next=/account/update-password')
+    verify.searchParams.set('redirect_to', `https://auth.example.com/auth/confirm?next=${encodeURIComponent(next)}`)
     const res = await fetch(verify, { redirect: 'manual' })
     expect(res.status).toBe(303)
     const location = new URL(res.headers.get('location') ?? '')
@@ -144,6 +144,15 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/account/update-password')
     expect((await browser.follow(res)).status).toBe(200)
+  })
+
+  it('a refused next falls back to the form, and the log line still says the code was confirmed', async () => {
+    const { browser, link } = await freshLink()
+    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '', 'https://evil.example/')
+    const { result: res, lines } = await captureLogs(() => browser.get(confirmUrl))
+    expect(res.headers.get('location')).toBe('/account/update-password')
+    const line = lines.map((l) => { try { return JSON.parse(l) as { msg?: string; reason?: string } } catch { return {} } }).find((l) => l.msg === 'request')
+    expect(line?.reason).toBe('confirmed_code-recovery')
   })
 
   it('explains the other-device case when the code verifier cookie is absent', async () => {

@@ -10,7 +10,7 @@ import { LIMITER_NAMES } from '../src/config'
 import { ipLimitKey } from '../src/lib/ip-key'
 import { Browser } from './browser'
 import { withLimiters } from './deployment'
-import { captureLogs, newUser, requestRecovery } from './flow'
+import { captureLogs, newUser, reachUpdateForm, requestRecovery } from './flow'
 
 describe('the edge limit bindings', () => {
   it('are all bound in wrangler.toml, with the documented limits', () => {
@@ -75,6 +75,29 @@ describe('a rate-limit binding that fails', () => {
     expect(res.status).toBe(429)
     expect(res.headers.get('retry-after')).toBe('60')
     expect(lines.join('\n')).toContain('"limiter":"CODE_IP_LIMITER","fail":"closed"')
+  })
+})
+
+describe('a rate-limit binding that is missing (a named wrangler environment drops [[ratelimits]] it does not repeat)', () => {
+  it.each(['CODE_IP_LIMITER', 'CODE_EMAIL_LIMITER'] as const)('without %s, 6-digit codes are refused (429) and each refusal is logged; the link still works', async (name) => {
+    const user = await newUser()
+    const fetcher = withLimiters({ [name]: undefined })
+    const browser = new Browser({ fetcher })
+    const page = await browser.get('/account/verify-code')
+    const { result: res, lines } = await captureLogs(async () => browser.submit(await page.text(), { email: user.email, code: '123456' }))
+    expect(res.status).toBe(429)
+    expect(lines.join('\n')).toContain(`"msg":"rate_limiter_missing","limiter":"${name}","fail":"closed"`)
+    // The emailed link is not a guessable code: it goes through as usual.
+    const form = await reachUpdateForm(new Browser({ fetcher }), user)
+    expect(form.status).toBe(200)
+    expect(await form.text()).toContain(user.email)
+  })
+
+  it('without the reset-link limiters, reset requests go through (Supabase’s own limits still apply)', async () => {
+    const fetcher = withLimiters({ FORGOT_IP_LIMITER: undefined, FORGOT_EMAIL_LIMITER: undefined })
+    const { result, lines } = await captureLogs(() => requestRecovery(new Browser({ fetcher }), `nolimit-${Date.now()}@example.com`))
+    expect(result.status).toBe(200)
+    expect(lines.join('\n')).not.toContain('rate_limiter_missing')
   })
 })
 

@@ -94,6 +94,22 @@ describe('auth events', () => {
     expect(events).toHaveLength(4)
   })
 
+
+  it('a password changed with a refused next still counts as password_updated (the log line and the event)', async () => {
+    const dataset = recordingDataset()
+    const browser = new Browser({ fetcher: withBindings({ AUTH_EVENTS: dataset }) })
+    const user = await newUser()
+    await requestRecovery(browser, user.email)
+    await openLinkAndConfirm(browser, (await recoveryEmail(user.email)).link)
+    const form = await (await browser.get('/account/update-password')).text()
+    const password = 'refused next password 1'
+    const { result, lines } = await captureLogs(() => browser.submit(form, { password, password_confirm: password, next: 'https://evil.example/' }))
+    expect(result.status).toBe(200)
+    expect(await result.text()).not.toContain('evil.example')
+    const line = lines.map((l) => { try { return JSON.parse(l) as { msg?: string; route?: string; reason?: string } } catch { return {} } }).find((l) => l.msg === 'request' && l.route === '/account/update-password')
+    expect(line?.reason).toBe('password_updated')
+    expect(dataset.points.map(named).at(-1)?.outcome).toBe('password_updated')
+  })
   it('writes code_verified for a confirmed 6-digit code, and code_invalid for a wrong one', async () => {
     const dataset = recordingDataset()
     const browser = new Browser({ fetcher: withBindings({ AUTH_EVENTS: dataset }) })

@@ -2,6 +2,7 @@
  * Asking for a reset link: same answer whatever the account or Supabase does (no enumeration),
  * clear errors for bad input, and our own edge limits.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Browser, parseForms } from './browser'
 import { withLimiters } from './deployment'
@@ -117,5 +118,33 @@ describe('forgot password', () => {
     for (let i = 0; i < 11; i++) statuses.push((await requestRecovery(browser, `ip-test-${i}-${browser.ip}@example.com`)).status)
     expect(statuses.slice(0, 10).every((s) => s === 200)).toBe(true)
     expect(statuses[10]).toBe(429)
+  })
+})
+
+describe('which addresses can ask for a link', () => {
+  // GoTrue's own check (checkmail's regex, as the stand-in has it [auth:internal/api/mail.go:709-720]):
+  // every address Supabase accepts must be able to ask here, and nothing Supabase refuses gets past us.
+  const unit = fc.constantFrom(...'aZ09.+-_!#&\'*/=?^`{|}~@ '.split(''), 'xn--p1ai', '.рф', '"', '\t', 'ä')
+  const address = fc.oneof(
+    fc.emailAddress(),
+    fc.tuple(fc.string({ unit, minLength: 1, maxLength: 12 }), fc.string({ unit, minLength: 1, maxLength: 16 })).map(([local, domain]) => `${local}@${domain}`),
+    fc.string({ unit, maxLength: 24 }),
+  )
+
+  it('accepts exactly what Supabase accepts (after trimming and lower-casing), within 254 characters', async () => {
+    const { validateEmail } = await import('../local-auth/validate')
+    await fc.assert(
+      fc.asyncProperty(address, async (typed) => {
+        const normalised = typed.trim().toLowerCase()
+        const supabaseTakes = normalised.length <= 254 && validateEmail(normalised).ok
+        const res = await requestRecovery(new Browser(), typed)
+        expect([typed, res.status]).toEqual([typed, supabaseTakes ? 200 : 400])
+      }),
+      { numRuns: 60, seed: 20261129 },
+    )
+  })
+
+  it.each(['user@example.xn--p1ai', 'a&b@example.com', 'o\'neil@example.com'])('takes %s, which Supabase takes', async (typed) => {
+    expect((await requestRecovery(new Browser(), typed)).status).toBe(200)
   })
 })

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import { Browser } from './browser'
 import { withLimiters } from './deployment'
-import { newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
+import { control, newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
 
 async function submitCode(browser: Browser, email: string, code: string) {
   const page = await browser.get('/account/verify-code')
@@ -23,6 +23,16 @@ describe('reset with the code from the email', () => {
     expect(res.headers.get('location')).toBe('/account/update-password')
     expect((await submitNewPassword(phone, 'set from my phone')).status).toBe(200)
     expect((await signInWith(user.email, 'set from my phone')).error).toBeNull()
+  })
+
+  it('works for any address Supabase accepts, such as one with & or an IDN top-level domain', async () => {
+    for (const email of [`a&b-${Date.now()}@example.com`, `user${Date.now()}@example.xn--p1ai`]) {
+      await control().createUser({ email, password: 'an old password 1' })
+      await requestRecovery(new Browser(), email)
+      const { code } = await recoveryEmail(email)
+      const res = await submitCode(new Browser(), email, code ?? '')
+      expect([email, res.headers.get('location')]).toEqual([email, '/account/update-password'])
+    }
   })
 
   it('refuses a wrong code with a message on the form', async () => {

@@ -1,10 +1,11 @@
 /**
  * Edge rate limits through the Workers Rate Limiting binding. A missing binding means "no limit"
- * (so operators can turn one off by deleting its block in wrangler.toml). A binding that throws fails
- * open for most limits, because locking everyone out of password reset is worse than a brief gap in
- * limiting, and Supabase's own limits still stand behind them (60 s per address, the email budget,
- * one-use tokens). It fails closed for the 6-digit code limits: they are what keeps a code from being
- * guessed, and the link in the same email still works while they are down.
+ * (so operators can turn one off by deleting its block in wrangler.toml), except for the 6-digit code
+ * limits. A binding that throws fails open for most limits, because locking everyone out of password
+ * reset is worse than a brief gap in limiting, and Supabase's own limits still stand behind them (60 s
+ * per address, the email budget, one-use tokens). The code limits fail closed, when failing and when
+ * missing: they are what keeps a code from being guessed, the link in the same email still works, and
+ * a named wrangler environment silently drops `[[ratelimits]]` blocks it does not repeat.
  */
 import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
@@ -29,7 +30,11 @@ export async function emailKey(email: string): Promise<string> {
 export async function isOverLimit(c: Context<AppEnv>, name: LimiterName, key: string): Promise<boolean> {
   const { limiters, siteId } = c.get('config')
   const limiter = limiters[name]
-  if (!limiter) return false
+  if (!limiter) {
+    if (!FAIL_CLOSED.has(name)) return false
+    console.error(JSON.stringify({ msg: 'rate_limiter_missing', limiter: name, fail: 'closed' }))
+    return true
+  }
   try {
     // Keys are per site: one site's visitors never use up another site's allowance.
     const { success } = await limiter.limit({ key: `${siteId}|${key}` })

@@ -79,8 +79,8 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   // supabase-js sets redirectType to 'recovery' when the verifier carried the recovery marker.
   const kind = (data as { redirectType?: string | null }).redirectType === 'recovery' ? 'code-recovery' : 'code-other'
   if (kind === 'code-recovery') await rememberConfirmedLink(c, code)
-  c.set('reason', `confirmed_${kind}`)
   const next = nextTarget(c, rawNext, defaultNextFor(kind, c.get('config').siteUrl))
+  c.set('reason', `confirmed_${kind}`) // after nextTarget, which notes a refused next: the outcome wins
   return continueAfterConfirm(c, { needsPasswordForm: kind === 'code-recovery', next, held, userId: data.user?.id })
 }
 

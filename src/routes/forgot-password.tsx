@@ -21,7 +21,9 @@ import { renderPage, renderPageHtml, renderReason, translatorOf } from '../views
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
-const emailSchema = lazy(() => z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)), z.email()))
+// GoTrue's own format check (checkmail's pattern, the HTML5 one [auth:internal/api/mail.go:709-720]): any
+// address Supabase accepts can ask for a link here; zod's default is stricter (letters-only TLDs, fewer local-part characters).
+const emailSchema = lazy(() => z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)), z.email({ pattern: z.regexes.html5Email })))
 const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
 
 forgotPasswordRoutes.get('/', (c) => {

@@ -54,9 +54,10 @@ updatePasswordRoutes.post('/', async (c) => {
     if (!errors) return renderReason(c, reason)
     return renderForm(c, session, form.next, statusFor(reason), errors)
   }
-  c.set('reason', 'password_updated')
   const siteUrl = c.get('config').siteUrl
   const continueTo = nextTarget(c, form.next, siteUrl)
+  // After nextTarget, which notes a refused next as the reason: the outcome that counts is the change.
+  c.set('reason', 'password_updated')
   forgetConfirmedLink(c)
   forgetSwitch(c)
   const target = continueTo === UPDATE_PASSWORD_PATH ? siteUrl : continueTo

@@ -22,7 +22,7 @@ const codeForm = lazy(() =>
   z.object({
   email: z.pipe(
     z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)),
-    z.email({ error: 'invalidEmail' }),
+    z.email({ pattern: z.regexes.html5Email, error: 'invalidEmail' }), // GoTrue's format check (forgot-password.tsx)
   ),
   code: z.pipe(
     z.pipe(z.string(), z.transform((v) => v.replace(/[\s-]/g, ''))),

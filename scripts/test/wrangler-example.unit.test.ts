@@ -1,0 +1,47 @@
+/**
+ * The production example at the end of wrangler.toml, uncommented as the README says, gives the named
+ * environment every binding the Worker needs: wrangler does not carry [[ratelimits]] or
+ * [[analytics_engine_datasets]] into named environments, so a missing repeat would deploy without limits.
+ * Read with wrangler's own config reader, as `wrangler deploy --env production` reads it.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { LIMITER_NAMES } from '../../src/config'
+
+const ROOT = path.resolve(__dirname, '../..')
+const dir = mkdtempSync(path.join(os.tmpdir(), 'wrangler-example-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** wrangler.toml with its production example uncommented, paths made absolute. */
+function uncommented(): string {
+  const text = readFileSync(path.join(ROOT, 'wrangler.toml'), 'utf8')
+  const start = text.indexOf('# [env.production]')
+  expect(start, 'wrangler.toml has a commented [env.production] example').toBeGreaterThan(0)
+  const example = text
+    .slice(start)
+    .split('\n')
+    .map((line) => line.replace(/^# ?/, ''))
+    .join('\n')
+  return (text.slice(0, start) + example)
+    .replace('main = "src/index.tsx"', `main = ${JSON.stringify(path.join(ROOT, 'src/index.tsx'))}`)
+    .replace('directory = "./assets"', `directory = ${JSON.stringify(path.join(ROOT, 'assets'))}`)
+}
+
+describe('the production example in wrangler.toml', () => {
+  it('binds every edge limiter with the top-level limits, unique namespace ids, and the events dataset', async () => {
+    const file = path.join(dir, 'wrangler.toml')
+    writeFileSync(file, uncommented())
+    const { unstable_readConfig } = await import('wrangler')
+    const top = unstable_readConfig({ config: file })
+    const production = unstable_readConfig({ config: file, env: 'production' })
+    const limits = (config: typeof top) => Object.fromEntries(config.ratelimits.map((r) => [r.name, r.simple]))
+    expect(Object.keys(limits(production)).sort()).toEqual([...LIMITER_NAMES].sort())
+    expect(limits(production)).toEqual(limits(top))
+    const ids = [...top.ratelimits, ...production.ratelimits].map((r) => r.namespace_id)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(production.analytics_engine_datasets.map((d) => d.binding)).toEqual(['AUTH_EVENTS'])
+    expect(production.routes?.length).toBeGreaterThan(0)
+  })
+})
