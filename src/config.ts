@@ -45,6 +45,12 @@ export interface Config {
   /** Name of the session cookie @supabase/ssr writes: `sb-<first label of the Supabase host>-auth-token`. */
   readonly sessionCookieName: string
   readonly limiters: Readonly<Partial<Record<LimiterName, RateLimiter>>>
+  /**
+   * What every edge-limit key starts with: the Supabase project's host. Sites on one project share its
+   * allowance (the same accounts, the same codes: two hostnames must not double the guesses at one
+   * code); sites on different projects never use up each other's.
+   */
+  readonly limitScope: string
   /** The AUTH_EVENTS Analytics Engine dataset, when bound (events.ts); deployment-wide, shared by every site. */
   readonly events: EventSink | undefined
   /** The breached-password check before `updateUser` (src/breached-password.ts). */
@@ -212,7 +218,8 @@ export function parseConfig(env: Record<string, unknown>, siteId = 'default'): C
   // The default must be one of the offered languages, or negotiation could serve one the site refused.
   if (!locales.includes(defaultLocale)) return new ConfigError(['DEFAULT_LOCALE'])
   const siteUrl = new URL(b.SITE_URL)
-  const supabaseHost = new URL(b.SUPABASE_URL).hostname
+  const supabaseUrl = new URL(b.SUPABASE_URL)
+  const supabaseHost = supabaseUrl.hostname
   const limiters: Partial<Record<LimiterName, RateLimiter>> = {}
   for (const name of LIMITER_NAMES) {
     const binding = env[name]
@@ -234,6 +241,7 @@ export function parseConfig(env: Record<string, unknown>, siteId = 'default'): C
     // The storage key supabase-js derives from the project URL (SupabaseClient: `sb-${hostname.split('.')[0]}-auth-token`).
     sessionCookieName: `sb-${supabaseHost.split('.')[0]}-auth-token`,
     limiters: Object.freeze(limiters),
+    limitScope: supabaseUrl.host,
     events: isEventSink(env.AUTH_EVENTS) ? env.AUTH_EVENTS : undefined,
     breachedPassword: Object.freeze({
       enabled: b.BREACHED_PASSWORD_CHECK === 'on',

@@ -10,7 +10,7 @@ import { inject } from 'vitest'
 import { localAuthControl } from '../local-auth/client'
 import { Browser, parseForms, type Fetcher } from './browser'
 import { configuredLimiters, withBindings } from './deployment'
-import { captureLogs, openLinkAndConfirm, requestRecovery, submitNewPassword } from './flow'
+import { captureLogs, newUser, openLinkAndConfirm, requestRecovery, submitNewPassword } from './flow'
 
 const A = 'https://auth.example.com'
 const B = 'https://auth.brand-b.test'
@@ -155,7 +155,7 @@ describe('isolation between sites', () => {
     expect(pageA.headers.get('location')).toBe('https://www.example.com/')
   })
 
-  it('limits count per site: site A’s visitors never use up site B’s allowance', async () => {
+  it('limits count per Supabase project: site A’s visitors never use up site B’s allowance', async () => {
     const limiters = configuredLimiters()
     const fetcher = withBindings({ SITES: JSON.stringify(sites()), ...limiters })
     const ip = '198.51.100.7'
@@ -164,7 +164,24 @@ describe('isolation between sites', () => {
     expect((await requestRecovery(a, `limit-x-${Date.now()}@example.com`)).status).toBe(429)
     const b = new Browser({ fetcher, origin: B, ip })
     expect((await requestRecovery(b, `limit-b-${Date.now()}@example.com`)).status).toBe(200)
-    expect(limiters.FORGOT_IP_LIMITER.calls.every((key) => key.startsWith('auth.example.com|') || key.startsWith('auth.brand-b.test|'))).toBe(true)
+    const projects = [new URL(inject('authUrl')).host, new URL(inject('siteBAuthUrl')).host]
+    expect(projects[0]).not.toBe(projects[1])
+    expect(limiters.FORGOT_IP_LIMITER.calls.every((key) => projects.some((project) => key.startsWith(`${project}|`)))).toBe(true)
+  })
+
+  it('two hostnames on one project share its allowance: no more guesses at one address’s code', async () => {
+    const limiters = configuredLimiters()
+    const fetcher = withBindings({ SITES: JSON.stringify(sites()), ...limiters })
+    const user = (await newUser()).email
+    const statuses: number[] = []
+    // 5 per address (CODE_EMAIL_LIMITER), split across auth.example.com and www.example.com (the same project).
+    for (let i = 0; i < 6; i++) {
+      const browser = new Browser({ fetcher, origin: i % 2 ? MOUNTED : A })
+      const page = await browser.get('/account/verify-code')
+      statuses.push((await browser.submit(await page.text(), { email: user, code: '000000' })).status)
+    }
+    expect(statuses.slice(0, 5).every((s) => s === 400)).toBe(true)
+    expect(statuses[5]).toBe(429)
   })
 
   it('log lines name the site', async () => {

@@ -28,7 +28,7 @@ export async function emailKey(email: string): Promise<string> {
 
 /** True when `key` is over the limit named `name`. */
 export async function isOverLimit(c: Context<AppEnv>, name: LimiterName, key: string): Promise<boolean> {
-  const { limiters, siteId } = c.get('config')
+  const { limiters, limitScope } = c.get('config')
   const limiter = limiters[name]
   if (!limiter) {
     if (!FAIL_CLOSED.has(name)) return false
@@ -36,8 +36,8 @@ export async function isOverLimit(c: Context<AppEnv>, name: LimiterName, key: st
     return true
   }
   try {
-    // Keys are per site: one site's visitors never use up another site's allowance.
-    const { success } = await limiter.limit({ key: `${siteId}|${key}` })
+    // Keys are per Supabase project (Config.limitScope): sites on one project share its allowance.
+    const { success } = await limiter.limit({ key: `${limitScope}|${key}` })
     if (!success) c.set('limitedBy', name)
     return !success
   } catch {
