@@ -15,6 +15,12 @@ const auth = await startLocalAuth({
   uriAllowList: process.env.URI_ALLOW_LIST ? process.env.URI_ALLOW_LIST.split(',').map((s) => s.trim()) : undefined,
   seedDemoUser: true,
   log: (line) => process.stderr.write(`[local-auth] ${line}\n`),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EADDRINUSE') throw error
+  // One line, no stack trace: 54321 is also `supabase start`'s API port.
+  const hint = port === DEFAULT_CLI_PORT ? ' (`supabase start` uses it too)' : ''
+  process.stderr.write(`[local-auth] port ${port} is in use${hint}; stop what holds it or set PORT to another port.\n`)
+  process.exit(1)
 })
 
 const settings: Record<string, string> = {

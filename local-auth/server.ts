@@ -39,8 +39,12 @@ export async function startLocalAuth(options: LocalAuthOptions = {}): Promise<Lo
   await resetState(ctx)
   const app = createApp(ctx)
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server)) as Server
-    s.once('error', reject)
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, config.port, config.host))
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => {
+      s.off('error', onError)
+      resolve(s as Server)
+    }) as Server
+    s.once('error', onError)
   })
   server.on('clientError', (_err, socket) => socket.destroy())
   const { port } = server.address() as AddressInfo
@@ -61,4 +65,14 @@ export async function startLocalAuth(options: LocalAuthOptions = {}): Promise<Lo
         server.closeAllConnections()
       }),
   }
+}
+
+/**
+ * What a failed listen rejects with: for a taken port (54321 is also `supabase start`'s API port), an
+ * error whose message names the port, keeping `code` ('EADDRINUSE') and `port` so callers
+ * (scripts/stack.ts, cli.ts) can say which setting moves it.
+ */
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (error.code !== 'EADDRINUSE') return error
+  return Object.assign(new Error(`local-auth: port ${port} on ${host} is already in use`, { cause: error }), { code: 'EADDRINUSE', port })
 }

@@ -86,16 +86,35 @@ export async function startLocalPwned(options: LocalPwnedOptions = {}): Promise<
   })
   // Tests abort slow answers; a write to a closed socket is not an error worth crashing for.
   server.on('clientError', (_error, socket) => socket.destroy())
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve))
+  const host = options.host ?? '127.0.0.1'
+  await new Promise<void>((resolve, reject) => {
+    // Without this a taken port (54322 is also `supabase start`'s database port) is an unhandled
+    // 'error' event that kills the process; callers get an error naming the port instead.
+    const onError = (error: NodeJS.ErrnoException) => reject(listenError(error, options.port ?? 0, host))
+    server.once('error', onError)
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
   const { port } = server.address() as AddressInfo
   return {
-    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    url: `http://${host}:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections()
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * What a failed listen rejects with: for a taken port, an error whose message names the port, keeping
+ * `code` ('EADDRINUSE') and `port` so callers (scripts/stack.ts, cli.ts) can say which setting moves it.
+ */
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (error.code !== 'EADDRINUSE') return error
+  return Object.assign(new Error(`local-pwned: port ${port} on ${host} is already in use`, { cause: error }), { code: 'EADDRINUSE', port })
 }
 
 async function handle(

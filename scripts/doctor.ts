@@ -1,6 +1,8 @@
 /**
- * `npm run doctor [-- --env production] [--json] [--worker-url https://auth.example.com]`: checks the
- * deployment and its Supabase projects (scripts/ops/doctor.ts). Exit status 0 only when nothing failed.
+ * `npm run doctor [-- --env production] [--json] [--strict] [--worker-url https://auth.example.com]`:
+ * checks the deployment and its Supabase projects (scripts/ops/doctor.ts). Exit status 0 when nothing
+ * failed (skipped checks are counted in the summary); with --strict, 0 only when every check ran and
+ * passed (warnings aside). 1 otherwise; 2 when the deployment could not be read.
  */
 import { loadDeploymentFor, parseInvocation } from './ops/cli'
 import { formatReport, runDoctor } from './ops/doctor'
@@ -11,6 +13,8 @@ try {
   const report = await runDoctor(deployment, {
     management: { baseUrl: invocation.managementUrl, token: invocation.token },
     assets: deployment.assets,
+    bindings: deployment.workerBindings,
+    strict: invocation.strict,
     ...(invocation.projectRef ? { projectRef: invocation.projectRef } : {}),
   })
   console.log(invocation.json ? JSON.stringify(report, null, 2) : formatReport(report))

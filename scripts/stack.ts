@@ -38,6 +38,39 @@ export interface StackOptions {
    * and branding (scripts/demo-sites.ts); `siteA` adds settings to the first site.
    */
   readonly secondSite?: { readonly authPort?: number; readonly siteA?: Record<string, unknown> }
+  /**
+   * Aborting it during start-up stops whatever has started (wrangler's whole process group included)
+   * and makes startStack reject with the signal's reason; `npm run dev` aborts on Ctrl+C.
+   */
+  readonly signal?: AbortSignal
+}
+
+/** Which of the stack's servers a port belongs to. */
+export type StackServer = 'worker' | 'auth' | 'pwned' | 'authB'
+
+const SERVER_NAMES: Readonly<Record<StackServer, string>> = {
+  worker: 'the Worker',
+  auth: "site A's Supabase Auth stand-in",
+  pwned: 'the Pwned Passwords stand-in',
+  authB: "site B's Supabase Auth stand-in",
+}
+
+/**
+ * A port the stack was asked to use is taken. startStack checks the Worker's before starting anything,
+ * so whatever answers there (a `wrangler dev` left over from an earlier run, say) is never taken for
+ * this stack's Worker; the stand-ins' come from their own listen. `server` says whose port it is, so
+ * callers can name the setting that moves it.
+ */
+export class PortInUseError extends Error {
+  readonly code = 'EADDRINUSE'
+  constructor(
+    readonly server: StackServer,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    super(`port ${port} (${SERVER_NAMES[server]}) is already in use`, options)
+    this.name = 'PortInUseError'
+  }
 }
 
 export interface Stack {
@@ -63,40 +96,95 @@ export function freePort(): Promise<number> {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const { signal } = options
+  signal?.throwIfAborted()
+  // A taken Worker port is refused before anything starts: waitUntilServing accepts any answer, so a
+  // wrangler left over from an earlier run would pass for this one until the new wrangler failed to bind.
+  if (options.workerPort) await assertPortFree(options.workerPort, 'worker')
   const workerPort = options.workerPort || (await freePort())
   const workerUrl = `http://127.0.0.1:${workerPort}`
-  const auth = await startLocalAuth({ port: options.authPort ?? 0, siteUrl: workerUrl, ...options.auth })
-  const pwned = await startLocalPwned(options.pwned)
-  const vars: Record<string, string> = {
-    SUPABASE_URL: auth.url,
-    SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
-    SITE_URL: workerUrl,
-    BREACHED_PASSWORD_API_URL: pwned.url,
-    ...options.vars,
+  const servers: Array<{ stop(): Promise<void> }> = []
+  let wrangler: ChildProcess | undefined
+  let stateDir: string | undefined
+  // The last resort, for an exit without stop() (a crash, process.exit, a signal handled by exiting):
+  // wrangler is in its own process group, so nothing else would ever end it or workerd.
+  const killOnExit = () => {
+    if (wrangler) killGroup(wrangler, 'SIGKILL')
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true })
   }
-  let siteB: Stack['siteB']
-  if (options.secondSite) {
-    const url = `http://localhost:${workerPort}`
-    const authB = await startLocalAuth({ ...options.auth, port: options.secondSite.authPort ?? 0, siteUrl: url })
-    siteB = { url, auth: authB }
-    vars.SITES = demoSites(workerPort, auth, authB, options.secondSite.siteA)
-  }
-  // Fresh local state per run: rate-limit counters must not leak between runs or parallel stacks.
-  const stateDir = mkdtempSync(path.join(tmpdir(), 'reset-worker-state-'))
-  // Its own inspector port: two stacks starting at once would otherwise both take 9229, and one dies.
-  const wrangler = spawnWrangler(workerPort, await freePort(), vars, stateDir, options)
-  const stop = async () => {
-    killGroup(wrangler)
-    await Promise.all([auth.stop(), pwned.stop(), siteB?.auth.stop()])
-    rmSync(stateDir, { recursive: true, force: true })
-  }
+  let stopping: Promise<void> | undefined
+  const stop = () =>
+    (stopping ??= (async () => {
+      try {
+        await Promise.all([wrangler && stopWrangler(wrangler), ...servers.map((server) => server.stop())])
+      } finally {
+        process.off('exit', killOnExit)
+        if (stateDir) rmSync(stateDir, { recursive: true, force: true })
+      }
+    })())
   try {
-    await waitUntilServing(`${workerUrl}${options.readyPath ?? '/healthz'}`, wrangler)
+    const auth = await startLocalAuth({ port: options.authPort ?? 0, siteUrl: workerUrl, ...options.auth }).catch(
+      portTaken('auth', options.authPort),
+    )
+    servers.push(auth)
+    signal?.throwIfAborted()
+    const pwned = await startLocalPwned(options.pwned).catch(portTaken('pwned', options.pwned?.port))
+    servers.push(pwned)
+    signal?.throwIfAborted()
+    const vars: Record<string, string> = {
+      SUPABASE_URL: auth.url,
+      SUPABASE_PUBLISHABLE_KEY: auth.publishableKey,
+      SITE_URL: workerUrl,
+      BREACHED_PASSWORD_API_URL: pwned.url,
+      ...options.vars,
+    }
+    let siteB: Stack['siteB']
+    if (options.secondSite) {
+      const url = `http://localhost:${workerPort}`
+      const authB = await startLocalAuth({ ...options.auth, port: options.secondSite.authPort ?? 0, siteUrl: url }).catch(
+        portTaken('authB', options.secondSite.authPort),
+      )
+      servers.push(authB)
+      signal?.throwIfAborted()
+      siteB = { url, auth: authB }
+      vars.SITES = demoSites(workerPort, auth, authB, options.secondSite.siteA)
+    }
+    // Its own inspector port: two stacks starting at once would otherwise both take 9229, and one dies.
+    const inspectorPort = await freePort()
+    signal?.throwIfAborted()
+    // Fresh local state per run: rate-limit counters must not leak between runs or parallel stacks.
+    stateDir = mkdtempSync(path.join(tmpdir(), 'reset-worker-state-'))
+    process.on('exit', killOnExit)
+    wrangler = spawnWrangler(workerPort, inspectorPort, vars, stateDir, options)
+    await waitUntilServing(`${workerUrl}${options.readyPath ?? '/healthz'}`, wrangler, signal)
+    signal?.throwIfAborted()
+    return { workerUrl, auth, pwned, ...(siteB ? { siteB } : {}), wrangler, stop }
   } catch (error) {
     await stop()
     throw error
   }
-  return { workerUrl, auth, pwned, ...(siteB ? { siteB } : {}), wrangler, stop }
+}
+
+/** Rejects with PortInUseError when `port` on 127.0.0.1 (where wrangler listens) is taken. */
+function assertPortFree(port: number, server: StackServer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer()
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(server, port, { cause: error }) : error),
+    )
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()))
+  })
+}
+
+/** For a stand-in's failed start: a taken port becomes a PortInUseError naming whose port it is. */
+function portTaken(server: StackServer, port: number | undefined) {
+  return (error: unknown): never => {
+    const taken = error as { code?: unknown; port?: unknown } | null
+    if (taken?.code === 'EADDRINUSE') {
+      throw new PortInUseError(server, typeof taken.port === 'number' ? taken.port : (port ?? 0), { cause: error })
+    }
+    throw error
+  }
 }
 
 function spawnWrangler(
@@ -113,31 +201,71 @@ function spawnWrangler(
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
   return spawn(bin, args, {
     cwd: REPO_ROOT,
-    detached: true, // its own process group, so stop() also ends workerd
+    // Its own process group, so stop() also ends workerd. The terminal's Ctrl+C (and SIGHUP) never
+    // reach it: only stop() or, failing that, the process-exit hook in startStack ends it.
+    detached: true,
     stdio: options.inheritOutput ? 'inherit' : 'ignore',
     env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: 'false', WRANGLER_SEND_METRICS: 'false', CI: process.env.CI ?? '' },
   })
 }
 
-async function waitUntilServing(url: string, child: ChildProcess, timeoutMs = 90_000): Promise<void> {
+async function waitUntilServing(url: string, child: ChildProcess, signal?: AbortSignal, timeoutMs = 90_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`)
+    signal?.throwIfAborted()
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`wrangler dev exited with ${child.signalCode ?? `code ${child.exitCode}`}`)
+    }
     try {
-      await fetch(url, { signal: AbortSignal.timeout(2000) })
+      const timeout = AbortSignal.timeout(2000)
+      await fetch(url, { signal: signal ? AbortSignal.any([timeout, signal]) : timeout })
       return
     } catch {
-      await new Promise((r) => setTimeout(r, 250))
+      await sleep(250, signal)
     }
   }
   throw new Error(`wrangler dev did not start serving ${url} within ${timeoutMs / 1000} s`)
 }
 
-function killGroup(child: ChildProcess): void {
-  if (child.pid === undefined || child.exitCode !== null) return
+/** A delay that ends early (without throwing) when `signal` aborts; the caller checks the signal. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
+
+/**
+ * SIGTERM to wrangler's process group, then, once its leader has exited (or after `graceMs`), SIGKILL
+ * to whatever of the group is left (workerd), so its port is free when this resolves.
+ */
+async function stopWrangler(child: ChildProcess, graceMs = 5000): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const exited = new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, graceMs)
+      child.once('exit', () => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
+    killGroup(child, 'SIGTERM')
+    await exited
+  }
+  killGroup(child, 'SIGKILL')
+}
+
+/** Signals wrangler's whole process group (workerd included), even after its leader has exited. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return
   try {
-    process.kill(-child.pid, 'SIGTERM')
+    process.kill(-child.pid, signal)
   } catch {
-    child.kill('SIGTERM')
+    // ESRCH: the group is gone already. Otherwise at least the leader.
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal)
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Command-line plumbing shared by `npm run doctor` and `npm run supabase:configure`: flags, where the
- * deployment and the Management API come from (wrangler.toml, .dev.vars, the process environment).
+ * deployment and the Management API come from (wrangler.toml, `.dev.vars` for the top level or
+ * `.dev.vars.<env>` for `--env <env>`, and the process environment, whose non-empty values win:
+ * scripts/ops/deployment.ts).
  */
 import { parseArgs } from 'node:util'
-import { deploymentSites, readBindings, type ParsedDeployment } from './deployment'
+import { deploymentSites, readBindings, type ParsedDeployment, type WorkerBindingsSetting } from './deployment'
 import type { AssetsSetting } from './translations'
 import { MANAGEMENT_API_URL } from './management-api'
 
@@ -12,6 +14,8 @@ export interface OpsInvocation {
   readonly env: string | undefined
   readonly json: boolean
   readonly apply: boolean
+  /** doctor: a skipped check fails the run. */
+  readonly strict: boolean
   readonly configPath: string | undefined
   readonly workerUrl: string | undefined
   readonly token: string | undefined
@@ -19,7 +23,7 @@ export interface OpsInvocation {
   readonly projectRef: string | undefined
 }
 
-/** `--env <name>`, `--json`, `--apply`, `--config <wrangler.toml>`, `--worker-url <origin>`; SUPABASE_* from the environment. */
+/** `--env <name>`, `--json`, `--apply`, `--strict`, `--config <wrangler.toml>`, `--worker-url <origin>`; SUPABASE_* from the environment. */
 export function parseInvocation(argv: readonly string[], environment: NodeJS.ProcessEnv): OpsInvocation {
   const { values } = parseArgs({
     args: [...argv],
@@ -27,6 +31,7 @@ export function parseInvocation(argv: readonly string[], environment: NodeJS.Pro
       env: { type: 'string' },
       json: { type: 'boolean', default: false },
       apply: { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
       config: { type: 'string' },
       'worker-url': { type: 'string' },
     },
@@ -36,6 +41,7 @@ export function parseInvocation(argv: readonly string[], environment: NodeJS.Pro
     env: values.env,
     json: values.json ?? false,
     apply: values.apply ?? false,
+    strict: values.strict ?? false,
     configPath: values.config,
     workerUrl: values['worker-url'] ?? environment.WORKER_URL,
     token: environment.SUPABASE_ACCESS_TOKEN || undefined,
@@ -45,11 +51,14 @@ export function parseInvocation(argv: readonly string[], environment: NodeJS.Pro
 }
 
 /** The deployment the invocation names. */
-export async function loadDeploymentFor(invocation: OpsInvocation, environment: NodeJS.ProcessEnv): Promise<ParsedDeployment & { readonly assets: AssetsSetting | null }> {
-  const { bindings, routes, assets } = await readBindings({
+export async function loadDeploymentFor(
+  invocation: OpsInvocation,
+  environment: NodeJS.ProcessEnv,
+): Promise<ParsedDeployment & { readonly assets: AssetsSetting | null; readonly workerBindings: WorkerBindingsSetting }> {
+  const { bindings, routes, assets, workerBindings } = await readBindings({
     ...(invocation.configPath ? { configPath: invocation.configPath } : {}),
     ...(invocation.env ? { env: invocation.env } : {}),
     overlay: environment,
   })
-  return { ...deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) }), assets }
+  return { ...deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) }), assets, workerBindings }
 }

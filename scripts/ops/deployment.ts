@@ -1,9 +1,17 @@
 /**
  * This deployment as the ops commands see it, outside the Worker: the bindings of a wrangler
- * environment (`[vars]` / `[env.<name>.vars]`, then `.dev.vars` if present, then the process
- * environment for the names the Worker reads, since secrets such as SUPABASE_PUBLISHABLE_KEY or
- * SUPABASE_SECRET_KEY live in `wrangler secret`, not in the file), parsed by the Worker's own
- * parser (src/sites.ts), and the origin the Worker answers on for each site.
+ * environment, parsed by the Worker's own parser (src/sites.ts), the origin the Worker answers on for
+ * each site, and the environment's rate-limit and Analytics Engine bindings.
+ *
+ * Where each value comes from, lowest to highest precedence:
+ * 1. `[vars]` (top level) or `[env.<name>.vars]` (`--env <name>`) of wrangler.toml;
+ * 2. a dotenv file beside it: `.dev.vars` for the top level, and for a named environment ONLY
+ *    `.dev.vars.<name>` (never the plain `.dev.vars`, which holds local development values that must
+ *    not stand in for production's);
+ * 3. the process environment, for the names the Worker reads (SITE_KEYS, SITES, SUPABASE_SECRET_KEY and
+ *    the SUPABASE_SECRET_KEY_BINDING names of SITES), never others such as PATH: an explicitly set,
+ *    non-empty value wins over both files (this is how Worker secrets such as SUPABASE_PUBLISHABLE_KEY
+ *    reach the doctor); an empty one is ignored.
  * Node only. Tests pass bindings directly instead of reading files.
  */
 import { existsSync, readFileSync } from 'node:fs'
@@ -18,9 +26,9 @@ export interface DeploymentSource {
   readonly configPath?: string
   /** Wrangler environment (`--env production`); top level when absent. */
   readonly env?: string
-  /** Read `.dev.vars` beside the config (default true). */
+  /** Read `.dev.vars` (top level) or `.dev.vars.<env>` (named environment) beside the config (default true). */
   readonly devVars?: boolean
-  /** Extra values (the process environment): used for names the Worker reads that the files do not set. */
+  /** The process environment: a non-empty value of a name the Worker reads wins over the files. */
   readonly overlay?: Readonly<Record<string, string | undefined>>
 }
 
@@ -34,7 +42,42 @@ export interface DeploymentSite {
 }
 
 /** Parsed deployment: the sites, or the error that made SITES itself unreadable. */
-export type ParsedDeployment = { readonly sites: readonly DeploymentSite[] } | { readonly error: ConfigError }
+export type ParsedDeployment =
+  | {
+      readonly sites: readonly DeploymentSite[]
+      /** `sites`: SITES is set (one site per hostname); `single`: the bindings are the one site. */
+      readonly kind: 'single' | 'sites'
+      /** SITES is set and so is a top-level SUPABASE_SECRET_KEY, which the Worker then ignores (src/sites.ts). */
+      readonly ignoredTopLevelSecretKey: boolean
+    }
+  | { readonly error: ConfigError }
+
+/** One `[[ratelimits]]` block as wrangler reads it. */
+export interface RateLimitSetting {
+  readonly name: string
+  readonly namespaceId?: string | undefined
+  readonly limit?: number | undefined
+  readonly period?: number | undefined
+}
+
+/** One `[[analytics_engine_datasets]]` block as wrangler reads it. */
+export interface AnalyticsEngineSetting {
+  readonly binding: string
+  readonly dataset?: string | undefined
+}
+
+/**
+ * The environment's bindings the doctor checks (wrangler does not inherit these into named
+ * environments), and the top level's, to suggest as the fix.
+ */
+export interface WorkerBindingsSetting {
+  /** The wrangler environment (`--env`); undefined for the top level. */
+  readonly env: string | undefined
+  readonly ratelimits: readonly RateLimitSetting[]
+  readonly analyticsEngine: readonly AnalyticsEngineSetting[]
+  readonly topLevelRatelimits: readonly RateLimitSetting[]
+  readonly topLevelAnalyticsEngine: readonly AnalyticsEngineSetting[]
+}
 
 /** `KEY=value` lines (dotenv, as wrangler reads .dev.vars): comments, blank lines and matching quotes handled. */
 export function parseDevVars(text: string): Record<string, string> {
@@ -52,20 +95,23 @@ export function parseDevVars(text: string): Record<string, string> {
 /** Names the Worker reads from its bindings (so the process environment may supply them). */
 const TOP_LEVEL_KEYS = new Set([...SITE_KEYS, 'SITES', 'SUPABASE_SECRET_KEY'])
 
-/** The Worker's bindings for a wrangler environment (vars, .dev.vars, overlay), its custom-domain routes and its [assets] block. */
-export async function readBindings(source: DeploymentSource = {}): Promise<{ bindings: Record<string, unknown>; routes: string[]; assets: AssetsSetting | null }> {
+/** The Worker's bindings for a wrangler environment (vars, .dev.vars[.<env>], process environment), its custom-domain routes, [assets] block and rate-limit / Analytics Engine bindings. */
+export async function readBindings(
+  source: DeploymentSource = {},
+): Promise<{ bindings: Record<string, unknown>; routes: string[]; assets: AssetsSetting | null; workerBindings: WorkerBindingsSetting }> {
   const { unstable_readConfig } = await import('wrangler')
   const configPath = path.resolve(source.configPath ?? 'wrangler.toml')
   const config = unstable_readConfig({ config: configPath, ...(source.env ? { env: source.env } : {}) })
+  const topLevel = source.env ? unstable_readConfig({ config: configPath }) : config
   const bindings: Record<string, unknown> = { ...config.vars }
+  // A named environment reads only its own file: the plain .dev.vars is local development's.
   const devVarsPath = path.join(path.dirname(configPath), source.env ? `.dev.vars.${source.env}` : '.dev.vars')
-  const fallback = path.join(path.dirname(configPath), '.dev.vars')
-  const file = [devVarsPath, fallback].find((p) => source.devVars !== false && existsSync(p))
-  if (file) Object.assign(bindings, parseDevVars(readFileSync(file, 'utf8')))
+  if (source.devVars !== false && existsSync(devVarsPath)) Object.assign(bindings, parseDevVars(readFileSync(devVarsPath, 'utf8')))
+  const overlay = Object.entries(source.overlay ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '')
+  for (const [key, value] of overlay) if (TOP_LEVEL_KEYS.has(key)) bindings[key] = value
+  // SITES is final now (it may itself have come from the process environment): the secrets it names.
   const secretNames = secretBindingNames(bindings)
-  for (const [key, value] of Object.entries(source.overlay ?? {})) {
-    if (value !== undefined && bindings[key] === undefined && (TOP_LEVEL_KEYS.has(key) || secretNames.has(key))) bindings[key] = value
-  }
+  for (const [key, value] of overlay) if (secretNames.has(key)) bindings[key] = value
   const routes = ((config.routes ?? []) as unknown[]).flatMap((route) => {
     const { pattern, custom_domain } = (typeof route === 'object' && route !== null ? route : {}) as { pattern?: unknown; custom_domain?: unknown }
     return custom_domain === true && typeof pattern === 'string' ? [pattern] : []
@@ -73,7 +119,22 @@ export async function readBindings(source: DeploymentSource = {}): Promise<{ bin
   const assets = config.assets
     ? { directory: config.assets.directory ? path.resolve(path.dirname(configPath), config.assets.directory) : undefined, binding: config.assets.binding, runWorkerFirst: config.assets.run_worker_first }
     : null
-  return { bindings, routes, assets }
+  const workerBindings: WorkerBindingsSetting = {
+    env: source.env,
+    ratelimits: rateLimitsOf(config.ratelimits),
+    analyticsEngine: datasetsOf(config.analytics_engine_datasets),
+    topLevelRatelimits: rateLimitsOf(topLevel.ratelimits),
+    topLevelAnalyticsEngine: datasetsOf(topLevel.analytics_engine_datasets),
+  }
+  return { bindings, routes, assets, workerBindings }
+}
+
+function rateLimitsOf(blocks: readonly { name: string; namespace_id?: string; simple?: { limit?: number; period?: number } }[] | undefined): RateLimitSetting[] {
+  return (blocks ?? []).map((b) => ({ name: b.name, namespaceId: b.namespace_id, limit: b.simple?.limit, period: b.simple?.period }))
+}
+
+function datasetsOf(blocks: readonly { binding: string; dataset?: string }[] | undefined): AnalyticsEngineSetting[] {
+  return (blocks ?? []).map((b) => ({ binding: b.binding, dataset: b.dataset }))
 }
 
 /** SUPABASE_SECRET_KEY_BINDING names in SITES: Worker secrets the process environment may supply. */
@@ -104,9 +165,12 @@ export function deploymentSites(bindings: Record<string, unknown>, options: { wo
   if (parsed.kind === 'single') {
     const host = options.routes?.[0]
     const workerOrigin = options.workerUrl ? new URL(options.workerUrl).origin : host ? `https://${host}` : undefined
-    return { sites: [{ id: 'default', config: parsed.site, workerOrigin }] }
+    return { kind: 'single', ignoredTopLevelSecretKey: false, sites: [{ id: 'default', config: parsed.site, workerOrigin }] }
   }
+  const secret = bindings.SUPABASE_SECRET_KEY
   return {
+    kind: 'sites',
+    ignoredTopLevelSecretKey: typeof secret === 'string' && secret.trim() !== '',
     sites: [...parsed.sites].map(([hostname, config]) => ({ id: hostname, config, workerOrigin: `https://${hostname}` })),
   }
 }

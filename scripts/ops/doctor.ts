@@ -1,17 +1,22 @@
 /**
  * `npm run doctor`: checks this deployment and each site's Supabase project, and says how to fix what
- * is wrong. Per site: the config parses; its languages reach their translations (the [assets] block and
- * assets/i18n/); Supabase Auth answers /health and /settings (email sign-in on);
- * the JWT signing keys are asymmetric (else every new-password page costs a GET /user); and, with
- * SUPABASE_ACCESS_TOKEN, the project's auth config (scripts/ops/project.ts). Read-only: never changes
- * anything. Checks needing the token are skipped without it, which does not fail the run.
+ * is wrong. For the deployment (the wrangler environment): every rate limiter the Worker reads is bound
+ * and AUTH_EVENTS is where the top level has it (scripts/ops/bindings.ts: named environments inherit
+ * neither), and with SITES no top-level SUPABASE_SECRET_KEY sits unused. Per site: the config parses;
+ * its languages reach their translations (the [assets] block and assets/i18n/); Supabase Auth answers
+ * /health and /settings (email sign-in on); the JWKS answers and its signing keys are asymmetric (else
+ * every new-password page costs a GET /user); and, with SUPABASE_ACCESS_TOKEN, the project's auth
+ * config (scripts/ops/project.ts). Read-only: never changes anything.
+ * A failed check fails the run; a warning never does; checks needing the token are skipped without
+ * it, each listed and counted, which fails the run only with `strict` (`--strict`).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Config } from '../../src/config'
-import type { DeploymentSite, ParsedDeployment } from './deployment'
+import { bindingsChecks } from './bindings'
+import type { DeploymentSite, ParsedDeployment, WorkerBindingsSetting } from './deployment'
 import { getAuthConfig, projectRefOf, type ManagementApiOptions } from './management-api'
-import { projectChecks, TEMPLATE_FILES, type Check, type TemplateFile } from './project'
+import { PROJECT_CHECK_TITLES, projectChecks, TEMPLATE_FILES, type Check, type TemplateFile } from './project'
 import { translationsCheck, type AssetsSetting } from './translations'
 
 /** What the doctor needs besides the deployment. */
@@ -26,6 +31,10 @@ export interface DoctorOptions {
   readonly timeoutMs?: number
   /** The wrangler environment's [assets] block (null: none); undefined skips the translations check. */
   readonly assets?: AssetsSetting | null
+  /** The wrangler environment's rate-limit and Analytics Engine bindings; undefined skips their checks. */
+  readonly bindings?: WorkerBindingsSetting
+  /** A skipped check fails the run (`--strict`). */
+  readonly strict?: boolean
 }
 
 /** The checklist of one site. */
@@ -34,10 +43,30 @@ export interface SiteReport {
   readonly checks: readonly Check[]
 }
 
-/** The doctor's result: a checklist per site; `ok` only when nothing failed. */
+/** How many checks ended each way, over the whole report. */
+export interface CheckCounts {
+  readonly passed: number
+  readonly failed: number
+  readonly warned: number
+  readonly skipped: number
+}
+
+/**
+ * The doctor's result: a checklist per site (the first, `deployment`, for the wrangler environment's
+ * bindings); `ok` only when nothing failed and, with `strict`, nothing was skipped.
+ */
 export interface DoctorReport {
   readonly ok: boolean
+  readonly strict: boolean
+  readonly counts: CheckCounts
   readonly sites: readonly SiteReport[]
+}
+
+function summarise(sites: readonly SiteReport[], strict: boolean): DoctorReport {
+  const all = sites.flatMap((s) => s.checks)
+  const count = (status: Check['status']) => all.filter((c) => c.status === status).length
+  const counts = { passed: count('pass'), failed: count('fail'), warned: count('warn'), skipped: count('skip') }
+  return { ok: counts.failed === 0 && (!strict || counts.skipped === 0), strict, counts, sites }
 }
 
 const REPO_TEMPLATES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../templates')
@@ -52,14 +81,28 @@ export function readTemplates(dir = REPO_TEMPLATES): TemplateFile[] {
 
 /** Run every check for every site of the deployment. */
 export async function runDoctor(deployment: ParsedDeployment, options: DoctorOptions = {}): Promise<DoctorReport> {
+  const strict = options.strict ?? false
+  const environment = options.bindings ? bindingsChecks(options.bindings) : []
   if ('error' in deployment) {
-    const check = configCheck(deployment.error.keys)
-    return { ok: false, sites: [{ site: 'deployment', checks: [check] }] }
+    return summarise([{ site: 'deployment', checks: [configCheck(deployment.error.keys), ...environment] }], strict)
   }
+  if (deployment.ignoredTopLevelSecretKey) environment.push(ignoredSecretKeyCheck())
   const templates = readTemplates(options.templatesDir)
-  const sites: SiteReport[] = []
-  for (const site of deployment.sites) sites.push({ site: site.id, checks: await checkSite(site, templates, options) })
-  return { ok: sites.every((s) => s.checks.every((c) => c.status !== 'fail')), sites }
+  const sites: SiteReport[] = environment.length ? [{ site: 'deployment', checks: environment }] : []
+  const multiSite = deployment.kind === 'sites'
+  for (const site of deployment.sites) sites.push({ site: site.id, checks: await checkSite(site, templates, options, multiSite) })
+  return summarise(sites, strict)
+}
+
+/** With SITES, the Worker drops a top-level SUPABASE_SECRET_KEY (src/sites.ts): say so, and what works. */
+function ignoredSecretKeyCheck(): Check {
+  return {
+    id: 'secret_key_ignored',
+    title: 'No top-level SUPABASE_SECRET_KEY beside SITES',
+    status: 'warn',
+    detail: 'SUPABASE_SECRET_KEY is set at the top level (a Worker secret, wrangler.toml, .dev.vars or the process environment), but with SITES the Worker ignores it: no site forwards IPs with it',
+    fix: 'give each site that should forward IPs "SUPABASE_SECRET_KEY_BINDING": "<SECRET_NAME>" in its SITES entry and npx wrangler secret put <SECRET_NAME> (that project\'s sb_secret_… key); then npx wrangler secret delete SUPABASE_SECRET_KEY',
+  }
 }
 
 function configCheck(keys: readonly string[] | undefined): Check {
@@ -74,13 +117,13 @@ function configCheck(keys: readonly string[] | undefined): Check {
   }
 }
 
-async function checkSite(site: DeploymentSite, templates: readonly TemplateFile[], options: DoctorOptions): Promise<Check[]> {
+async function checkSite(site: DeploymentSite, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean): Promise<Check[]> {
   if (!('siteId' in site.config)) return [configCheck(site.config.keys)]
   const config = site.config
   const checks: Check[] = [configCheck(undefined)]
   if (options.assets !== undefined) checks.push(translationsCheck(config.locales, options.assets, existsSync))
   checks.push(...(await authChecks(config, options.timeoutMs ?? 5000)))
-  checks.push(...(await managementChecks(site, config, templates, options)))
+  checks.push(...(await managementChecks(site, config, templates, options, multiSite)))
   return checks
 }
 
@@ -116,29 +159,41 @@ async function authChecks(config: Config, timeoutMs: number): Promise<Check[]> {
         : { id: 'auth_health', title, status: 'fail', detail: 'email sign-in is off', fix: 'turn on the Email provider under Authentication → Providers' },
     )
   }
-  const jwksTitle = 'JWT signing keys are asymmetric'
-  const jwks = await getJson(`${base}/.well-known/jwks.json`, config.supabaseKey, timeoutMs)
-  const keys = 'error' in jwks ? [] : ((jwks.body as { keys?: { kty?: unknown; alg?: unknown }[] } | undefined)?.keys ?? [])
-  const asymmetric = keys.filter((k) => k.kty === 'EC' || k.kty === 'RSA' || k.kty === 'OKP')
-  checks.push(
-    asymmetric.length
-      ? { id: 'jwt_keys', title: jwksTitle, status: 'pass', detail: asymmetric.map((k) => String(k.alg ?? k.kty)).join(', ') }
-      : {
-          id: 'jwt_keys',
-          title: jwksTitle,
-          status: 'fail',
-          detail: 'no EC or RSA key in the JWKS (legacy HS256 secret): the new-password page costs a GET /user round trip',
-          fix: 'Project Settings → JWT Keys: migrate to asymmetric signing keys (ES256) and rotate to them',
-        },
-  )
+  checks.push(jwtKeysCheck(`${base}/.well-known/jwks.json`, await getJson(`${base}/.well-known/jwks.json`, config.supabaseKey, timeoutMs), config.supabaseUrl))
   return checks
 }
 
-async function managementChecks(site: DeploymentSite, config: Config, templates: readonly TemplateFile[], options: DoctorOptions): Promise<Check[]> {
+/**
+ * Only a JWKS that answered 200 with a `keys` list says anything about the signing keys: an
+ * unreachable or broken endpoint is reported as such, never as "legacy HS256".
+ */
+function jwtKeysCheck(url: string, jwks: Awaited<ReturnType<typeof getJson>>, supabaseUrl: string): Check {
+  const title = 'JWT signing keys are asymmetric'
+  const fixReach = `check SUPABASE_URL (${supabaseUrl}) and that the project is not paused; the Worker fetches this JWKS to verify sessions`
+  if ('error' in jwks) return { id: 'jwt_keys', title, status: 'fail', detail: `JWKS unreachable: ${url}: ${jwks.error}`, fix: fixReach }
+  if (jwks.status !== 200) return { id: 'jwt_keys', title, status: 'fail', detail: `JWKS unreachable: ${url} answered ${jwks.status}`, fix: fixReach }
+  const keys = (jwks.body as { keys?: unknown } | undefined)?.keys
+  if (!Array.isArray(keys)) return { id: 'jwt_keys', title, status: 'fail', detail: `${url} answered 200 without a JWKS (no "keys" list)`, fix: fixReach }
+  const asymmetric = (keys as { kty?: unknown; alg?: unknown }[]).filter((k) => k?.kty === 'EC' || k?.kty === 'RSA' || k?.kty === 'OKP')
+  if (asymmetric.length) return { id: 'jwt_keys', title, status: 'pass', detail: asymmetric.map((k) => String(k.alg ?? k.kty)).join(', ') }
+  return {
+    id: 'jwt_keys',
+    title,
+    status: 'fail',
+    detail: 'no EC or RSA key in the JWKS (legacy HS256 secret): the new-password page costs a GET /user round trip',
+    fix: 'Project Settings → JWT Keys: migrate to asymmetric signing keys (ES256) and rotate to them',
+  }
+}
+
+async function managementChecks(site: DeploymentSite, config: Config, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean): Promise<Check[]> {
   const title = "The project's auth settings (Management API)"
   const token = options.management?.token
   if (!options.management || !token) {
-    return [{ id: 'management_api', title, status: 'skip', fix: 'set SUPABASE_ACCESS_TOKEN (supabase.com/dashboard/account/tokens) to check Site URL, redirect URLs, templates, SMTP, email budget, password minimum and IP forwarding' }]
+    // Each check that needs the token is listed as skipped, so the count says what went unchecked.
+    return [
+      { id: 'management_api', title, status: 'skip', detail: 'no SUPABASE_ACCESS_TOKEN', fix: 'set SUPABASE_ACCESS_TOKEN (supabase.com/dashboard/account/tokens) to check Site URL, redirect URLs, templates, SMTP, email budget, password minimum and IP forwarding' },
+      ...Object.entries(PROJECT_CHECK_TITLES).map(([id, checkTitle]): Check => ({ id, title: checkTitle, status: 'skip', detail: 'needs SUPABASE_ACCESS_TOKEN' })),
+    ]
   }
   const ref = projectRefOf(config.supabaseUrl, options.projectRef)
   if (!ref) return [{ id: 'management_api', title, status: 'fail', detail: `cannot tell the project ref from ${config.supabaseUrl}`, fix: 'set SUPABASE_PROJECT_REF' }]
@@ -147,21 +202,38 @@ async function managementChecks(site: DeploymentSite, config: Config, templates:
   }
   const result = await getAuthConfig({ ...options.management, token }, ref)
   if ('error' in result) return [{ id: 'management_api', title, status: 'fail', detail: result.error, fix: 'fix the access or connection above, then run the doctor again' }]
-  return [{ id: 'management_api', title, status: 'pass', detail: `project ${ref}` }, ...projectChecks(result.config, { config, workerOrigin: site.workerOrigin }, templates)]
+  return [{ id: 'management_api', title, status: 'pass', detail: `project ${ref}` }, ...projectChecks(result.config, { config, workerOrigin: site.workerOrigin, multiSite }, templates)]
 }
 
-/** The checklist as text: ✓ / ✗ / – per check, with the fix under each failure. */
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
+
+/** The last line of the text report: failures, then skipped checks (and what --strict does), then warnings. */
+export function summaryLine(report: DoctorReport): string {
+  const { failed, skipped, warned } = report.counts
+  const parts: string[] = []
+  if (failed === 0 && skipped === 0) parts.push('All checks passed.')
+  else if (failed > 0) parts.push(`${plural(failed, 'check')} failed.`)
+  if (skipped > 0) {
+    const were = `${plural(skipped, 'check')} ${skipped === 1 ? 'was' : 'were'} skipped (not run)`
+    if (report.strict) parts.push(`${were}, which fails the run with --strict.`)
+    else if (failed === 0) parts.push(`No check failed, but ${were}: this is not a full pass (--strict makes skipped checks fail the run).`)
+    else parts.push(`${were}; --strict makes skipped checks fail the run.`)
+  }
+  if (warned > 0) parts.push(`${plural(warned, 'warning')} (!), which ${warned === 1 ? 'does' : 'do'} not fail the run.`)
+  return parts.join(' ')
+}
+
+/** The checklist as text: ✓ / ✗ / ! / – per check, with the fix under each that did not pass. */
 export function formatReport(report: DoctorReport): string {
   const lines: string[] = []
+  const marks = { pass: '✓', fail: '✗', warn: '!', skip: '–' } as const
   for (const site of report.sites) {
     lines.push(`site ${site.site}`)
     for (const check of site.checks) {
-      const mark = check.status === 'pass' ? '✓' : check.status === 'fail' ? '✗' : '–'
-      lines.push(`  ${mark} ${check.title}${check.detail ? `: ${check.detail}` : ''}`)
-      if (check.fix && check.status !== 'pass') lines.push(`      fix: ${check.fix}`)
+      lines.push(`  ${marks[check.status]} ${check.title}${check.detail ? `: ${check.detail}` : ''}`)
+      if (check.fix && check.status !== 'pass') lines.push(`      fix: ${check.fix.split('\n').map((line, i) => (i === 0 || line === '' ? line : `        ${line}`)).join('\n')}`)
     }
   }
-  const failed = report.sites.flatMap((s) => s.checks).filter((c) => c.status === 'fail').length
-  lines.push(report.ok ? 'All checks passed.' : `${failed} check${failed === 1 ? '' : 's'} failed.`)
+  lines.push(summaryLine(report))
   return lines.join('\n')
 }

@@ -36,6 +36,11 @@ export interface SiteTarget {
   readonly config: Config
   /** The origin this Worker answers on for the site (`https://auth.example.com`). */
   readonly workerOrigin: string
+  /**
+   * The deployment uses SITES: the Worker then ignores a top-level SUPABASE_SECRET_KEY, and each site
+   * names the Worker secret holding its key with SUPABASE_SECRET_KEY_BINDING (src/sites.ts).
+   */
+  readonly multiSite?: boolean
 }
 
 /** Supabase's default hourly email budget once custom SMTP is set; fewer means resets will be refused. */
@@ -97,19 +102,39 @@ export function desiredChanges(current: AuthConfig, target: SiteTarget, template
   return changes
 }
 
-/** One line of the doctor's checklist. */
+/**
+ * One line of the doctor's checklist. `fail` fails the run; `skip` (not run) fails it only with
+ * `--strict`; `warn` never fails it.
+ */
 export interface Check {
   readonly id: string
   readonly title: string
-  readonly status: 'pass' | 'fail' | 'skip'
+  readonly status: 'pass' | 'fail' | 'warn' | 'skip'
   /** What was found (never a secret). */
   readonly detail?: string
-  /** What to do, when it failed or was skipped. */
+  /** What to do, when it failed, warned or was skipped. */
   readonly fix?: string
 }
 
-const pass = (id: string, title: string, detail?: string): Check => ({ id, title, status: 'pass', ...(detail ? { detail } : {}) })
-const fail = (id: string, title: string, detail: string, fix: string): Check => ({ id, title, status: 'fail', detail, fix })
+/** The checks `projectChecks` makes, by id, in order (the doctor lists them as skipped without a token). */
+export const PROJECT_CHECK_TITLES = {
+  redirect_urls: "Site URL and redirect URLs cover this Worker's /auth/confirm",
+  template_links: 'Email templates link to /auth/confirm with {{ .TokenHash }}',
+  templates_match: 'Email templates and subjects match templates/',
+  smtp: 'Custom SMTP is set',
+  email_budget: 'Hourly email budget',
+  password_min_length: 'Password minimum matches PASSWORD_MIN_LENGTH',
+  ip_forwarding: 'IP forwarding matches the secret key',
+} as const
+
+/** A Worker secret name for a SITES hostname's secret key: SUPABASE_SECRET_KEY_AUTH_BRAND_A_COM. */
+export function suggestedSecretBinding(hostname: string): string {
+  return `SUPABASE_SECRET_KEY_${hostname.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}`
+}
+
+type ProjectCheckId = keyof typeof PROJECT_CHECK_TITLES
+const pass = (id: ProjectCheckId, detail?: string): Check => ({ id, title: PROJECT_CHECK_TITLES[id], status: 'pass', ...(detail ? { detail } : {}) })
+const fail = (id: ProjectCheckId, detail: string, fix: string): Check => ({ id, title: PROJECT_CHECK_TITLES[id], status: 'fail', detail, fix })
 
 /** Links of a template that point at /auth/confirm, and whether each carries `{{ .TokenHash }}`. */
 function confirmLinks(content: string): string[] {
@@ -124,10 +149,9 @@ export function projectChecks(current: AuthConfig, target: SiteTarget, templates
   const redirect = confirmRedirect(workerOrigin)
   checks.push(
     isRedirectAllowed(redirect, String(current.site_url ?? ''), allowList(current))
-      ? pass('redirect_urls', 'Site URL and redirect URLs cover this Worker\'s /auth/confirm')
+      ? pass('redirect_urls')
       : fail(
           'redirect_urls',
-          'Site URL and redirect URLs cover this Worker\'s /auth/confirm',
           `${redirect} is not allowed (Site URL ${String(current.site_url ?? 'unset')}; ${allowList(current).length} redirect URLs); Supabase would send people to the Site URL instead`,
           `add ${workerOrigin}/auth/confirm** under Authentication → URL Configuration → Redirect URLs, or ${configure}`,
         ),
@@ -141,10 +165,9 @@ export function projectChecks(current: AuthConfig, target: SiteTarget, templates
   }
   checks.push(
     badLinks.length === 0
-      ? pass('template_links', 'Email templates link to /auth/confirm with {{ .TokenHash }}')
+      ? pass('template_links')
       : fail(
           'template_links',
-          'Email templates link to /auth/confirm with {{ .TokenHash }}',
           `no ${workerOrigin}/auth/confirm?token_hash={{ .TokenHash }} link in: ${badLinks.join(', ')}`,
           `paste templates/ under Authentication → Emails → Templates, or ${configure}`,
         ),
@@ -156,16 +179,15 @@ export function projectChecks(current: AuthConfig, target: SiteTarget, templates
   )
   checks.push(
     drifted.length === 0
-      ? pass('templates_match', 'Email templates and subjects match templates/')
-      : fail('templates_match', 'Email templates and subjects match templates/', `differ: ${drifted.map((f) => f.name).join(', ')}`, configure),
+      ? pass('templates_match')
+      : fail('templates_match', `differ: ${drifted.map((f) => f.name).join(', ')}`, configure),
   )
   const smtpHost = typeof current.smtp_host === 'string' ? current.smtp_host.trim() : ''
   checks.push(
     smtpHost
-      ? pass('smtp', 'Custom SMTP is set', smtpHost)
+      ? pass('smtp', smtpHost)
       : fail(
           'smtp',
-          'Custom SMTP is set',
           "the built-in sender allows only a few emails an hour, to team members' addresses only",
           'set up your own SMTP under Authentication → Emails → SMTP Settings (turn off link tracking)',
         ),
@@ -173,38 +195,39 @@ export function projectChecks(current: AuthConfig, target: SiteTarget, templates
   const budget = typeof current.rate_limit_email_sent === 'number' ? current.rate_limit_email_sent : undefined
   checks.push(
     budget !== undefined && budget >= MIN_EMAIL_BUDGET_PER_HOUR
-      ? pass('email_budget', 'Hourly email budget', `${budget} emails an hour for the whole project`)
+      ? pass('email_budget', `${budget} emails an hour for the whole project`)
       : fail(
           'email_budget',
-          'Hourly email budget',
           `${budget ?? 'unknown'} emails an hour for the whole project; past it every reset email is refused (over_email_send_rate_limit)`,
           `raise "Rate limit for sending emails" under Authentication → Rate Limits (rate_limit_email_sent) to at least ${MIN_EMAIL_BUDGET_PER_HOUR}, or your peak hourly resets; it needs custom SMTP`,
         ),
   )
   checks.push(
     current.password_min_length === config.passwordMinLength
-      ? pass('password_min_length', 'Password minimum matches PASSWORD_MIN_LENGTH', String(config.passwordMinLength))
+      ? pass('password_min_length', String(config.passwordMinLength))
       : fail(
           'password_min_length',
-          'Password minimum matches PASSWORD_MIN_LENGTH',
           `project ${String(current.password_min_length ?? 'unset')}, Worker ${config.passwordMinLength}`,
           `set Minimum password length to ${config.passwordMinLength} (Authentication → Providers → Email), or PASSWORD_MIN_LENGTH to the project's; or ${configure}`,
         ),
   )
   const forwarding = current.security_sb_forwarded_for_enabled === true
   const hasSecret = config.secretKey !== undefined
+  // With SITES the Worker ignores a top-level SUPABASE_SECRET_KEY: each site names its own secret.
+  const secretName = target.multiSite ? `this site's secret key (SUPABASE_SECRET_KEY_BINDING in its SITES entry)` : 'SUPABASE_SECRET_KEY'
+  const binding = suggestedSecretBinding(config.siteId)
+  const addSecret = target.multiSite
+    ? `add "SUPABASE_SECRET_KEY_BINDING": "${binding}" to the SITES entry for ${config.siteId}, then npx wrangler secret put ${binding} (an sb_secret_… key of this site's project); a top-level SUPABASE_SECRET_KEY is ignored with SITES, see README "Supabase's limits"`
+    : 'npx wrangler secret put SUPABASE_SECRET_KEY (an sb_secret_… key), see README "Supabase\'s limits"'
   checks.push(
     forwarding === hasSecret
-      ? pass('ip_forwarding', 'IP forwarding matches the secret key', hasSecret ? 'on, with SUPABASE_SECRET_KEY' : 'off, no secret key')
+      ? pass('ip_forwarding', hasSecret ? `on, with ${secretName}` : 'off, no secret key')
       : fail(
           'ip_forwarding',
-          'IP forwarding matches the secret key',
           hasSecret
-            ? 'the Worker has SUPABASE_SECRET_KEY but the project ignores Sb-Forwarded-For: everyone behind one Cloudflare location shares one per-IP bucket'
-            : 'the project honours Sb-Forwarded-For but the Worker has no SUPABASE_SECRET_KEY, so it cannot send it',
-          hasSecret
-            ? 'turn on IP address forwarding under Authentication → Rate Limits (security_sb_forwarded_for_enabled)'
-            : 'npx wrangler secret put SUPABASE_SECRET_KEY (an sb_secret_… key), see README "Supabase\'s limits"',
+            ? `the Worker has ${secretName} but the project ignores Sb-Forwarded-For: everyone behind one Cloudflare location shares one per-IP bucket`
+            : `the project honours Sb-Forwarded-For but the Worker has no ${secretName}, so it cannot send it`,
+          hasSecret ? 'turn on IP address forwarding under Authentication → Rate Limits (security_sb_forwarded_for_enabled)' : addSecret,
         ),
   )
   return checks

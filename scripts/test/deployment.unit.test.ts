@@ -1,9 +1,12 @@
 /**
  * How the ops commands read a deployment (scripts/ops/deployment.ts): `.dev.vars` parsing, the
- * wrangler environment's vars and custom-domain route, the process environment only for names the
- * Worker reads (a secret such as SUPABASE_PUBLISHABLE_KEY, never PATH), and each site's Worker origin.
+ * wrangler environment's vars and custom-domain route; `.dev.vars` only for the top level and
+ * `.dev.vars.<env>` only for a named environment (local development values never stand in for
+ * production's); the process environment only for names the Worker reads (a secret such as
+ * SUPABASE_PUBLISHABLE_KEY, never PATH), winning over the files when set and non-empty; the
+ * environment's own rate-limit and Analytics Engine bindings; and each site's Worker origin.
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -23,28 +26,92 @@ describe('parseDevVars', () => {
 })
 
 describe('readBindings', { timeout: 60_000 }, () => {
-  it("takes the environment's vars and route, .dev.vars, and the process environment only for the Worker's names", async () => {
-    writeFileSync(
-      path.join(dir, 'wrangler.toml'),
-      `name = "t"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n[vars]\nSITE_URL = "https://top.example.test"\n` +
-        `[env.production]\nroutes = [{ pattern = "auth.example.test", custom_domain = true }, { pattern = "www.example.test/auth/*", zone_name = "example.test" }]\n` +
-        `[env.production.vars]\nSITE_URL = "https://www.example.test"\nSUPABASE_URL = "https://abcdefghijklmnopqrst.supabase.co"\n`,
-    )
-    writeFileSync(path.join(dir, '.dev.vars'), 'APP_NAME="From dev vars"\n')
+  const PRODUCTION_TOML =
+    `name = "t"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n[vars]\nSITE_URL = "https://top.example.test"\nAPP_NAME = "Top"\n` +
+    `[env.production]\nroutes = [{ pattern = "auth.example.test", custom_domain = true }, { pattern = "www.example.test/auth/*", zone_name = "example.test" }]\n` +
+    `[env.production.vars]\nSITE_URL = "https://www.example.test"\nSUPABASE_URL = "https://abcdefghijklmnopqrst.supabase.co"\n`
+  // Local development's .dev.vars: a dev project, an empty secret, a placeholder key. Never production's.
+  const DEV_VARS = 'SUPABASE_URL=http://127.0.0.1:54321\nSUPABASE_SECRET_KEY=\nSUPABASE_PUBLISHABLE_KEY=sb_publishable_local_placeholder_00000\nAPP_NAME="From dev vars"\n'
+
+  function fresh(name: string): string {
+    const sub = path.join(dir, name)
+    mkdirSync(sub, { recursive: true })
+    writeFileSync(path.join(sub, 'wrangler.toml'), PRODUCTION_TOML)
+    return path.join(sub, 'wrangler.toml')
+  }
+
+  it('a named environment never reads the plain .dev.vars; the process environment only for the Worker\'s names', async () => {
+    const configPath = fresh('named')
+    writeFileSync(path.join(path.dirname(configPath), '.dev.vars'), DEV_VARS)
     const { bindings, routes } = await readBindings({
-      configPath: path.join(dir, 'wrangler.toml'),
+      configPath,
       env: 'production',
-      overlay: { SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_from_the_environment_000', SITE_URL: 'https://ignored.test', PATH: '/bin' },
+      overlay: { SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_from_the_environment_000', PATH: '/bin' },
     })
     expect(bindings).toEqual({
       SITE_URL: 'https://www.example.test',
       SUPABASE_URL: 'https://abcdefghijklmnopqrst.supabase.co',
-      APP_NAME: 'From dev vars',
       SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_from_the_environment_000',
     })
     expect(routes).toEqual(['auth.example.test'])
     const parsed = deploymentSites(bindings, { routes })
     expect('sites' in parsed && parsed.sites.map((s) => [s.id, s.workerOrigin])).toEqual([['default', 'https://auth.example.test']])
+  })
+
+  it('a named environment reads .dev.vars.<env> over its vars; a set, non-empty process value wins over both; an empty one is ignored', async () => {
+    const configPath = fresh('named-own-file')
+    writeFileSync(path.join(path.dirname(configPath), '.dev.vars'), DEV_VARS)
+    writeFileSync(path.join(path.dirname(configPath), '.dev.vars.production'), 'APP_NAME="Production"\nSITE_URL=https://from-file.example.test\nCOOKIE_DOMAIN=.example.test\n')
+    const { bindings } = await readBindings({
+      configPath,
+      env: 'production',
+      overlay: { SITE_URL: 'https://from-the-environment.example.test', COOKIE_DOMAIN: '', SUPABASE_URL: undefined },
+    })
+    expect(bindings).toEqual({
+      SITE_URL: 'https://from-the-environment.example.test',
+      SUPABASE_URL: 'https://abcdefghijklmnopqrst.supabase.co',
+      APP_NAME: 'Production',
+      COOKIE_DOMAIN: '.example.test',
+    })
+  })
+
+  it('the top level reads .dev.vars (never .dev.vars.<env>), and SITES from the process environment brings its secret names', async () => {
+    const configPath = fresh('top')
+    writeFileSync(path.join(path.dirname(configPath), '.dev.vars'), 'APP_NAME="From dev vars"\n')
+    writeFileSync(path.join(path.dirname(configPath), '.dev.vars.production'), 'APP_NAME="Production"\n')
+    const sites = JSON.stringify({ 'auth.a.test': { SUPABASE_SECRET_KEY_BINDING: 'A_SECRET' } })
+    const { bindings } = await readBindings({ configPath, overlay: { SITES: sites, A_SECRET: 'sb_secret_a', B_SECRET: 'sb_secret_b' } })
+    expect(bindings).toEqual({ SITE_URL: 'https://top.example.test', APP_NAME: 'From dev vars', SITES: sites, A_SECRET: 'sb_secret_a' })
+  })
+
+  it("returns the environment's own rate-limit and Analytics Engine bindings, and the top level's (named environments inherit neither)", async () => {
+    const sub = path.join(dir, 'bindings')
+    mkdirSync(sub, { recursive: true })
+    const configPath = path.join(sub, 'wrangler.toml')
+    writeFileSync(
+      configPath,
+      `name = "t"\nmain = "index.js"\ncompatibility_date = "2026-11-01"\n` +
+        `[[ratelimits]]\nname = "FORGOT_IP_LIMITER"\nnamespace_id = "4201"\nsimple = { limit = 10, period = 60 }\n` +
+        `[[analytics_engine_datasets]]\nbinding = "AUTH_EVENTS"\ndataset = "auth_events"\n` +
+        `[env.production]\n[env.staging]\n[[env.staging.ratelimits]]\nname = "CODE_IP_LIMITER"\nnamespace_id = "5204"\nsimple = { limit = 5, period = 10 }\n`,
+    )
+    const top = [{ name: 'FORGOT_IP_LIMITER', namespaceId: '4201', limit: 10, period: 60 }]
+    const topEvents = [{ binding: 'AUTH_EVENTS', dataset: 'auth_events' }]
+    expect((await readBindings({ configPath, env: 'production', devVars: false })).workerBindings).toEqual({
+      env: 'production',
+      ratelimits: [],
+      analyticsEngine: [],
+      topLevelRatelimits: top,
+      topLevelAnalyticsEngine: topEvents,
+    })
+    expect((await readBindings({ configPath, env: 'staging', devVars: false })).workerBindings.ratelimits).toEqual([{ name: 'CODE_IP_LIMITER', namespaceId: '5204', limit: 5, period: 10 }])
+    expect((await readBindings({ configPath, devVars: false })).workerBindings).toEqual({
+      env: undefined,
+      ratelimits: top,
+      analyticsEngine: topEvents,
+      topLevelRatelimits: top,
+      topLevelAnalyticsEngine: topEvents,
+    })
   })
 
   it("reads the [assets] block (folder resolved beside the config), and null when there is none", async () => {
@@ -93,5 +160,15 @@ describe('deploymentSites', () => {
     const single = deploymentSites({ ...common, SITE_URL: 'https://a.test' }, { workerUrl: 'https://auth.a.test/ignored/path', routes: ['other.test'] })
     expect('sites' in single && single.sites[0]?.workerOrigin).toBe('https://auth.a.test')
     expect(deploymentSites({ SITES: '{' })).toEqual({ error: expect.objectContaining({ keys: ['SITES'] }) })
+  })
+
+  it('notes a top-level SUPABASE_SECRET_KEY beside SITES (the Worker ignores it), as a flag, never the value', () => {
+    const common = { SUPABASE_URL: 'https://abcdefghijklmnopqrst.supabase.co', SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_0000000000000000000000' }
+    const SITES = JSON.stringify({ 'auth.a.test': { SITE_URL: 'https://a.test' } })
+    const withSecret = deploymentSites({ ...common, SITES, SUPABASE_SECRET_KEY: 'sb_secret_top' })
+    expect(withSecret).toMatchObject({ kind: 'sites', ignoredTopLevelSecretKey: true })
+    expect(JSON.stringify(withSecret)).not.toContain('sb_secret_top')
+    expect(deploymentSites({ ...common, SITES })).toMatchObject({ kind: 'sites', ignoredTopLevelSecretKey: false })
+    expect(deploymentSites({ ...common, SITE_URL: 'https://a.test', SUPABASE_SECRET_KEY: 'sb_secret_top' })).toMatchObject({ kind: 'single', ignoredTopLevelSecretKey: false })
   })
 })

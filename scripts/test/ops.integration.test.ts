@@ -83,6 +83,10 @@ describe('npm run doctor', () => {
     expect(failing(hs).jwt_keys).toContain('asymmetric signing keys')
     const down = await runDoctor(deployment({ SUPABASE_URL: 'http://127.0.0.1:1' }), { timeoutMs: 1000 })
     expect(failing(down).auth_health).toContain('check SUPABASE_URL (http://127.0.0.1:1)')
+    // An unreachable JWKS says so: it is no evidence of a legacy HS256 secret.
+    const jwt = down.sites[0]?.checks.find((c) => c.id === 'jwt_keys')
+    expect(jwt).toMatchObject({ status: 'fail', detail: 'JWKS unreachable: http://127.0.0.1:1/auth/v1/.well-known/jwks.json: could not connect' })
+    expect(JSON.stringify(jwt)).not.toMatch(/HS256|migrate/)
     const bad = await runDoctor(deploymentSites({ ...bindings(), SITES: JSON.stringify({ 'auth.a.test': { SITE_URL: 'nope' } }) }))
     expect(bad.ok).toBe(false)
     expect(bad.sites[0]?.checks[0]).toMatchObject({ id: 'config', status: 'fail', detail: expect.stringContaining('SITES.auth.a.test.SITE_URL') })
@@ -93,6 +97,38 @@ describe('npm run doctor', () => {
     const check = report.sites[0]?.checks.find((c) => c.id === 'management_api')
     expect(check).toMatchObject({ status: 'skip', fix: expect.stringContaining('SUPABASE_ACCESS_TOKEN') })
     expect(report.ok).toBe(true)
+  })
+
+  it('lists and counts every skipped check, says so in the summary, and --strict fails the run on them', async () => {
+    const lenient = await doctor({}, '')
+    const skipped = lenient.sites[0]?.checks.filter((c) => c.status === 'skip').map((c) => c.id)
+    expect(skipped).toEqual(['management_api', 'redirect_urls', 'template_links', 'templates_match', 'smtp', 'email_budget', 'password_min_length', 'ip_forwarding'])
+    expect(lenient).toMatchObject({ ok: true, strict: false, counts: { failed: 0, skipped: 8 } })
+    expect(formatReport(lenient)).toMatch(/\nNo check failed, but 8 checks were skipped \(not run\): this is not a full pass \(--strict makes skipped checks fail the run\)\.$/)
+    expect(formatReport(lenient)).not.toContain('All checks passed')
+    const strict = await runDoctor(deployment(), { management: management(''), projectRef: LOCAL_PROJECT_REF, strict: true })
+    expect(strict).toMatchObject({ ok: false, strict: true, counts: { failed: 0, skipped: 8 } })
+    expect(formatReport(strict)).toContain('8 checks were skipped (not run), which fails the run with --strict.')
+  })
+
+  it('with SITES: the secret-key advice names SUPABASE_SECRET_KEY_BINDING, and a top-level SUPABASE_SECRET_KEY is warned about as ignored', async () => {
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { security_sb_forwarded_for_enabled: true })
+    const SITES = JSON.stringify({ 'auth.brand-a.test': { SITE_URL: 'https://www.brand-a.test' } })
+    const sites = (extra: Record<string, unknown>) => runDoctor(deploymentSites(bindings({ SITES, ...extra })), { management: management(), projectRef: LOCAL_PROJECT_REF })
+    const withTopLevel = await sites({ SUPABASE_SECRET_KEY: auth.secretKey })
+    expect(withTopLevel.sites[0]).toMatchObject({ site: 'deployment', checks: [{ id: 'secret_key_ignored', status: 'warn' }] })
+    expect(withTopLevel.sites[0]?.checks[0]?.fix).toContain('SUPABASE_SECRET_KEY_BINDING')
+    const fix = failing(withTopLevel).ip_forwarding
+    expect(fix).toContain('add "SUPABASE_SECRET_KEY_BINDING": "SUPABASE_SECRET_KEY_AUTH_BRAND_A_TEST" to the SITES entry for auth.brand-a.test')
+    expect(fix).toContain('npx wrangler secret put SUPABASE_SECRET_KEY_AUTH_BRAND_A_TEST')
+    expect(fix).not.toContain('wrangler secret put SUPABASE_SECRET_KEY ')
+    expect(JSON.stringify(withTopLevel)).not.toContain(auth.secretKey)
+    // Without the top-level key: no warning, the same advice; with the site's own binding: forwarding matches.
+    const without = await sites({})
+    expect(without.sites[0]?.site).toBe('auth.brand-a.test')
+    expect(failing(without).ip_forwarding).toContain('SUPABASE_SECRET_KEY_BINDING')
+    const own = await sites({ SITES: JSON.stringify({ 'auth.brand-a.test': { SITE_URL: 'https://www.brand-a.test', SUPABASE_SECRET_KEY_BINDING: 'A_KEY' } }), A_KEY: auth.secretKey })
+    expect(failing(own).ip_forwarding).toBeUndefined()
   })
 
   it('a bad token or an unreachable Management API fails with a clear error', async () => {
