@@ -10,6 +10,7 @@ import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
 import { eventScope, recordResetEmail } from '../events'
+import { EMAIL_FORMAT_RE } from '../lib/email-format'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError } from '../lib/reasons'
@@ -21,9 +22,8 @@ import { renderPage, renderPageHtml, renderReason, translatorOf } from '../views
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
-// GoTrue's own format check (checkmail's pattern, the HTML5 one [auth:internal/api/mail.go:709-720]): any
-// address Supabase accepts can ask for a link here; zod's default is stricter (letters-only TLDs, fewer local-part characters).
-const emailSchema = lazy(() => z.pipe(z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)), z.email({ pattern: z.regexes.html5Email })))
+// Supabase's own format check (lib/email-format.ts): any address it accepts can ask for a link here.
+const emailSchema = lazy(() => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH), z.regex(EMAIL_FORMAT_RE)))
 const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
 
 forgotPasswordRoutes.get('/', (c) => {

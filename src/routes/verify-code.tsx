@@ -8,6 +8,7 @@ import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { continueAfterConfirm } from '../after-confirm'
 import { MAX_EMAIL_LENGTH, RATE_LIMIT_RETRY_AFTER_SECONDS, UPDATE_PASSWORD_PATH } from '../constants'
+import { EMAIL_FORMAT_RE } from '../lib/email-format'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor } from '../lib/reasons'
@@ -20,10 +21,8 @@ export const verifyCodeRoutes = new Hono<AppEnv>()
 
 const codeForm = lazy(() =>
   z.object({
-  email: z.pipe(
-    z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH)),
-    z.email({ pattern: z.regexes.html5Email, error: 'invalidEmail' }), // GoTrue's format check (forgot-password.tsx)
-  ),
+  // Supabase's own format check (lib/email-format.ts).
+  email: z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH), z.regex(EMAIL_FORMAT_RE, { error: 'invalidEmail' })),
   code: z.pipe(
     z.pipe(z.string(), z.transform((v) => v.replace(/[\s-]/g, ''))),
     z.string().check(z.regex(/^\d{6,10}$/, { error: 'invalidCode' })),
