@@ -79,15 +79,24 @@ export interface WorkerBindingsSetting {
   readonly topLevelAnalyticsEngine: readonly AnalyticsEngineSetting[]
 }
 
-/** `KEY=value` lines (dotenv, as wrangler reads .dev.vars): comments, blank lines and matching quotes handled. */
+/**
+ * dotenv's `parse` (16.3.1, the version wrangler 4.164 bundles to read .dev.vars), so the doctor reads
+ * the file exactly as `wrangler dev` does: `KEY=value` or `KEY: value`, `export`, comments, and values
+ * in single, double or back quotes that may span lines (a multi-line SITES); in double quotes `\n` and
+ * `\r` become line breaks.
+ */
+const DOTENV_LINE = /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/gm
+
 export function parseDevVars(text: string): Record<string, string> {
   const vars: Record<string, string> = {}
-  for (const line of text.split(/\r?\n/)) {
-    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line)
-    if (!match?.[1] || line.trimStart().startsWith('#')) continue
-    const raw = match[2] ?? ''
-    const quoted = /^(["'])([\s\S]*)\1$/.exec(raw)
-    vars[match[1]] = quoted ? (quoted[2] ?? '') : raw.replace(/\s+#.*$/, '')
+  const lines = text.replace(/\r\n?/gm, '\n')
+  for (const match of lines.matchAll(DOTENV_LINE)) {
+    const key = match[1] ?? ''
+    let value = (match[2] ?? '').trim()
+    const quote = value[0]
+    value = value.replace(/^(['"`])([\s\S]*)\1$/gm, '$2')
+    if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r')
+    vars[key] = value
   }
   return vars
 }

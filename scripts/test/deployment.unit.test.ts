@@ -23,6 +23,16 @@ describe('parseDevVars', () => {
       parseDevVars('# a comment\nA=1\n\nexport B = "two words"\nC=\'x=y\'\nD=plain # trailing\nnot a line\n'),
     ).toEqual({ A: '1', B: 'two words', C: 'x=y', D: 'plain' })
   })
+
+  it('reads a quoted value over several lines, as wrangler dev does (a multi-line SITES)', () => {
+    const sites = '{\n  "auth.a.test": { "APP_NAME": "A" },\n  "auth.b.test": {}\n}'
+    expect(parseDevVars(`SITE_URL=https://x.test\nSITES='${sites}'\nAPP_NAME="one\\ntwo"\nLAST=1\n`)).toEqual({
+      SITE_URL: 'https://x.test',
+      SITES: sites,
+      APP_NAME: 'one\ntwo',
+      LAST: '1',
+    })
+  })
 })
 
 describe('readBindings', { timeout: 60_000 }, () => {
