@@ -5,7 +5,7 @@
  * not part of the Worker.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import path from 'node:path'
@@ -259,13 +259,35 @@ async function stopWrangler(child: ChildProcess, graceMs = 5000): Promise<void> 
   killGroup(child, 'SIGKILL')
 }
 
-/** Signals wrangler's whole process group (workerd included), even after its leader has exited. */
+/**
+ * Signals wrangler's whole process group (workerd included), even after its leader has exited; then only
+ * while a member of that group is still wrangler's or workerd's, so a group id the system has since
+ * given to someone else is never signalled.
+ */
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return
+  if ((child.exitCode !== null || child.signalCode !== null) && !isWranglersGroup(child.pid)) return
   try {
     process.kill(-child.pid, signal)
   } catch {
     // ESRCH: the group is gone already. Otherwise at least the leader.
     if (child.exitCode === null && child.signalCode === null) child.kill(signal)
   }
+}
+
+/** Whether a live process in group `pgid` runs wrangler or workerd (Linux /proc; elsewhere, assume so). */
+function isWranglersGroup(pgid: number): boolean {
+  if (!existsSync('/proc/self/stat')) return true
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8')
+      // Fields after the command name in parentheses: state, ppid, pgrp, …
+      const pgrp = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2])
+      if (pgrp === pgid && /wrangler|workerd/.test(readFileSync(`/proc/${entry}/cmdline`, 'utf8'))) return true
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return false
 }

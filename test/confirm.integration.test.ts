@@ -175,6 +175,16 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     expect(again.headers.get('location')).toBe('/account/update-password')
   })
 
+  it('counts the exchange against the per-IP confirm limit once; a reload in the same browser is not charged', async () => {
+    const limiters = configuredLimiters()
+    const browser = new Browser({ fetcher: withBindings(limiters) })
+    const { link } = await freshLink(browser)
+    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    expect((await browser.get(confirmUrl)).headers.get('location')).toBe('/account/update-password')
+    expect((await browser.get(confirmUrl)).headers.get('location')).toBe('/account/update-password')
+    expect(limiters.CONFIRM_IP_LIMITER.calls).toHaveLength(1)
+  })
+
   it('refuses a code used twice, even with the verifier', async () => {
     const { browser, link } = await freshLink()
     const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')

@@ -11,6 +11,7 @@ import type { AppEnv } from '../app-env'
 import { forgetSwitch, readSwitch } from '../account-switch'
 import { forgetConfirmedLink } from '../confirmed-link'
 import { isSecureRequest } from '../lib/secure-request'
+import { isSessionItem } from '../lib/session-items'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { SignedInPage, SignedOutPage, SignOutPage } from '../views/account-pages'
@@ -59,10 +60,8 @@ signOutRoutes.post('/', async (c) => {
 })
 
 /**
- * Delete what auth-js's own sign-out removes (the session and the PKCE code verifier, each whole or in
- * ssr's `.0`, `.1`, … chunks), with the attributes they were set with: with COOKIE_DOMAIN, both the
- * domain-wide copy and any host-only copy left from before it was set. Names are matched exactly, so
- * an odd name someone planted (`….(`), which no Set-Cookie could carry, is never written back.
+ * Delete what auth-js's own sign-out removes (lib/session-items.ts), with the attributes it was set
+ * with: with COOKIE_DOMAIN, both the domain-wide copy and any host-only copy left from before it was set.
  */
 function clearSessionCookies(c: Context<AppEnv>): void {
   const base = c.get('config').sessionCookieName
@@ -73,10 +72,4 @@ function clearSessionCookies(c: Context<AppEnv>): void {
     deleteCookie(c, name, { path: '/', secure })
     if (domain) deleteCookie(c, name, { path: '/', secure, domain })
   }
-}
-
-/** Pure: is `name` the session or code-verifier item of storage key `base`, whole or a chunk? */
-function isSessionItem(name: string, base: string): boolean {
-  const rest = name.startsWith(`${base}-code-verifier`) ? name.slice(base.length + 14) : name.startsWith(base) ? name.slice(base.length) : undefined
-  return rest === '' || (rest !== undefined && /^\.\d{1,2}$/.test(rest))
 }

@@ -4,8 +4,9 @@
  * templates) are exchanged on GET: they are useless without the code-verifier cookie, so a scanner
  * cannot spend them. In `direct` mode only recovery and invite links verify on GET: the page they
  * lead to names the account, so a link planted by someone else cannot sign a visitor in unnoticed.
- * Every path that calls Supabase (POST, a `?code=` exchange, a direct-mode GET) counts against the
- * per-IP confirm limit; the interstitial GET spends nothing and counts for nothing.
+ * The button's POST, a `?code=` exchange and a direct-mode GET count against the per-IP confirm limit
+ * (reloading a `?code=` link this browser already exchanged does not); the interstitial GET spends
+ * nothing and counts for nothing.
  * Success continues through after-confirm.ts; failures 303 to /auth/auth-code-error.
  */
 import { Hono } from 'hono/tiny'
@@ -31,10 +32,7 @@ const namesTheAccount = (type: EmailOtpType) => type === 'recovery' || type === 
 confirmRoutes.get('/', async (c) => {
   const request = parseConfirmRequest(c.req.query())
   if (request.kind === 'failed') return redirectToError(c, request.reason)
-  if (request.kind === 'code') {
-    if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
-    return exchangeCode(c, request.code, request.next)
-  }
+  if (request.kind === 'code') return exchangeCode(c, request.code, request.next)
 
   const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
   if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
@@ -73,6 +71,7 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   if (await continuesConfirmedLink(c, code)) {
     return continueSameBrowser(c, true, nextTarget(c, rawNext, defaultNextFor('code-recovery', c.get('config').siteUrl)))
   }
+  if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
   const held = heldAccount(c)
   const { data, error } = await c.get('supabase')().auth.exchangeCodeForSession(code)
   if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))

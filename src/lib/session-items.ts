@@ -1,0 +1,13 @@
+/**
+ * Pure: which cookies hold auth-js storage items of one storage key, as @supabase/ssr writes them: the
+ * session, the PKCE code verifiers (the legacy single slot, each flow's slot and the flow index), the
+ * user item of `tokens-only` sites, each whole or in `.0`, `.1`, … chunks. What auth-js's own sign-out
+ * removes (`_removeSession`: the session, `removeAllPKCEVerifiers`, `-user`; auth-js
+ * lib/helpers.ts `pkceVerifierSlotKey`, `pkceFlowIndexKey`). Names are matched exactly, so a planted
+ * name no Set-Cookie can carry (`….(`) is never one of them.
+ */
+const ITEM_SUFFIX_RE = /^(?:|-code-verifier|-flows-code-verifier|-flow-[A-Za-z0-9_-]{8,64}-code-verifier|-user)(?:\.\d{1,2})?$/
+
+export function isSessionItem(name: string, storageKey: string): boolean {
+  return name.startsWith(storageKey) && ITEM_SUFFIX_RE.test(name.slice(storageKey.length))
+}

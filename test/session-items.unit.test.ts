@@ -1,0 +1,41 @@
+/**
+ * Which cookies sign-out's fallback deletes: every storage item auth-js's own sign-out removes, as
+ * @supabase/ssr names them, whole or chunked, and nothing else (other cookies, other projects' items,
+ * planted names no Set-Cookie could carry back).
+ */
+import { describe, expect, it } from 'vitest'
+import { isSessionItem } from '../src/lib/session-items'
+
+const KEY = 'sb-abcd1234-auth-token'
+
+describe('isSessionItem', () => {
+  it.each([
+    KEY,
+    `${KEY}.0`,
+    `${KEY}.10`,
+    `${KEY}-code-verifier`,
+    `${KEY}-code-verifier.1`,
+    `${KEY}-flows-code-verifier`,
+    `${KEY}-flow-c41b10e51119a93a0fbe4863d2a8163e-code-verifier`,
+    `${KEY}-flow-Ab_9-xY_z-code-verifier.0`,
+    `${KEY}-user`,
+  ])('deletes %s', (name) => {
+    expect(isSessionItem(name, KEY)).toBe(true)
+  })
+
+  it.each([
+    `${KEY}.(`,
+    `${KEY}.`,
+    `${KEY}.123`,
+    `${KEY}x`,
+    `${KEY}-flow-short-code-verifier`,
+    `${KEY}-flow-${'a'.repeat(65)}-code-verifier`,
+    `${KEY}-flow-ok_flow_id-code-verifier-extra`,
+    `${KEY}-user.x`,
+    'sb-other-auth-token',
+    '__Host-csrf',
+    'lang',
+  ])('leaves %s alone', (name) => {
+    expect(isSessionItem(name, KEY)).toBe(false)
+  })
+})
