@@ -17,6 +17,12 @@ import {
 
 test('a person resets a forgotten password through the emailed link and signs in with the new one', async ({ page, stack, control }) => {
   const user = await newUser(control)
+  // Every form post states this origin: never `Origin: null` (which a Referrer-Policy of no-referrer
+  // causes), which only Sec-Fetch-Site would rescue, and browsers without it (Safari before 16.4) would fail.
+  const postOrigins: string[] = []
+  page.on('request', (request) => {
+    if (request.method() === 'POST' && request.url().startsWith(stack.workerUrl)) postOrigins.push(request.headers()['origin'] ?? '(none)')
+  })
 
   await page.goto('/')
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Account help')
@@ -40,5 +46,8 @@ test('a person resets a forgotten password through the emailed link and signs in
   await followContinue(page, stack)
 
   await expectPasswordIsNow(stack, user, NEW_PASSWORD)
+  // forgot, confirm, two refused new passwords, the accepted one
+  expect(postOrigins.length).toBeGreaterThanOrEqual(5)
+  expect(new Set(postOrigins)).toEqual(new Set([new URL(stack.workerUrl).origin]))
 
 })

@@ -32,7 +32,7 @@ function expectSecurityHeaders(res: Response, what: string) {
   expect(h.get('vary'), what).toMatch(/Cookie/)
   expect(h.get('content-security-policy'), what).toBe(CSP)
   expect(h.get('x-content-type-options'), what).toBe('nosniff')
-  expect(h.get('referrer-policy'), what).toBe('no-referrer')
+  expect(h.get('referrer-policy'), what).toBe('same-origin')
   expect(h.get('x-robots-tag'), what).toBe('noindex, nofollow')
   // Two years, subdomains included: a max-age of 0 (or a few seconds) would switch HSTS off.
   expect(h.get('strict-transport-security'), what).toBe('max-age=63072000; includeSubDomains')

@@ -31,7 +31,11 @@ function headersFor(config: Config | ConfigError): HeaderList {
     ['Cross-Origin-Resource-Policy', 'same-origin'],
     ['Cross-Origin-Opener-Policy', 'same-origin'],
     ['Origin-Agent-Cluster', '?1'],
-    ['Referrer-Policy', 'no-referrer'],
+    // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with a form's
+    // POST (Fetch, "append a request Origin header"), and a browser without Sec-Fetch-Site (Safari
+    // before 16.4) then fails the CSRF origin check on every form. Other origins still get no Referer,
+    // so a URL with a token hash never leaves this origin.
+    ['Referrer-Policy', 'same-origin'],
     ['X-Content-Type-Options', 'nosniff'],
     ['X-DNS-Prefetch-Control', 'off'],
     ['X-Download-Options', 'noopen'],

@@ -41,7 +41,6 @@ confirmRoutes.get('/', async (c) => {
     if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
     return verifyTokenHash(c, request.tokenHash, request.type, next)
   }
-  c.header('Referrer-Policy', 'no-referrer')
   const t = translatorOf(c)
   const body = confirmPageHtml({ t, type: request.type, tokenHash: request.tokenHash, next: request.next, csrfToken: c.get('csrfToken') })
   return renderPageHtml(c, 200, confirmTitle(request.type, t), body)
