@@ -60,6 +60,18 @@ describe('the language menu', () => {
     expect(html).toMatch(/<a href="[^"]*lang=en"[^>]*aria-current="true"/)
   })
 
+  it('is not on answers to a form (a link there would show another page: the form again, not its answer)', async () => {
+    const browser = new Browser()
+    const form = await (await browser.get('/account/forgot-password')).text()
+    expect(form).toContain('<nav class="languages"')
+    const answer = await browser.submit(form, { email: `menu-${Date.now()}@example.com` })
+    expect(answer.status).toBe(200)
+    const html = await answer.text()
+    expect(html).toContain('Check your email')
+    expect(html).not.toContain('<nav class="languages"')
+    expect(html).not.toMatch(/[?&]lang=/)
+  })
+
   it('remembers a choice in the lang cookie, over Accept-Language, on later pages', async () => {
     const browser = new Browser()
     // The person reads German headers but picks Japanese from the menu.

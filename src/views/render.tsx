@@ -36,7 +36,10 @@ export function renderPage(c: Context<AppEnv>, status: number, title: string, bo
 export function renderPageHtml(c: Context<AppEnv>, status: number, title: string, bodyHtml: string): Response | Promise<Response> {
   const config = c.get('config')
   const t = translatorOf(c)
-  const links = languageLinks(requestUrl(c.req.raw), config?.locales ?? LOCALES)
+  // Only on pages a GET shows: a link to this address would not show a form's answer again ("Password
+  // changed" would become the form, "Check your email" an empty one), so answers to a POST have no menu.
+  const method = c.req.method
+  const links = method === 'GET' || method === 'HEAD' ? languageLinks(requestUrl(c.req.raw), config?.locales ?? LOCALES) : []
   const menuHtml = links.length ? languageMenuHtml(t.m.layout.languages, t.locale, links) : ''
   return c.html(layoutPage(config, t, title, menuHtml, bodyHtml), status as Parameters<typeof c.html>[1])
 }
