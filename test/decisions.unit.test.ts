@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { defaultNextFor, parseConfirmRequest } from '../src/lib/confirm-request'
 import { describeWeakPassword, validatePasswordForm } from '../src/lib/password-form'
 import { classifyAuthError, REASONS, statusFor } from '../src/lib/reasons'
-import { isFreshRecoverySession, maskEmail } from '../src/lib/recovery-session'
+import { isFreshRecoverySession, maskEmail, staleRecoveryKind } from '../src/lib/recovery-session'
 
 const HASH = 'pkce_' + 'ab'.repeat(28)
 
@@ -81,6 +81,19 @@ describe('isFreshRecoverySession', () => {
     ['no amr', undefined, false],
   ])('%s → %s', (_name, amr, want) => {
     expect(isFreshRecoverySession({ amr }, now, 900)).toBe(want)
+  })
+})
+
+describe('staleRecoveryKind (what the page says when the session may not set a password)', () => {
+  const now = 1_800_000_000
+  it.each([
+    ['otp 20 minutes ago: the window ended', [{ method: 'otp', timestamp: now - 1200 }], 'ended'],
+    ['password now, otp long ago: it did come from a link', [{ method: 'password', timestamp: now }, { method: 'otp', timestamp: now - 5000 }], 'ended'],
+    ['password sign-in: never from a link', [{ method: 'password', timestamp: now }], 'not_recovery'],
+    ['amr as strings (old format)', ['otp'], 'not_recovery'],
+    ['no amr', undefined, 'not_recovery'],
+  ])('%s → %s', (_name, amr, want) => {
+    expect(staleRecoveryKind({ amr })).toBe(want)
   })
 })
 

@@ -91,7 +91,7 @@ describe('forged session cookies are no session', () => {
           const page = await browser.get('/account/update-password', { cookie })
           assertNoSession(page, await page.text(), name)
           expect(page.status, name).toBe(303)
-          expect(page.headers.get('location'), name).toMatch(/^\/account\/forgot-password\?reason=(session_missing|recovery_required)$/)
+          expect(page.headers.get('location'), name).toMatch(/^\/account\/forgot-password\?reason=(session_missing|recovery_required|recovery_expired)$/)
 
           await browser.get('/account/forgot-password')
           const post = await browser.request('/account/update-password', {

@@ -25,7 +25,7 @@ const value = fc.oneof(
 describe('page bodies from cuts', () => {
   it('the forgot-password form equals its component, for every notice', () => {
     fc.assert(
-      fc.property(t, value, fc.constantFrom(undefined, 'session_missing' as const, 'recovery_required' as const), (t, token, notice) => {
+      fc.property(t, value, fc.constantFrom(undefined, 'session_missing' as const, 'recovery_expired' as const, 'recovery_required' as const), (t, token, notice) => {
         const want = String(<ForgotPasswordForm t={t} csrfToken={token} notice={notice} />)
         expect(forgotFormHtml(t, token, notice)).toBe(want)
         expect(forgotFormHtml(t, token, notice)).toBe(want) // the second time from the memo

@@ -29,6 +29,7 @@ describe('who may set a new password', () => {
     const res = await browser.get('/account/update-password')
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_required')
+    expect(await (await browser.follow(res)).text()).toContain('To set a new password, first open a link we email you.')
     // And a POST cannot go around it.
     const post = await browser.post('/account/update-password', {
       csrf_token: browser.jar.get('__Host-csrf') ?? '',
@@ -50,7 +51,11 @@ describe('who may set a new password', () => {
       await control().advanceClock(20 * 60)
     }
     const res = await browser.get('/account/update-password')
-    expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_required')
+    // The link was opened, just too long ago: "ask for a new link", not "first open a link".
+    expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_expired')
+    const page = await (await browser.follow(res)).text()
+    expect(page).toContain('Your reset session has ended. Ask for a new link below.')
+    expect(page).not.toContain('first open a link')
   })
 })
 

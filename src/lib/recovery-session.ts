@@ -32,6 +32,21 @@ export function isFreshRecoverySession(claims: SessionClaims, nowSeconds: number
   })
 }
 
+/**
+ * Pure: why a session may not set a password, for the page that says so. `ended`: it came from a link
+ * or code, but longer ago than `maxAgeSeconds` (the person was slow; asking for a new link is the fix);
+ * `not_recovery`: it never came from one (a password sign-in), so the person must first open a link.
+ */
+export function staleRecoveryKind(claims: SessionClaims): 'ended' | 'not_recovery' {
+  if (!Array.isArray(claims.amr)) return 'not_recovery'
+  const fromLink = claims.amr.some((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return false
+    const { method } = entry as { method?: unknown }
+    return typeof method === 'string' && RECOVERY_METHODS.has(method)
+  })
+  return fromLink ? 'ended' : 'not_recovery'
+}
+
 /** Pure: `jane.doe@example.com` → `j***e@example.com`; enough to recognise, not to harvest. */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@')

@@ -24,7 +24,7 @@ export const forgotPasswordRoutes = new Hono<AppEnv>()
 
 // Supabase's own format check (lib/email-format.ts): any address it accepts can ask for a link here.
 const emailSchema = lazy(() => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH), z.regex(EMAIL_FORMAT_RE)))
-const NOTICE_CODES = new Set(['session_missing', 'recovery_required'])
+const NOTICE_CODES = new Set(['session_missing', 'recovery_required', 'recovery_expired'])
 
 forgotPasswordRoutes.get('/', (c) => {
   const code = c.req.query('reason')

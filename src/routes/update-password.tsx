@@ -15,7 +15,7 @@ import { FORGOT_PASSWORD_PATH, RATE_LIMIT_RETRY_AFTER_SECONDS, UPDATE_PASSWORD_P
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
-import { isFreshRecoverySession } from '../lib/recovery-session'
+import { isFreshRecoverySession, staleRecoveryKind } from '../lib/recovery-session'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { copyFor, titledMessage } from '../views/reason-copy'
@@ -82,12 +82,12 @@ async function readRecoverySession(c: Context<AppEnv>): Promise<RecoverySession 
   }
   const now = Math.floor(Date.now() / 1000)
   if (!isFreshRecoverySession(claims, now, c.get('config').recoveryMaxAgeSeconds)) {
-    return redirectToForgot(c, 'recovery_required')
+    return redirectToForgot(c, staleRecoveryKind(claims) === 'ended' ? 'recovery_expired' : 'recovery_required')
   }
   return { email: claims.email, sessionId: claims.session_id, switchedFrom: readSwitch(c, claims.sub) }
 }
 
-function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recovery_required') {
+function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recovery_required' | 'recovery_expired') {
   c.set('reason', reason)
   return seeOther(c, `${FORGOT_PASSWORD_PATH}?reason=${reason}`)
 }

@@ -9,7 +9,8 @@ import { cutMemo, htmlThroughCut } from './template'
 
 const cuts = cutMemo()
 
-export type ForgotNotice = 'session_missing' | 'recovery_required' | undefined
+/** Why the person was sent here: no session, or one whose reset window ended (the same words: ask for a new link), or one that never came from a link. */
+export type ForgotNotice = 'session_missing' | 'recovery_expired' | 'recovery_required' | undefined
 
 export function ForgotPasswordForm(props: {
   readonly t: Translator
@@ -23,7 +24,7 @@ export function ForgotPasswordForm(props: {
     <>
       <h1>{m.forgot.title}</h1>
       {props.notice ? (
-        <Notice kind="info">{props.notice === 'session_missing' ? m.forgot.sessionMissing : m.forgot.recoveryRequired}</Notice>
+        <Notice kind="info">{props.notice === 'recovery_required' ? m.forgot.recoveryRequired : m.forgot.sessionMissing}</Notice>
       ) : null}
       <p>{m.forgot.intro}</p>
       <form method="post" action={FORGOT_PASSWORD_PATH} novalidate>
