@@ -115,6 +115,19 @@ describe('forged and malformed posts', () => {
     return browser.jar.get('__Host-csrf') ?? ''
   }
 
+  it('a refused confirm button says to open the emailed link again (it still works), not to reload or start over', async () => {
+    const browser = new Browser()
+    const page = await (await browser.get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`)).text()
+    browser.jar.set('__Host-csrf', 'x'.repeat(43)) // the cookie changed since the page was shown
+    const res = await browser.submit(page)
+    expect(res.status).toBe(403)
+    const html = await res.text()
+    expect(html).toContain('This form could not be accepted')
+    expect(html).toContain('Open the link from your email again, or <a href="/account/forgot-password">ask for a new one</a>.')
+    expect(html).not.toContain('Reload the page')
+    expect(html).not.toContain('Start again')
+  })
+
   it('refuses a form posted from another site (403 page)', async () => {
     const browser = new Browser()
     const token = await formPage(browser)

@@ -12,6 +12,7 @@ import { csrf } from 'hono/csrf'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv } from '../app-env'
 import { CSRF_COOKIE_PLAIN, CSRF_COOKIE_SECURE, CSRF_FIELD, FORGOT_PASSWORD_PATH, MAX_FORM_BYTES } from '../constants'
+import { fill } from '../i18n/catalogue'
 import { randomToken, timingSafeEqualStrings } from '../lib/crypto'
 import { isSecureRequest } from '../lib/secure-request'
 import { Actions, Notice } from '../views/components'
@@ -81,7 +82,20 @@ async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | un
 }
 
 function refuseForgery(c: Context<AppEnv>) {
-  return refuse(c, 403, 'csrf_rejected', 'forgery')
+  if (c.req.path !== '/auth/confirm') return refuse(c, 403, 'csrf_rejected', 'forgery')
+  // The confirm button's form: reloading re-sends the same stale token and a new link would cancel this
+  // one, but the emailed link still works; opening it again shows a fresh button.
+  c.set('reason', 'csrf_rejected')
+  const { m } = translatorOf(c)
+  return renderPage(
+    c,
+    403,
+    m.refused.forgeryTitle,
+    <>
+      <h1>{m.refused.forgeryTitle}</h1>
+      <Notice kind="error">{fill(m.errors.notFound, { link: <a href={FORGOT_PASSWORD_PATH}>{m.errors.askNew}</a> })}</Notice>
+    </>,
+  )
 }
 
 /** The refusals' words in the catalogue: `<kind>Title` and `<kind>`. */
