@@ -62,6 +62,8 @@ describe('password reset, end to end', () => {
     expect(done.status).toBe(200)
     const doneHtml = await done.text()
     expect(doneHtml).toContain('Your password has been changed')
+    // The advice for whoever did not make this change is a link they can follow.
+    expect(doneHtml).toContain('<a href="/account/forgot-password">Not you? Reset your password again now.</a>')
     expect(doneHtml).toContain('Your other devices have been signed out.')
     expect(doneHtml).toContain('href="https://www.example.com/"')
 

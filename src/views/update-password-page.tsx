@@ -4,7 +4,7 @@
  * link switched it, and offers a sign-out: a link someone else sent cannot sign anyone in unnoticed.
  * A hidden username field lets password managers store the new password against the right account.
  */
-import { MAX_PASSWORD_BYTES, UPDATE_PASSWORD_PATH } from '../constants'
+import { FORGOT_PASSWORD_PATH, MAX_PASSWORD_BYTES, UPDATE_PASSWORD_PATH } from '../constants'
 import { fill, type Translator } from '../i18n/catalogue'
 import type { UpdatePasswordErrors } from '../lib/password-form'
 import { Address, CsrfField, Field, Notice, SignOutForm } from './components'
@@ -95,7 +95,9 @@ export function PasswordChangedPage(props: { readonly t: Translator; readonly co
           </a>
         </li>
       </ul>
-      <p class="muted">{m.changed.notYou}</p>
+      <p class="muted">
+        <a href={FORGOT_PASSWORD_PATH}>{m.changed.notYou}</a>
+      </p>
     </>
   )
 }
