@@ -115,7 +115,7 @@ describe('validatePasswordForm', () => {
   it.each([
     [{ password: 'short', password_confirm: 'short' }, { password: 'Use at least 8 characters.' }],
     [{ password: 'long enough', password_confirm: 'different!!' }, { password_confirm: 'The passwords do not match.' }],
-    [{ password: '€'.repeat(25), password_confirm: '€'.repeat(25) }, { password: 'Use at most 72 characters.' }],
+    [{ password: '€'.repeat(25), password_confirm: '€'.repeat(25) }, { password: 'Use a shorter password: at most 72 bytes (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).' }],
     [{}, { password: 'Use at least 8 characters.' }],
   ])('%j → %j', (form, errors) => {
     const result = validatePasswordForm(form, 8)

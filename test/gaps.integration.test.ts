@@ -74,7 +74,7 @@ describe('the 72-byte cap (bcrypt; Supabase refuses longer)', () => {
     const tooLong = `${'é'.repeat(36)}x` // 37 characters, 73 bytes
     const refused = await browser.submit(form, { password: tooLong, password_confirm: tooLong })
     expect(refused.status).toBe(400)
-    expect(await refused.text()).toContain('Use at most 72 characters.')
+    expect(await refused.text()).toContain('Use a shorter password: at most 72 bytes (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).')
     const exactly = `${'é'.repeat(35)}ab` // 37 characters, 72 bytes
     const accepted = await browser.submit(form, { password: exactly, password_confirm: exactly })
     expect(accepted.status).toBe(200)

@@ -59,11 +59,26 @@ describe('who may set a new password', () => {
   })
 })
 
+describe('the 72-byte cap in other scripts', () => {
+  it('a 25-character Japanese passphrase (75 bytes) is told about bytes, in Japanese, not "at most 72 characters"', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const form = await (await browser.get('/account/update-password?lang=ja')).text()
+    const passphrase = 'あおいそらとしろいくも'.repeat(2) + 'やまの' // 25 characters, 75 bytes
+    const res = await browser.submit(form, { password: passphrase, password_confirm: passphrase })
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('上限は72バイトです')
+    expect(html).not.toContain('72文字以下')
+  })
+})
+
 describe('mistakes on the form', () => {
   it.each([
     ['passwords that do not match', 'first password here', 'second password here', 'password_confirm', 'The passwords do not match.'],
     ['a password shorter than the minimum', 'short', 'short', 'password', 'Use at least 8 characters.'],
-    ['a password over 72 bytes', 'é'.repeat(40), 'é'.repeat(40), 'password', 'Use at most 72 characters.'],
+    ['a password over 72 bytes', 'é'.repeat(40), 'é'.repeat(40), 'password', 'Use a shorter password: at most 72 bytes (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).'],
   ])('%s → 400 with the message tied to its field', async (_name, password, confirm, field, message) => {
     const user = await newUser()
     const browser = new Browser()

@@ -65,7 +65,10 @@ export const de: Messages = {
     submit: 'Neues Passwort speichern',
     notYou: 'Nicht {email}? Abmelden',
     tooShort: { one: 'Verwenden Sie mindestens {n} Zeichen.', other: 'Verwenden Sie mindestens {n} Zeichen.' },
-    tooLong: { one: 'Verwenden Sie höchstens {n} Zeichen.', other: 'Verwenden Sie höchstens {n} Zeichen.' },
+    tooLong: {
+      one: 'Verwenden Sie ein kürzeres Passwort: höchstens {n} Byte (Buchstaben mit Akzent, Emojis und nicht lateinische Schriften belegen je 2 bis 4 Byte).',
+      other: 'Verwenden Sie ein kürzeres Passwort: höchstens {n} Byte (Buchstaben mit Akzent, Emojis und nicht lateinische Schriften belegen je 2 bis 4 Byte).',
+    },
     mismatch: 'Die Passwörter stimmen nicht überein.',
     weak: 'Wählen Sie ein anderes Passwort: {reasons}.',
     weakSeparator: '; ',

@@ -63,7 +63,10 @@ export const en = {
     submit: 'Save new password',
     notYou: 'Not {email}? Sign out',
     tooShort: { one: 'Use at least {n} character.', other: 'Use at least {n} characters.' },
-    tooLong: { one: 'Use at most {n} character.', other: 'Use at most {n} characters.' },
+    tooLong: {
+      one: 'Use a shorter password: at most {n} byte (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).',
+      other: 'Use a shorter password: at most {n} bytes (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).',
+    },
     mismatch: 'The passwords do not match.',
     weak: 'Choose another password: {reasons}.',
     weakSeparator: '; ',

@@ -66,7 +66,10 @@ export const es: Messages = {
     submit: 'Guardar la contraseña',
     notYou: '¿No es {email}? Cerrar sesión',
     tooShort: { one: 'Use al menos {n} carácter.', other: 'Use al menos {n} caracteres.' },
-    tooLong: { one: 'Use como máximo {n} carácter.', other: 'Use como máximo {n} caracteres.' },
+    tooLong: {
+      one: 'Use una contraseña más corta: como máximo {n} byte (las letras con tilde, los emojis y las escrituras no latinas ocupan de 2 a 4 bytes cada uno).',
+      other: 'Use una contraseña más corta: como máximo {n} bytes (las letras con tilde, los emojis y las escrituras no latinas ocupan de 2 a 4 bytes cada uno).',
+    },
     mismatch: 'Las contraseñas no coinciden.',
     weak: 'Elija otra contraseña: {reasons}.',
     weakSeparator: '; ',

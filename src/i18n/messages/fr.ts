@@ -65,7 +65,10 @@ export const fr: Messages = {
     submit: 'Enregistrer le mot de passe',
     notYou: 'Vous n’êtes pas {email} ? Se déconnecter',
     tooShort: { one: 'Utilisez au moins {n} caractère.', other: 'Utilisez au moins {n} caractères.' },
-    tooLong: { one: 'Utilisez au plus {n} caractère.', other: 'Utilisez au plus {n} caractères.' },
+    tooLong: {
+      one: 'Choisissez un mot de passe plus court : {n} octet au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
+      other: 'Choisissez un mot de passe plus court : {n} octets au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
+    },
     mismatch: 'Les mots de passe ne correspondent pas.',
     weak: 'Choisissez un autre mot de passe : {reasons}.',
     weakSeparator: ' ; ',

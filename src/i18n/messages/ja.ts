@@ -62,7 +62,7 @@ export const ja: Messages = {
     submit: '新しいパスワードを保存',
     notYou: '{email} ではありませんか？ログアウト',
     tooShort: { other: '{n}文字以上にしてください。' },
-    tooLong: { other: '{n}文字以下にしてください。' },
+    tooLong: { other: 'もっと短いパスワードにしてください。上限は{n}バイトです（かな・漢字・絵文字は1文字で3〜4バイト）。' },
     mismatch: 'パスワードが一致しません。',
     weak: '別のパスワードを選んでください。{reasons}。',
     weakSeparator: '。',
