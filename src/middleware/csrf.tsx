@@ -82,20 +82,7 @@ async function readForm(c: Context<AppEnv>): Promise<Record<string, string> | un
 }
 
 function refuseForgery(c: Context<AppEnv>) {
-  if (c.req.path !== '/auth/confirm') return refuse(c, 403, 'csrf_rejected', 'forgery')
-  // The confirm button's form: reloading re-sends the same stale token and a new link would cancel this
-  // one, but the emailed link still works; opening it again shows a fresh button.
-  c.set('reason', 'csrf_rejected')
-  const { m } = translatorOf(c)
-  return renderPage(
-    c,
-    403,
-    m.refused.forgeryTitle,
-    <>
-      <h1>{m.refused.forgeryTitle}</h1>
-      <Notice kind="error">{fill(m.errors.notFound, { link: <a href={FORGOT_PASSWORD_PATH}>{m.errors.askNew}</a> })}</Notice>
-    </>,
-  )
+  return refuse(c, 403, 'csrf_rejected', 'forgery')
 }
 
 /** The refusals' words in the catalogue: `<kind>Title` and `<kind>`. */
@@ -103,11 +90,16 @@ type Refusal = 'tooLarge' | 'contentType' | 'unreadable' | 'forgery'
 
 function refuse(c: Context<AppEnv>, status: number, reason: string, kind: Refusal) {
   c.set('reason', reason)
-  const words = translatorOf(c).m.refused
+  const { m } = translatorOf(c)
+  const words = m.refused
   const title = words[`${kind}Title`]
-  const message = words[kind]
+  const confirming = c.req.path === '/auth/confirm'
+  // A refused confirm button (a stale token): reloading re-sends it and a new link would cancel this
+  // one, but the emailed link still works, and opening it again shows a fresh button.
+  const staleConfirm = confirming && kind === 'forgery'
+  const message = staleConfirm ? fill(m.errors.notFound, { link: <a href={FORGOT_PASSWORD_PATH}>{m.errors.askNew}</a> }) : words[kind]
   // Back to the page whose form was refused (it renders a fresh form); confirm forms need their link.
-  const back = c.req.path === '/auth/confirm' ? FORGOT_PASSWORD_PATH : c.req.path
+  const back = confirming ? FORGOT_PASSWORD_PATH : c.req.path
   return renderPage(
     c,
     status,
@@ -115,7 +107,7 @@ function refuse(c: Context<AppEnv>, status: number, reason: string, kind: Refusa
     <>
       <h1>{title}</h1>
       <Notice kind="error">{message}</Notice>
-      <Actions actions={[{ href: back, label: back === c.req.path ? words.reload : words.startAgain }]} />
+      {staleConfirm ? null : <Actions actions={[{ href: back, label: back === c.req.path ? words.reload : words.startAgain }]} />}
     </>,
   )
 }
