@@ -4,7 +4,7 @@
  * planted names no Set-Cookie could carry back).
  */
 import { describe, expect, it } from 'vitest'
-import { isSessionItem } from '../src/lib/session-items'
+import { cookiesToClear, isSessionItem } from '../src/lib/session-items'
 
 const KEY = 'sb-abcd1234-auth-token'
 
@@ -37,5 +37,24 @@ describe('isSessionItem', () => {
     'lang',
   ])('leaves %s alone', (name) => {
     expect(isSessionItem(name, KEY)).toBe(false)
+  })
+})
+
+describe('cookiesToClear', () => {
+  const sent = [KEY, `${KEY}.1`, `${KEY}-code-verifier`, `${KEY}.(`, '__Host-csrf', 'lang']
+
+  it('deletes each item host-only, and with COOKIE_DOMAIN once more domain-wide (a copy from before it was set)', () => {
+    expect(cookiesToClear(sent, KEY, '.example.com')).toEqual([
+      { name: KEY },
+      { name: KEY, domain: '.example.com' },
+      { name: `${KEY}.1` },
+      { name: `${KEY}.1`, domain: '.example.com' },
+      { name: `${KEY}-code-verifier` },
+      { name: `${KEY}-code-verifier`, domain: '.example.com' },
+    ])
+  })
+
+  it('without COOKIE_DOMAIN, host-only only', () => {
+    expect(cookiesToClear(sent, KEY, undefined)).toEqual([{ name: KEY }, { name: `${KEY}.1` }, { name: `${KEY}-code-verifier` }])
   })
 })

@@ -28,8 +28,7 @@ export function readHeldAccount(cookies: ReadonlyMap<string, string>, storageKey
   if (!raw) return undefined
   try {
     const encoded = raw.startsWith(BASE64_PREFIX) ? raw.slice(BASE64_PREFIX.length) : undefined
-    // The fast decoder where it applies (the same text), ssr's own for anything else.
-    const json = encoded === undefined ? raw : (textFromBase64Url(encoded) ?? stringFromBase64URL(encoded))
+    const json = encoded === undefined ? raw : decodeText(encoded)
     const session: unknown = JSON.parse(json)
     if (typeof session !== 'object' || session === null) return undefined
     const { user, access_token: accessToken } = session as { user?: unknown; access_token?: unknown }
@@ -57,11 +56,16 @@ function isAddress(email: unknown): email is string {
   return typeof email === 'string' && email.length <= 320 && !loneSurrogateRe.test(email)
 }
 
+/** base64url → text: the fast decoder where it applies (the same text), ssr's own for anything else. */
+function decodeText(encoded: string): string {
+  return textFromBase64Url(encoded) ?? stringFromBase64URL(encoded)
+}
+
 /** The JSON payload of a JWT, unverified; undefined when it is not one. */
 function payloadOf(jwt: string): { sub?: unknown; email?: unknown } | undefined {
   const parts = jwt.split('.')
   if (parts.length !== 3 || !parts[1]) return undefined
-  const payload: unknown = JSON.parse(textFromBase64Url(parts[1]) ?? stringFromBase64URL(parts[1]))
+  const payload: unknown = JSON.parse(decodeText(parts[1]))
   return typeof payload === 'object' && payload !== null ? (payload as { sub?: unknown; email?: unknown }) : undefined
 }
 

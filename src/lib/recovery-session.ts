@@ -16,35 +16,33 @@ export interface SessionClaims {
   readonly amr?: unknown
 }
 
+/** The timestamps of the session's AMR entries that came from an emailed link or code. */
+function recoveryTimestamps(claims: SessionClaims): unknown[] {
+  if (!Array.isArray(claims.amr)) return []
+  return claims.amr.flatMap((entry: unknown) => {
+    if (typeof entry !== 'object' || entry === null) return []
+    const { method, timestamp } = entry as { method?: unknown; timestamp?: unknown }
+    return typeof method === 'string' && RECOVERY_METHODS.has(method) ? [timestamp] : []
+  })
+}
+
 /** Pure: true when the newest recovery-type AMR entry is at most `maxAgeSeconds` old. */
 export function isFreshRecoverySession(claims: SessionClaims, nowSeconds: number, maxAgeSeconds: number): boolean {
-  if (!Array.isArray(claims.amr)) return false
-  return claims.amr.some((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null) return false
-    const { method, timestamp } = entry as { method?: unknown; timestamp?: unknown }
-    return (
-      typeof method === 'string' &&
-      RECOVERY_METHODS.has(method) &&
+  return recoveryTimestamps(claims).some(
+    (timestamp) =>
       typeof timestamp === 'number' &&
       timestamp <= nowSeconds + 60 && // small clock skew allowance
-      nowSeconds - timestamp <= maxAgeSeconds
-    )
-  })
+      nowSeconds - timestamp <= maxAgeSeconds,
+  )
 }
 
 /**
  * Pure: why a session may not set a password, for the page that says so. `ended`: it came from a link
- * or code, but longer ago than `maxAgeSeconds` (the person was slow; asking for a new link is the fix);
- * `not_recovery`: it never came from one (a password sign-in), so the person must first open a link.
+ * or code, but too long ago (the person was slow; asking for a new link is the fix); `not_recovery`: it
+ * never came from one (a password sign-in), so the person must first open a link.
  */
 export function staleRecoveryKind(claims: SessionClaims): 'ended' | 'not_recovery' {
-  if (!Array.isArray(claims.amr)) return 'not_recovery'
-  const fromLink = claims.amr.some((entry: unknown) => {
-    if (typeof entry !== 'object' || entry === null) return false
-    const { method } = entry as { method?: unknown }
-    return typeof method === 'string' && RECOVERY_METHODS.has(method)
-  })
-  return fromLink ? 'ended' : 'not_recovery'
+  return recoveryTimestamps(claims).length > 0 ? 'ended' : 'not_recovery'
 }
 
 /** Pure: `jane.doe@example.com` → `j***e@example.com`; enough to recognise, not to harvest. */

@@ -11,3 +11,18 @@ const ITEM_SUFFIX_RE = /^(?:|-code-verifier|-flows-code-verifier|-flow-[A-Za-z0-
 export function isSessionItem(name: string, storageKey: string): boolean {
   return name.startsWith(storageKey) && ITEM_SUFFIX_RE.test(name.slice(storageKey.length))
 }
+
+/**
+ * Pure: the Set-Cookie deletions that sign this browser out, from the names of the cookies it sent:
+ * each storage item once host-only and, with a cookie domain, once more domain-wide, so a copy left from
+ * before COOKIE_DOMAIN was set goes too (a browser keeps the two apart).
+ */
+export function cookiesToClear(names: Iterable<string>, storageKey: string, domain: string | undefined): { name: string; domain?: string }[] {
+  const deletions: { name: string; domain?: string }[] = []
+  for (const name of names) {
+    if (!isSessionItem(name, storageKey)) continue
+    deletions.push({ name })
+    if (domain) deletions.push({ name, domain })
+  }
+  return deletions
+}

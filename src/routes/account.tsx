@@ -11,7 +11,7 @@ import type { AppEnv } from '../app-env'
 import { forgetSwitch, readSwitch } from '../account-switch'
 import { forgetConfirmedLink } from '../confirmed-link'
 import { isSecureRequest } from '../lib/secure-request'
-import { isSessionItem } from '../lib/session-items'
+import { cookiesToClear } from '../lib/session-items'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { SignedInPage, SignedOutPage, SignOutPage } from '../views/account-pages'
@@ -64,12 +64,9 @@ signOutRoutes.post('/', async (c) => {
  * with: with COOKIE_DOMAIN, both the domain-wide copy and any host-only copy left from before it was set.
  */
 function clearSessionCookies(c: Context<AppEnv>): void {
-  const base = c.get('config').sessionCookieName
-  const domain = c.get('config').cookieDomain
+  const { sessionCookieName, cookieDomain } = c.get('config')
   const secure = isSecureRequest(c)
-  for (const name of Object.keys(getCookie(c))) {
-    if (!isSessionItem(name, base)) continue
-    deleteCookie(c, name, { path: '/', secure })
-    if (domain) deleteCookie(c, name, { path: '/', secure, domain })
+  for (const { name, domain } of cookiesToClear(Object.keys(getCookie(c)), sessionCookieName, cookieDomain)) {
+    deleteCookie(c, name, { path: '/', secure, ...(domain ? { domain } : {}) })
   }
 }

@@ -38,7 +38,7 @@ confirmRoutes.get('/', async (c) => {
   if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
   if (c.get('config').confirmMode === 'direct' && c.req.method === 'GET' && namesTheAccount(request.type)) {
     // Verifying on GET is confirming: the same per-IP limit as the button's POST.
-    if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
+    if (await overConfirmLimit(c)) return redirectToError(c, 'rate_limited')
     return verifyTokenHash(c, request.tokenHash, request.type, next)
   }
   const t = translatorOf(c)
@@ -47,7 +47,7 @@ confirmRoutes.get('/', async (c) => {
 })
 
 confirmRoutes.post('/', async (c) => {
-  if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
+  if (await overConfirmLimit(c)) return redirectToError(c, 'rate_limited')
   const { token_hash, type, next: rawNext } = c.get('form')
   const request = parseConfirmRequest({ token_hash, type, next: rawNext })
   if (request.kind !== 'token') return redirectToError(c, request.kind === 'failed' ? request.reason : 'link_invalid')
@@ -70,7 +70,7 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   if (await continuesConfirmedLink(c, code)) {
     return continueSameBrowser(c, true, nextTarget(c, rawNext, defaultNextFor('code-recovery', c.get('config').siteUrl)))
   }
-  if (await isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))) return redirectToError(c, 'rate_limited')
+  if (await overConfirmLimit(c)) return redirectToError(c, 'rate_limited')
   const held = heldAccount(c)
   const { data, error } = await c.get('supabase')().auth.exchangeCodeForSession(code)
   if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))
@@ -86,6 +86,11 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
 function continueSameBrowser(c: Context<AppEnv>, needsPasswordForm: boolean, next: string) {
   c.set('reason', 'already_confirmed')
   return continueAfterConfirm(c, { needsPasswordForm, next, held: undefined, userId: undefined })
+}
+
+/** Charges this client's IP one confirmation; true when it is over the limit. */
+function overConfirmLimit(c: Context<AppEnv>): Promise<boolean> {
+  return isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))
 }
 
 function redirectToError(c: Context<AppEnv>, reason: Reason) {

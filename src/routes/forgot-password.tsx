@@ -17,14 +17,14 @@ import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
 import { requestUrl } from '../lib/secure-request'
 import { checkedTarget } from '../redirects'
-import { checkEmailHtml, ForgotPasswordForm, forgotFormHtml, type ForgotNotice } from '../views/forgot-password-page'
+import { checkEmailHtml, FORGOT_NOTICES, ForgotPasswordForm, forgotFormHtml, type ForgotNotice } from '../views/forgot-password-page'
 import { renderPage, renderPageHtml, renderReason, translatorOf } from '../views/render'
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
 // Supabase's own format check (lib/email-format.ts): any address it accepts can ask for a link here.
 const emailSchema = lazy(() => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH), z.regex(EMAIL_FORMAT_RE)))
-const NOTICE_CODES = new Set(['session_missing', 'recovery_required', 'recovery_expired'])
+const NOTICE_CODES: ReadonlySet<string> = new Set(FORGOT_NOTICES)
 
 forgotPasswordRoutes.get('/', (c) => {
   const code = c.req.query('reason')

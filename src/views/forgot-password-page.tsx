@@ -10,7 +10,8 @@ import { cutMemo, htmlThroughCut } from './template'
 const cuts = cutMemo()
 
 /** Why the person was sent here: no session, or one whose reset window ended (the same words: ask for a new link), or one that never came from a link. */
-export type ForgotNotice = 'session_missing' | 'recovery_expired' | 'recovery_required' | undefined
+export const FORGOT_NOTICES = ['session_missing', 'recovery_expired', 'recovery_required'] as const
+export type ForgotNotice = (typeof FORGOT_NOTICES)[number] | undefined
 
 export function ForgotPasswordForm(props: {
   readonly t: Translator

@@ -4,6 +4,9 @@
  */
 import type { Messages } from '../catalogue'
 
+/** One sentence for every plural category: for words that stay the same after any number («بايت»). */
+const everyCategory = (sentence: string) => ({ zero: sentence, one: sentence, two: sentence, few: sentence, many: sentence, other: sentence })
+
 const chars = (before: string, after: string) => ({
   zero: `${before} {n} حرف${after}`,
   one: `${before} حرف واحد${after}`,
@@ -79,8 +82,7 @@ export const ar: Messages = {
     submit: 'حفظ كلمة المرور الجديدة',
     notYou: 'لست {email}؟ تسجيل الخروج',
     tooShort: chars('يجب ألا تقل كلمة المرور عن', '.'),
-    // «بايت» stays invariant after the number in technical writing, so every category reads the same.
-    tooLong: { zero: 'استخدم كلمة مرور أقصر: {n} بايت على الأكثر (تأخذ الحروف العربية والرموز التعبيرية والحروف المشكّلة من 2 إلى 4 بايت لكل منها).', one: 'استخدم كلمة مرور أقصر: {n} بايت على الأكثر (تأخذ الحروف العربية والرموز التعبيرية والحروف المشكّلة من 2 إلى 4 بايت لكل منها).', two: 'استخدم كلمة مرور أقصر: {n} بايت على الأكثر (تأخذ الحروف العربية والرموز التعبيرية والحروف المشكّلة من 2 إلى 4 بايت لكل منها).', few: 'استخدم كلمة مرور أقصر: {n} بايت على الأكثر (تأخذ الحروف العربية والرموز التعبيرية والحروف المشكّلة من 2 إلى 4 بايت لكل منها).', many: 'استخدم كلمة مرور أقصر: {n} بايت على الأكثر (تأخذ الحروف العربية والرموز التعبيرية والحروف المشكّلة من 2 إلى 4 بايت لكل منها).', other: 'استخدم كلمة مرور أقصر: {n} بايت على الأكثر (تأخذ الحروف العربية والرموز التعبيرية والحروف المشكّلة من 2 إلى 4 بايت لكل منها).' },
+    tooLong: everyCategory('استخدم كلمة مرور أقصر: {n} بايت على الأكثر (تأخذ الحروف العربية والرموز التعبيرية والحروف المشكّلة من 2 إلى 4 بايت لكل منها).'),
     mismatch: 'كلمتا المرور غير متطابقتين.',
     weak: 'يُرجى اختيار كلمة مرور أخرى: {reasons}.',
     weakSeparator: '؛ ',
