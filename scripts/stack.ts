@@ -276,7 +276,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 }
 
 /** Whether a live process in group `pgid` runs wrangler or workerd (Linux /proc; elsewhere, assume so). */
-function isWranglersGroup(pgid: number): boolean {
+export function isWranglersGroup(pgid: number): boolean {
   if (!existsSync('/proc/self/stat')) return true
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue
