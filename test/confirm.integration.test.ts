@@ -4,9 +4,16 @@
  */
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
-import { Browser } from './browser'
+import { Browser, parseForms } from './browser'
 import { configuredLimiters, withBindings, withLimiters } from './deployment'
 import { captureLogs, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
+
+/** What the page says for each failure that leaves the link usable (English catalogue). */
+const NOTICES: Record<string, string> = {
+  rate_limited: 'Too many attempts. Wait a minute, then try again.',
+  upstream_timeout: 'The sign-in service is taking too long. Nothing was changed; your link may still work. Try again in a moment.',
+  upstream_unavailable: 'The sign-in service is having trouble. Nothing was changed; your link may still work. Try again in a few minutes.',
+}
 
 async function freshLink(browser = new Browser()) {
   const user = await newUser()
@@ -110,16 +117,41 @@ describe('/auth/confirm when Supabase Auth misbehaves', () => {
       reason: 'rate_limited',
       status: 429,
     },
-  ])('$name → $reason page ($status), and the link still works afterwards', async ({ fault, reason, status }) => {
+  ])('$name → the button again with the $reason notice ($status), and pressing it works once Supabase is back', async ({ fault, reason, status }) => {
     const { browser, link } = await freshLink()
     const page = await browser.get(link)
+    const opened = await page.text()
     await control().injectFault({ path: '/auth/v1/verify', method: 'POST', times: 1, ...fault })
-    const result = await failure(browser, await browser.submit(await page.text()))
-    expect(result.reason).toBe(reason)
-    expect(result.status).toBe(status)
-    if (status === 429) expect(result.html).toContain('Too many attempts')
-    // Nothing was spent: pressing again works once Supabase is back.
-    expect((await openLinkAndConfirm(browser, link)).headers.get('location')).toBe('/account/update-password')
+    const { lines, result: failed } = await captureLogs(() => browser.submit(opened))
+    // No trip to the error page and back to the email: the same button, with what happened.
+    expect(failed.status).toBe(status)
+    expect(failed.headers.get('location')).toBeNull()
+    expect(failed.headers.get('retry-after')).toBe(status === 429 ? '60' : null)
+    expect(failed.headers.get('cache-control')).toContain('no-store')
+    const html = await failed.text()
+    expect(html).toContain(NOTICES[reason])
+    expect(html).toContain('role="alert"')
+    expect(parseForms(html)[0]?.fields).toMatchObject({ token_hash: parseForms(opened)[0]?.fields.token_hash, type: 'recovery', next: '/account/update-password' })
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.route === '/auth/confirm')).toMatchObject({ reason, status })
+    // Nothing was spent: pressing the button on that page works.
+    expect((await browser.submit(html)).headers.get('location')).toBe('/account/update-password')
+  })
+
+  it('Supabase spent the link but the answer timed out: the next press says the link is used, with a way forward', async () => {
+    const { browser, link } = await freshLink()
+    const opened = await (await browser.get(link)).text()
+    // The stand-in waits past our timeout, then verifies (spending the token) for nobody.
+    await control().clearRequests()
+    await control().injectFault({ path: '/auth/v1/verify', method: 'POST', times: 1, delay_ms: 4000 })
+    const failed = await browser.submit(opened)
+    expect(failed.status).toBe(504)
+    for (let waited = 0; !(await control().requests()).some((r) => r.path === '/auth/v1/verify' && r.status === 200); waited += 50) {
+      expect(waited).toBeLessThan(5000)
+      await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+    const result = await failure(browser, await browser.submit(await failed.text()))
+    expect(result).toMatchObject({ reason: 'link_expired', status: 410 })
+    expect(result.html).toContain('href="/account/forgot-password"')
   })
 })
 
@@ -197,20 +229,34 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
 })
 
 describe('edge limits on confirming links', () => {
-  it('limits confirmations per IP (429 page)', async () => {
+  it('limits confirmations per IP: the 21st press gets the button again, 429 with Retry-After, and nothing reaches Supabase', async () => {
     const browser = new Browser({ fetcher: withLimiters() })
     const page = await browser.get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`)
     const html = await page.text()
     const reasons: (string | null)[] = []
-    for (let i = 0; i < 21; i++) {
+    for (let i = 0; i < 20; i++) {
       const res = await browser.submit(html)
       reasons.push(new URL(res.headers.get('location') ?? '/', 'https://x').searchParams.get('reason'))
     }
-    expect(reasons.slice(0, 20).every((r) => r === 'link_expired')).toBe(true)
-    expect(reasons[20]).toBe('rate_limited')
-    const limited = await browser.follow(await browser.submit(html))
+    expect(reasons.every((r) => r === 'link_expired')).toBe(true)
+    await control().clearRequests()
+    const limited = await browser.submit(html)
     expect(limited.status).toBe(429)
+    expect(limited.headers.get('location')).toBeNull()
     expect(limited.headers.get('retry-after')).toBe('60')
+    const again = await limited.text()
+    expect(again).toContain(NOTICES.rate_limited)
+    expect(parseForms(again)[0]?.fields.token_hash).toBe('e'.repeat(56))
+    expect((await control().requests()).filter((r) => r.path === '/auth/v1/verify')).toEqual([])
+  })
+
+  it('a POST too malformed to show again is still charged, and goes to the error page once over the limit', async () => {
+    const browser = new Browser({ fetcher: withLimiters() })
+    const html = await (await browser.get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`)).text()
+    for (let i = 0; i < 20; i++) await browser.submit(html, { token_hash: '<bad>' })
+    const res = await browser.submit(html, { token_hash: '<bad>' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/auth/auth-code-error?reason=rate_limited')
   })
 })
 
@@ -220,17 +266,22 @@ describe('edge limits on every way a link is confirmed', () => {
     const limiters = configuredLimiters()
     const browser = new Browser({ fetcher: withBindings({ ...limiters, ...bindings }) })
     const reasons: (string | null)[] = []
+    let last: Response | undefined
     for (let i = 0; i < 21; i++) {
-      const res = await browser.get(path)
-      reasons.push(new URL(res.headers.get('location') ?? '/', 'https://x').searchParams.get('reason'))
+      last = await browser.get(path)
+      reasons.push(new URL(last.headers.get('location') ?? '/', 'https://x').searchParams.get('reason'))
     }
-    return { reasons, charged: limiters.CONFIRM_IP_LIMITER.calls.length }
+    return { reasons, charged: limiters.CONFIRM_IP_LIMITER.calls.length, last: last! }
   }
 
-  it('CONFIRM_MODE=direct: a recovery link verified on GET counts like the button (21st → rate_limited)', async () => {
-    const { reasons } = await reasonsOf21(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`, { CONFIRM_MODE: 'direct' })
+  it('CONFIRM_MODE=direct: a recovery link verified on GET counts like the button (21st → its button, 429)', async () => {
+    const { reasons, last } = await reasonsOf21(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`, { CONFIRM_MODE: 'direct' })
     expect(reasons.slice(0, 20).every((r) => r === 'link_expired')).toBe(true)
-    expect(reasons[20]).toBe('rate_limited')
+    expect(reasons[20]).toBeNull()
+    expect(last.status).toBe(429)
+    const html = await last.text()
+    expect(html).toContain(NOTICES.rate_limited)
+    expect(parseForms(html)[0]?.fields).toMatchObject({ token_hash: 'e'.repeat(56), type: 'recovery' })
   })
 
   it('a ?code= link counts too (21st → rate_limited)', async () => {

@@ -184,7 +184,7 @@ describe('auth events', () => {
     await requestRecovery(browser, user.email)
     const refusedEmail = await eventually(() => dataset.points.map(named).find((e) => e.outcome === 'reset_email_refused'))
     const confirm = dataset.points.map(named).find((e) => e.route === '/auth/confirm')
-    expect(confirm).toMatchObject({ outcome: 'rate_limited', limit: 'over_request_rate_limit', status: 303 }) // to the error page
+    expect(confirm).toMatchObject({ outcome: 'rate_limited', limit: 'over_request_rate_limit', status: 429 }) // the button again
     expect(refusedEmail).toMatchObject({ route: '/account/forgot-password', limit: 'over_email_send_rate_limit', status: 0 })
   })
 

@@ -226,6 +226,16 @@ describe('branding', () => {
     expect(htmlA).not.toContain('<img')
   })
 
+  it('offers the site’s support first where only a person can help (an account that cannot be used), and only there', async () => {
+    const actions = async (origin: string, reason: string) => {
+      const html = await (await new Browser({ fetcher: deployment(), origin }).get(`/auth/auth-code-error?reason=${reason}`)).text()
+      return [...(/<ul class="actions">(.*?)<\/ul>/s.exec(html)?.[1] ?? '').matchAll(/<a [^>]*href="([^"]+)"[^>]*>([^<]+)<\/a>/g)].map((m) => `${m[2]} → ${m[1]}`)
+    }
+    expect(await actions(B, 'account_unavailable')).toEqual(['Contact support → mailto:help@brand-b.test', 'Start again → /account/forgot-password'])
+    expect(await actions(A, 'account_unavailable')).toEqual(['Start again → /account/forgot-password'])
+    expect(await actions(B, 'link_expired')).toEqual(['Send me a new link → /account/forgot-password', 'I have a code from a newer email → /account/verify-code'])
+  })
+
   it('serves the stylesheet cacheable under its content hash, with the site’s colours', async () => {
     const b = new Browser({ fetcher: deployment(), origin: B })
     const html = await (await b.get('/')).text()

@@ -53,7 +53,7 @@ describe('without SUPABASE_SECRET_KEY', () => {
     await control().setLimits({ preset: 'hosted', verifyPer5Min: 30, burst: 1 })
     await confirmFrom('198.51.100.200')
     const { lines } = await captureLogs(() => confirmFrom('198.51.100.201'))
-    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.route === '/auth/confirm' && l.status === 303)
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.route === '/auth/confirm' && l.status === 429)
     expect(line).toMatchObject({ reason: 'rate_limited', upstream_refused: 'over_request_rate_limit' })
   })
 })
@@ -121,16 +121,18 @@ describe('where a person waits on Supabase, its limit gets a 429 with Retry-Afte
   // An empty bucket from the first request on: every limited call is refused.
   const exhausted = { preset: 'hosted', burst: 0 } as const
 
-  it('the emailed link: the limit page, and the same link works once the limit passes', async () => {
+  it('the emailed link: its button again with the wait, and pressing it works once the limit passes', async () => {
     const { link } = await personWithLink()
     const browser = new Browser()
     const page = await (await browser.get(link)).text()
     await control().setLimits(exhausted)
-    const refused = await browser.follow(await browser.submit(page))
+    const refused = await browser.submit(page)
     expect(refused.status).toBe(429)
     expect(refused.headers.get('retry-after')).toBe('60')
+    const again = await refused.text()
+    expect(again).toContain('Too many attempts. Wait a minute, then try again.')
     await control().setLimits({ preset: 'cli' })
-    expect((await browser.submit(page)).headers.get('location')).toBe('/account/update-password')
+    expect((await browser.submit(again)).headers.get('location')).toBe('/account/update-password')
   })
 
   it('the 6-digit code form', async () => {

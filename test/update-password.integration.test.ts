@@ -142,6 +142,24 @@ describe('mistakes on the form', () => {
     expect((await signInWith(user.email, user.password)).error).toBeNull()
   })
 
+  it('an account with two-factor sign-in (insufficient_aal): says where to finish, with the way to the site, and nothing changes', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    // What Supabase answers a password change from an aal1 session of a user with MFA (supabase/auth
+    // internal/api/user.go:106-108), in the initial API version's shape (apierrors/apierrors.go:48-51).
+    const body = { code: 401, error_code: 'insufficient_aal', msg: 'AAL2 session is required to update email or password when MFA is enabled.' }
+    const fault = { status: 401, body }
+    await control().injectFault({ path: '/auth/v1/user', method: 'PUT', ...fault })
+    const res = await submitNewPassword(browser, 'a new password 123')
+    expect(res.status).toBe(403)
+    const html = await res.text()
+    expect(html).toContain('Two-factor verification needed. Sign in with your second factor on the main site and change it there.')
+    expect(html).toMatch(/<a href="https:\/\/www\.example\.com\/">Back to the site<\/a>/)
+    expect(html).not.toContain('AAL2')
+    expect((await signInWith(user.email, user.password)).error).toBeNull()
+  })
+
   it('carries a safe next to the success page, and drops an unsafe one', async () => {
     const user = await newUser()
     const browser = new Browser()

@@ -38,6 +38,7 @@ export const TOUR_PAGES: readonly string[] = [
   'forgot-password.confirm-first',
   'check-email',
   'confirm',
+  'confirm.try-again',
   'update-password',
   'update-password.mismatch',
   'update-password.too-short',
@@ -106,6 +107,17 @@ export async function tour(page: Page, control: LocalAuthControl, visit: Visit, 
   await page.goto(link)
   await expect(page.getByRole('button', { name: m.confirm.recovery.button })).toBeVisible()
   await at('confirm')
+  // Supabase refuses the first press (its per-IP limit): the same button comes back with the wait.
+  await control.injectFault({
+    path: '/auth/v1/verify',
+    method: 'POST',
+    status: 429,
+    body: { code: 429, error_code: 'over_request_rate_limit', msg: 'Request rate limit reached' },
+  })
+  await page.getByRole('button', { name: m.confirm.recovery.button }).click()
+  await expect(page.getByRole('alert')).toContainText(m.reasons.rate_limited.title)
+  await expect(h1(page)).toHaveText(m.confirm.recovery.title)
+  await at('confirm.try-again')
   await page.getByRole('button', { name: m.confirm.recovery.button }).click()
   await expectUpdateForm(page, m)
   await at('update-password')

@@ -97,6 +97,16 @@ export function classifyAuthError(error: AuthErrorLike, upstream: UpstreamObserv
   return 'unexpected'
 }
 
+/**
+ * Pure: whether a link that failed for `reason` was left unspent, so pressing its button again may
+ * work: our limit or Supabase's refused it before it was checked, or Supabase could not be reached
+ * or answered with a server error. A timeout counts too: Supabase may have spent the link while we
+ * stopped waiting, and then the next press says so (link_expired) instead of leaving a person stuck.
+ */
+export function leavesLinkUsable(reason: Reason): boolean {
+  return reason === 'rate_limited' || reason === 'upstream_timeout' || reason === 'upstream_unavailable'
+}
+
 /** The HTTP status a page for this reason is served with. */
 export function statusFor(reason: Reason): 400 | 401 | 403 | 410 | 422 | 429 | 500 | 502 | 504 {
   switch (reason) {

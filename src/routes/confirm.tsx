@@ -7,7 +7,9 @@
  * The button's POST, a `?code=` exchange and a direct-mode GET count against the per-IP confirm limit
  * (reloading a `?code=` link this browser already exchanged does not); the interstitial GET spends
  * nothing and counts for nothing.
- * Success continues through after-confirm.ts; failures 303 to /auth/auth-code-error.
+ * Success continues through after-confirm.ts. A failure that leaves the link usable (a limit, trouble
+ * upstream) shows the button again with what happened and the wait, so trying again is one press;
+ * every other failure 303s to /auth/auth-code-error.
  */
 import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
@@ -16,15 +18,18 @@ import { continueAfterConfirm } from '../after-confirm'
 import type { EmailOtpType } from '../config'
 import { continuesConfirmedLink, rememberConfirmedLink } from '../confirmed-link'
 import { ERROR_PATH } from '../constants'
-import { defaultNextFor, parseConfirmRequest } from '../lib/confirm-request'
+import { defaultNextFor, parseConfirmRequest, type ConfirmRequest } from '../lib/confirm-request'
 import { clientIp, isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, type Reason } from '../lib/reasons'
+import { classifyAuthError, leavesLinkUsable, statusFor, type Reason } from '../lib/reasons'
 import { nextTarget, seeOther } from '../redirects'
 import { heldAccount } from '../session'
-import { confirmPageHtml, confirmTitle } from '../views/confirm-page'
-import { renderPageHtml, translatorOf } from '../views/render'
+import { ConfirmPage, confirmPageHtml, confirmTitle } from '../views/confirm-page'
+import { copyFor, titledMessage } from '../views/reason-copy'
+import { renderPage, renderPageHtml, retryAfterFor, translatorOf } from '../views/render'
 
 export const confirmRoutes = new Hono<AppEnv>()
+
+type TokenRequest = Extract<ConfirmRequest, { kind: 'token' }>
 
 /** Link types whose next page (the new-password form) names the account. */
 const namesTheAccount = (type: EmailOtpType) => type === 'recovery' || type === 'invite'
@@ -38,8 +43,8 @@ confirmRoutes.get('/', async (c) => {
   if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
   if (c.get('config').confirmMode === 'direct' && c.req.method === 'GET' && namesTheAccount(request.type)) {
     // Verifying on GET is confirming: the same per-IP limit as the button's POST.
-    if (await overConfirmLimit(c)) return redirectToError(c, 'rate_limited')
-    return verifyTokenHash(c, request.tokenHash, request.type, next)
+    if (await overConfirmLimit(c)) return confirmAgain(c, request, 'rate_limited')
+    return verifyTokenHash(c, request, next)
   }
   const t = translatorOf(c)
   const body = confirmPageHtml({ t, type: request.type, tokenHash: request.tokenHash, next: request.next, csrfToken: c.get('csrfToken') })
@@ -47,19 +52,23 @@ confirmRoutes.get('/', async (c) => {
 })
 
 confirmRoutes.post('/', async (c) => {
-  if (await overConfirmLimit(c)) return redirectToError(c, 'rate_limited')
   const { token_hash, type, next: rawNext } = c.get('form')
   const request = parseConfirmRequest({ token_hash, type, next: rawNext })
+  if (await overConfirmLimit(c)) return request.kind === 'token' ? confirmAgain(c, request, 'rate_limited') : redirectToError(c, 'rate_limited')
   if (request.kind !== 'token') return redirectToError(c, request.kind === 'failed' ? request.reason : 'link_invalid')
   const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
   if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
-  return verifyTokenHash(c, request.tokenHash, request.type, next)
+  return verifyTokenHash(c, request, next)
 })
 
-async function verifyTokenHash(c: Context<AppEnv>, tokenHash: string, type: EmailOtpType, next: string) {
+async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: string) {
+  const { tokenHash, type } = request
   const held = heldAccount(c)
   const { data, error } = await c.get('supabase')().auth.verifyOtp({ type, token_hash: tokenHash })
-  if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))
+  if (error) {
+    const reason = classifyAuthError(error, c.get('upstream'))
+    return leavesLinkUsable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason)
+  }
   if (type === 'recovery' || type === 'invite' || type === 'magiclink') await rememberConfirmedLink(c, tokenHash)
   c.set('reason', `confirmed_${type}`)
   return continueAfterConfirm(c, { needsPasswordForm: namesTheAccount(type), next, held, userId: data.user?.id })
@@ -91,6 +100,30 @@ function continueSameBrowser(c: Context<AppEnv>, needsPasswordForm: boolean, nex
 /** Charges this client's IP one confirmation; true when it is over the limit. */
 function overConfirmLimit(c: Context<AppEnv>): Promise<boolean> {
   return isOverLimit(c, 'CONFIRM_IP_LIMITER', clientIp(c))
+}
+
+/**
+ * The button again, with what went wrong and how long to wait, for a failure that spent nothing
+ * (a limit, or Supabase unreachable or slow): served with the failure's status (429 with
+ * Retry-After, 502, 504), so trying again is one press instead of going back to the email. The
+ * token goes back only where it came from, a hidden field of a same-origin form, never into a URL.
+ */
+function confirmAgain(c: Context<AppEnv>, request: TokenRequest, reason: Reason) {
+  c.set('reason', reason)
+  const t = translatorOf(c)
+  const status = statusFor(reason)
+  retryAfterFor(c, status)
+  const page = (
+    <ConfirmPage
+      t={t}
+      type={request.type}
+      tokenHash={request.tokenHash}
+      next={request.next}
+      csrfToken={c.get('csrfToken')}
+      notice={titledMessage(reason, t)}
+    />
+  )
+  return renderPage(c, status, copyFor(reason, t).title, page)
 }
 
 function redirectToError(c: Context<AppEnv>, reason: Reason) {

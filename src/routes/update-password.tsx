@@ -106,8 +106,10 @@ function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: un
     case 'reauthentication_needed':
       return { form: titledMessage(reason, t), formLink: { href: FORGOT_PASSWORD_PATH, label: t.m.actions.newLink } }
     case 'rate_limited':
-    case 'mfa_required':
       return { form: titledMessage(reason, t) }
+    case 'mfa_required':
+      // Only the main site can ask for the second factor: the way there.
+      return { form: titledMessage(reason, t), formLink: { href: c.get('config').siteUrl, label: t.m.landing.back } }
     default:
       return undefined
   }

@@ -4,7 +4,7 @@
  */
 import type { EmailOtpType } from '../config'
 import type { Translator } from '../i18n/catalogue'
-import { CsrfField } from './components'
+import { CsrfField, Notice } from './components'
 import { cutMemo, htmlThroughCut } from './template'
 
 const cuts = cutMemo()
@@ -15,17 +15,20 @@ export interface ConfirmPageProps {
   readonly tokenHash: string
   readonly next: string | undefined
   readonly csrfToken: string
+  /** Why the last press did not go through (a limit, trouble upstream), shown above the button. */
+  readonly notice?: string | undefined
 }
 
 export function confirmTitle(type: EmailOtpType, t: Translator): string {
   return t.m.confirm[type].title
 }
 
-export function ConfirmPage({ t, type, tokenHash, next, csrfToken }: ConfirmPageProps) {
+export function ConfirmPage({ t, type, tokenHash, next, csrfToken, notice }: ConfirmPageProps) {
   const wording = t.m.confirm[type]
   return (
     <>
       <h1>{wording.title}</h1>
+      {notice !== undefined ? <Notice kind="error">{notice}</Notice> : null}
       <p>{t.m.confirm.intro}</p>
       <form method="post" action="/auth/confirm">
         <CsrfField token={csrfToken} />

@@ -43,8 +43,14 @@ const HREF: Readonly<Record<ActionName, string>> = {
   startAgain: FORGOT_PASSWORD_PATH,
 }
 
-/** The copy for `reason` in `t`'s language (English when none is given). */
-export function copyFor(reason: Reason, t: Translator = ENGLISH): ReasonCopy {
+/** Reasons only the site's people can undo: their support link (BRANDING.support) comes first. */
+const SUPPORT_FIRST: ReadonlySet<Reason> = new Set<Reason>(['account_unavailable'])
+
+/**
+ * The copy for `reason` in `t`'s language (English when none is given). `support` is the site's
+ * support link, when it has one: offered first where only a person can help.
+ */
+export function copyFor(reason: Reason, t: Translator = ENGLISH, support?: { readonly href: string }): ReasonCopy {
   // Typed against Reason: a new reason without words in the catalogues fails the typecheck here.
   const words: Readonly<Record<Reason, { readonly title: string; readonly message: string | Plural }>> = t.m.reasons
   const { title, message } = words[reason]
@@ -52,7 +58,10 @@ export function copyFor(reason: Reason, t: Translator = ENGLISH): ReasonCopy {
     title,
     // Only the rate-limit message has a number in it: the minutes until Retry-After has passed.
     message: typeof message === 'string' ? message : t.count(message, Math.ceil(RATE_LIMIT_RETRY_AFTER_SECONDS / 60)),
-    actions: ACTIONS[reason].map((name) => ({ href: HREF[name], label: t.m.actions[name] })),
+    actions: [
+      ...(support && SUPPORT_FIRST.has(reason) ? [{ href: support.href, label: t.m.layout.support }] : []),
+      ...ACTIONS[reason].map((name) => ({ href: HREF[name], label: t.m.actions[name] })),
+    ],
   }
 }
 

@@ -63,13 +63,18 @@ export function languageLinks(
   })
 }
 
+/** A 429 says when to come back: after our limits' window (Retry-After, seconds). */
+export function retryAfterFor(c: Context<AppEnv>, status: number): void {
+  if (status === 429) c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
+}
+
 /** The full-page explanation of a Reason, with its status (and Retry-After for 429). */
 export function renderReason(c: Context<AppEnv>, reason: Reason): Response | Promise<Response> {
   c.set('reason', reason)
   const t = translatorOf(c)
-  const copy = copyFor(reason, t)
+  const copy = copyFor(reason, t, c.get('config')?.branding.support)
   const status = statusFor(reason)
-  if (status === 429) c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
+  retryAfterFor(c, status)
   return renderPage(
     c,
     status,
