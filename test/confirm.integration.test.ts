@@ -2,10 +2,12 @@
  * /auth/confirm failures and variants: every reason a link can fail for, the `?code=` path, the
  * other-device case, GoTrue's own error redirects, and upstream trouble (stand-in fault injection).
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { Browser, parseForms } from './browser'
 import { configuredLimiters, withBindings, withLimiters } from './deployment'
+import { anyNext, SEED } from './redirect-oracle'
 import { captureLogs, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
 
 /** What the page says for each failure that leaves the link usable (English catalogue). */
@@ -257,6 +259,32 @@ describe('edge limits on confirming links', () => {
     const res = await browser.submit(html, { token_hash: '<bad>' })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/auth/auth-code-error?reason=rate_limited')
+  })
+})
+
+describe('a refused press, for generated hostile values (property)', () => {
+  it('shows back exactly what was sent, in the one same-origin form, and sends nothing on (200 values)', async () => {
+    // A limiter that refuses every press: each POST gets the button again.
+    const refusing = { limit: async () => ({ success: false }) }
+    const browser = new Browser({ fetcher: withBindings({ CONFIRM_IP_LIMITER: refusing }) })
+    const tokenHash = `pkce_${'f'.repeat(56)}`
+    const html = await (await browser.get(`/auth/confirm?token_hash=${tokenHash}&type=recovery`)).text()
+    await control().clearRequests()
+    for (const raw of fc.sample(anyNext, { numRuns: 200, seed: SEED })) {
+      const sent = new URLSearchParams({ next: raw }).get('next') ?? '' // what form encoding carries
+      const res = await browser.submit(html, { next: raw })
+      const page = await res.text()
+      const where = `next=${JSON.stringify(raw)}`
+      expect(res.status, where).toBe(429)
+      expect(res.headers.get('location'), where).toBeNull()
+      expect(res.headers.get('cache-control'), where).toContain('no-store')
+      const forms = parseForms(page)
+      expect(forms.map((f) => `${f.method} ${f.action}`), where).toEqual(['post /auth/confirm'])
+      expect(forms[0]?.fields, where).toMatchObject({ token_hash: tokenHash, type: 'recovery', next: sent })
+      // Every address on the page stays on this origin (its own paths, assets, the skip link): nothing the value could plant.
+      for (const [, url] of page.matchAll(/\s(?:href|src|action)="([^"]*)"/g)) expect(url, where).toMatch(/^(?:\/(?!\/)|#[a-z]+$)/)
+    }
+    expect((await control().requests()).filter((r) => r.path === '/auth/v1/verify')).toEqual([])
   })
 })
 

@@ -130,7 +130,7 @@ describe('mistakes on the form', () => {
   it.each([
     ['is down', { status: 503, body: 'unavailable' }, 502, 'The sign-in service is having trouble'],
     ['is too slow', { delay_ms: 4000 }, 504, 'The sign-in service is taking too long'],
-  ])('says so when Supabase %s, and the password is unchanged', async (_name, fault, status, text) => {
+  ])('says so when Supabase %s, on the form, and saving again works', async (_name, fault, status, text) => {
     const user = await newUser()
     const browser = new Browser()
     await reachUpdateForm(browser, user)
@@ -138,8 +138,15 @@ describe('mistakes on the form', () => {
     await control().injectFault({ path: '/auth/v1/user', method: 'PUT', ...fault })
     const res = await browser.submit(await page.text(), { password: 'a new password 123', password_confirm: 'a new password 123' })
     expect(res.status).toBe(status)
-    expect(await res.text()).toContain(text)
-    expect((await signInWith(user.email, user.password)).error).toBeNull()
+    const html = await res.text()
+    expect(html).toContain(text)
+    expect(html).toContain('role="alert"')
+    expect(html).not.toContain('a new password 123') // typed again, never shown back
+    if (status === 502) expect((await signInWith(user.email, user.password)).error).toBeNull() // nothing changed
+    // The session is still good: the same form, saved again, changes the password.
+    const saved = await browser.submit(html, { password: 'a new password 123', password_confirm: 'a new password 123' })
+    expect(saved.status).toBe(200)
+    expect((await signInWith(user.email, 'a new password 123')).error).toBeNull()
   })
 
   it('an account with two-factor sign-in (insufficient_aal): says where to finish, with the way to the site, and nothing changes', async () => {
@@ -188,5 +195,12 @@ describe('edge limits on the new-password form', () => {
     for (let i = 0; i < 11; i++) statuses.push((await submitNewPassword(browser, `mismatch ${i} aaaa`, 'other')).status)
     expect(statuses.slice(0, 10).every((s) => s === 400)).toBe(true)
     expect(statuses[10]).toBe(429)
+    // Over the limit: the form again (the session is still good) with the wait, not a dead end.
+    const limited = await submitNewPassword(browser, 'a fine new password 1')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    const html = await limited.text()
+    expect(html).toContain('Too many attempts. Wait a minute, then try again.')
+    expect(html).toContain('name="password_confirm"')
   })
 })

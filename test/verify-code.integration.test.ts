@@ -2,7 +2,7 @@
  * The 6-digit code path: for when a mail scanner burned the link, or the link opens elsewhere.
  */
 import { describe, expect, it } from 'vitest'
-import { Browser } from './browser'
+import { Browser, parseForms } from './browser'
 import { withLimiters } from './deployment'
 import { control, newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
 
@@ -66,8 +66,33 @@ describe('reset with the code from the email', () => {
     }
     expect(statuses.slice(0, 5).every((s) => s === 400)).toBe(true)
     expect(statuses[5]).toBe(429)
-    // Even the right code is refused while limited.
-    expect((await submitCode(new Browser({ fetcher }), user.email, code ?? '')).status).toBe(429)
+    // Even the right code is refused while limited: the form again, the address kept, the wait said.
+    const limited = await submitCode(new Browser({ fetcher }), user.email, code ?? '')
+    expect(limited.status).toBe(429)
+    expect(limited.headers.get('retry-after')).toBe('60')
+    const html = await limited.text()
+    expect(html).toContain('Too many attempts. Wait a minute, then try again.')
+    expect(parseForms(html)[0]?.fields.email).toBe(user.email)
+  })
+
+  it.each([
+    ['is down', { status: 503, body: 'unavailable' }, 502, 'The sign-in service is having trouble.'],
+    ['is too slow', { delay_ms: 4000 }, 504, 'The sign-in service is taking too long.'],
+  ])('when Supabase %s: the form again with the address and what happened, and the same code works after', async (_name, fault, status, text) => {
+    const user = await newUser()
+    await requestRecovery(new Browser(), user.email)
+    const { code } = await recoveryEmail(user.email)
+    const browser = new Browser()
+    await control().injectFault({ path: '/auth/v1/verify', method: 'POST', ...fault })
+    const failed = await submitCode(browser, user.email, code ?? '')
+    expect(failed.status).toBe(status)
+    const html = await failed.text()
+    expect(html).toContain(text)
+    expect(html).toContain('role="alert"')
+    expect(parseForms(html)[0]?.fields.email).toBe(user.email)
+    expect(html).not.toContain(code ?? '') // the code is typed again, never shown back
+    const again = await browser.submit(html, { code: code ?? '' })
+    expect(again.headers.get('location')).toBe('/account/update-password')
   })
 })
 

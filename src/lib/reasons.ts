@@ -98,12 +98,13 @@ export function classifyAuthError(error: AuthErrorLike, upstream: UpstreamObserv
 }
 
 /**
- * Pure: whether a link that failed for `reason` was left unspent, so pressing its button again may
- * work: our limit or Supabase's refused it before it was checked, or Supabase could not be reached
- * or answered with a server error. A timeout counts too: Supabase may have spent the link while we
- * stopped waiting, and then the next press says so (link_expired) instead of leaving a person stuck.
+ * Pure: whether what failed for `reason` (a link's button, a code, a new password) was left as it was,
+ * so the same form again is the way forward: our limit or Supabase's refused it before it was looked
+ * at, or Supabase could not be reached or answered with a server error. A timeout counts too: Supabase
+ * may have acted while we stopped waiting, and then the next try says so (a used link, a used code)
+ * instead of leaving a person stuck.
  */
-export function leavesLinkUsable(reason: Reason): boolean {
+export function isRetryable(reason: Reason): boolean {
   return reason === 'rate_limited' || reason === 'upstream_timeout' || reason === 'upstream_unavailable'
 }
 

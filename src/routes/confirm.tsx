@@ -20,7 +20,7 @@ import { continuesConfirmedLink, rememberConfirmedLink } from '../confirmed-link
 import { ERROR_PATH } from '../constants'
 import { defaultNextFor, parseConfirmRequest, type ConfirmRequest } from '../lib/confirm-request'
 import { clientIp, isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, leavesLinkUsable, statusFor, type Reason } from '../lib/reasons'
+import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/reasons'
 import { nextTarget, seeOther } from '../redirects'
 import { heldAccount } from '../session'
 import { ConfirmPage, confirmPageHtml, confirmTitle } from '../views/confirm-page'
@@ -67,7 +67,7 @@ async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: 
   const { data, error } = await c.get('supabase')().auth.verifyOtp({ type, token_hash: tokenHash })
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
-    return leavesLinkUsable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason)
+    return isRetryable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason)
   }
   if (type === 'recovery' || type === 'invite' || type === 'magiclink') await rememberConfirmedLink(c, tokenHash)
   c.set('reason', `confirmed_${type}`)

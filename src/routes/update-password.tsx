@@ -11,7 +11,7 @@ import type { AppEnv } from '../app-env'
 import { forgetSwitch, readSwitch } from '../account-switch'
 import { refuseBreachedPassword } from '../breached-password'
 import { forgetConfirmedLink } from '../confirmed-link'
-import { FORGOT_PASSWORD_PATH, RATE_LIMIT_RETRY_AFTER_SECONDS, UPDATE_PASSWORD_PATH } from '../constants'
+import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
@@ -19,7 +19,7 @@ import { isFreshRecoverySession, staleRecoveryKind } from '../lib/recovery-sessi
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { copyFor, titledMessage } from '../views/reason-copy'
-import { renderPage, renderPageHtml, renderReason, translatorOf } from '../views/render'
+import { renderPage, renderPageHtml, renderReason, retryAfterFor, translatorOf } from '../views/render'
 import { freshUpdateFormHtml, passwordChangedHtml, UpdatePasswordForm } from '../views/update-password-page'
 
 export const updatePasswordRoutes = new Hono<AppEnv>()
@@ -35,7 +35,10 @@ updatePasswordRoutes.post('/', async (c) => {
   if (session instanceof Response) return session
   const form = c.get('form')
   if (await isOverLimit(c, 'UPDATE_SESSION_LIMITER', `session:${session.sessionId}`)) {
-    return renderReason(c, 'rate_limited')
+    // The session is still good: the form again with the wait, not a page that sends them to ask for a new email.
+    c.set('reason', 'rate_limited')
+    retryAfterFor(c, statusFor('rate_limited'))
+    return renderForm(c, session, form.next, statusFor('rate_limited'), { form: titledMessage('rate_limited', translatorOf(c)) })
   }
   const checked = validatePasswordForm(form, c.get('config').passwordMinLength, translatorOf(c))
   if (!checked.ok) {
@@ -50,8 +53,8 @@ updatePasswordRoutes.post('/', async (c) => {
     const reason = classifyAuthError(error, c.get('upstream'))
     c.set('reason', reason)
     const errors = formErrorsFor(c, reason, error as { reasons?: unknown })
-    if (reason === 'rate_limited') c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
     if (!errors) return renderReason(c, reason)
+    retryAfterFor(c, statusFor(reason))
     return renderForm(c, session, form.next, statusFor(reason), errors)
   }
   const siteUrl = c.get('config').siteUrl
@@ -106,6 +109,9 @@ function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: un
     case 'reauthentication_needed':
       return { form: titledMessage(reason, t), formLink: { href: FORGOT_PASSWORD_PATH, label: t.m.actions.newLink } }
     case 'rate_limited':
+    case 'upstream_unavailable':
+    case 'upstream_timeout':
+      // The session and the typed form are still good: saving again is the way forward.
       return { form: titledMessage(reason, t) }
     case 'mfa_required':
       // Only the main site can ask for the second factor: the way there.

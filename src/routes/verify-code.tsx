@@ -4,17 +4,18 @@
  * address (edge limits), on top of Supabase's own per-IP verify limit and the code's expiry.
  */
 import { Hono } from 'hono/tiny'
+import type { Context } from 'hono'
 import * as z from 'zod/mini'
 import type { AppEnv } from '../app-env'
 import { continueAfterConfirm } from '../after-confirm'
-import { MAX_EMAIL_LENGTH, RATE_LIMIT_RETRY_AFTER_SECONDS, UPDATE_PASSWORD_PATH } from '../constants'
+import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
 import { EMAIL_FORMAT_RE } from '../lib/email-format'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, statusFor } from '../lib/reasons'
+import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/reasons'
 import { heldAccount } from '../session'
 import { titledMessage } from '../views/reason-copy'
-import { renderPage, renderReason, translatorOf } from '../views/render'
+import { renderPage, renderReason, retryAfterFor, translatorOf } from '../views/render'
 import { VerifyCodeForm } from '../views/verify-code-page'
 
 export const verifyCodeRoutes = new Hono<AppEnv>()
@@ -58,7 +59,7 @@ verifyCodeRoutes.post('/', async (c) => {
   }
   const { email, code } = parsed.data
   if ((await isOverLimit(c, 'CODE_IP_LIMITER', clientIp(c))) || (await isOverLimit(c, 'CODE_EMAIL_LIMITER', await emailKey(email)))) {
-    return renderReason(c, 'rate_limited')
+    return formAgain(c, echoEmail, 'rate_limited')
   }
   const held = heldAccount(c)
   const { data, error } = await c.get('supabase')().auth.verifyOtp({ email, token: code, type: 'recovery' })
@@ -68,13 +69,16 @@ verifyCodeRoutes.post('/', async (c) => {
   }
   const classified = classifyAuthError(error, c.get('upstream'))
   const reason = classified === 'link_expired' || classified === 'link_invalid' ? 'code_invalid' : classified
-  if (reason !== 'code_invalid' && reason !== 'rate_limited') return renderReason(c, reason)
-  c.set('reason', reason)
-  if (reason === 'rate_limited') c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
-  return renderPage(
-    c,
-    statusFor(reason),
-    t.m.verify.errorTitle,
-    <VerifyCodeForm t={t} csrfToken={c.get('csrfToken')} email={echoEmail} errors={{ form: titledMessage(reason, t) }} />,
-  )
+  // A wrong code, or a failure that spent nothing (a limit, trouble upstream): the form again, address kept.
+  if (reason === 'code_invalid' || isRetryable(reason)) return formAgain(c, echoEmail, reason)
+  return renderReason(c, reason)
 })
+
+/** The form again with the address typed, what happened above it, and the reason's status (429 with Retry-After). */
+function formAgain(c: Context<AppEnv>, email: string, reason: Reason) {
+  c.set('reason', reason)
+  const t = translatorOf(c)
+  const status = statusFor(reason)
+  retryAfterFor(c, status)
+  return renderPage(c, status, t.m.verify.errorTitle, <VerifyCodeForm t={t} csrfToken={c.get('csrfToken')} email={email} errors={{ form: titledMessage(reason, t) }} />)
+}
