@@ -108,8 +108,12 @@ describe('forgot password', () => {
     for (let i = 0; i < 4; i++) statuses.push((await requestRecovery(new Browser({ fetcher }), user.email)).status)
     expect(statuses).toEqual([200, 200, 200, 429])
     const limited = await requestRecovery(new Browser({ fetcher }), user.email)
+    expect(limited.status).toBe(429)
     expect(limited.headers.get('retry-after')).toBe('60')
-    expect(await limited.text()).toContain('Too many attempts')
+    // The form again, with the address and the wait: sending it later is one press.
+    const html = await limited.text()
+    expect(html).toContain('Too many attempts. Wait a minute, then try again.')
+    expect(parseForms(html)[0]?.fields.email).toBe(user.email)
   })
 
   it('limits requests per IP at the edge', async () => {

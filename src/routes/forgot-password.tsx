@@ -13,12 +13,13 @@ import { eventScope, recordResetEmail } from '../events'
 import { EMAIL_FORMAT_RE } from '../lib/email-format'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError } from '../lib/reasons'
+import { classifyAuthError, statusFor } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
 import { requestUrl } from '../lib/secure-request'
 import { checkedTarget } from '../redirects'
 import { checkEmailHtml, FORGOT_NOTICES, ForgotPasswordForm, forgotFormHtml, type ForgotNotice } from '../views/forgot-password-page'
-import { renderPage, renderPageHtml, renderReason, translatorOf } from '../views/render'
+import { titledMessage } from '../views/reason-copy'
+import { renderPage, renderPageHtml, retryAfterFor, translatorOf } from '../views/render'
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
@@ -55,7 +56,12 @@ forgotPasswordRoutes.post('/', async (c) => {
     (await isOverLimit(c, 'FORGOT_IP_LIMITER', clientIp(c))) ||
     (await isOverLimit(c, 'FORGOT_EMAIL_LIMITER', await emailKey(email)))
   ) {
-    return renderReason(c, 'rate_limited')
+    // The form again with the address and the wait: sending it again later is the way forward.
+    c.set('reason', 'rate_limited')
+    const status = statusFor('rate_limited')
+    retryAfterFor(c, status)
+    const refusal = titledMessage('rate_limited', t)
+    return renderPage(c, status, t.m.forgot.errorTitle, <ForgotPasswordForm t={t} csrfToken={c.get('csrfToken')} email={email} refusal={refusal} />)
   }
   await sendInBackground(c, email)
   c.set('reason', 'reset_requested')

@@ -19,6 +19,8 @@ export function ForgotPasswordForm(props: {
   readonly email?: string
   readonly error?: string
   readonly notice?: ForgotNotice
+  /** What stopped the last request (a limit), above the form. */
+  readonly refusal?: string
 }) {
   const { m } = props.t
   return (
@@ -27,6 +29,7 @@ export function ForgotPasswordForm(props: {
       {props.notice ? (
         <Notice kind="info">{props.notice === 'recovery_required' ? m.forgot.recoveryRequired : m.forgot.sessionMissing}</Notice>
       ) : null}
+      {props.refusal ? <Notice kind="error">{props.refusal}</Notice> : null}
       <p>{m.forgot.intro}</p>
       <form method="post" action={FORGOT_PASSWORD_PATH} novalidate>
         <CsrfField token={props.csrfToken} />
