@@ -13,7 +13,7 @@ import { captureLogs, control, newUser, openLinkAndConfirm, recoveryEmail, reque
 /** What the page says for each failure that leaves the link usable (English catalogue). */
 const NOTICES: Record<string, string> = {
   rate_limited: 'Too many attempts. Wait a minute, then try again.',
-  upstream_timeout: 'The sign-in service is taking too long. Nothing was changed; your link may still work. Try again in a moment.',
+  upstream_timeout: 'The sign-in service is taking too long. We could not tell whether it went through. Try again in a moment.',
   upstream_unavailable: 'The sign-in service is having trouble. Nothing was changed; your link may still work. Try again in a few minutes.',
 }
 

@@ -141,7 +141,7 @@ export const de: Messages = {
     },
     upstream_timeout: {
       title: 'Der Anmeldedienst braucht zu lange',
-      message: 'Es wurde nichts geändert; Ihr Link funktioniert vielleicht noch. Versuchen Sie es gleich noch einmal.',
+      message: 'Wir konnten nicht feststellen, ob es geklappt hat. Versuchen Sie es gleich noch einmal.',
     },
     upstream_unavailable: {
       title: 'Der Anmeldedienst hat Probleme',

@@ -137,7 +137,7 @@ export const en = {
     },
     upstream_timeout: {
       title: 'The sign-in service is taking too long',
-      message: 'Nothing was changed; your link may still work. Try again in a moment.',
+      message: 'We could not tell whether it went through. Try again in a moment.',
     },
     upstream_unavailable: {
       title: 'The sign-in service is having trouble',

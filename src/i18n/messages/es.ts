@@ -142,7 +142,7 @@ export const es: Messages = {
     },
     upstream_timeout: {
       title: 'El servicio de acceso tarda demasiado',
-      message: 'No se ha cambiado nada; puede que su enlace aún funcione. Inténtelo de nuevo en un momento.',
+      message: 'No hemos podido saber si se ha completado. Inténtelo de nuevo en un momento.',
     },
     upstream_unavailable: {
       title: 'El servicio de acceso tiene problemas',

@@ -141,7 +141,7 @@ export const fr: Messages = {
     },
     upstream_timeout: {
       title: 'Le service de connexion met trop de temps à répondre',
-      message: 'Rien n’a été modifié ; votre lien fonctionne peut-être encore. Réessayez dans un instant.',
+      message: 'Nous n’avons pas pu savoir si l’opération a abouti. Réessayez dans un instant.',
     },
     upstream_unavailable: {
       title: 'Le service de connexion rencontre un problème',

@@ -132,7 +132,7 @@ export const ja: Messages = {
     },
     upstream_timeout: {
       title: 'ログインサービスの応答に時間がかかっています',
-      message: '変更は行われていません。リンクはまだ使える可能性があります。少し待ってから、もう一度お試しください。',
+      message: '処理が完了したかどうかを確認できませんでした。少し待ってから、もう一度お試しください。',
     },
     upstream_unavailable: {
       title: 'ログインサービスに問題が発生しています',
