@@ -14,7 +14,7 @@ import { forgetConfirmedLink } from '../confirmed-link'
 import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, statusFor, type Reason } from '../lib/reasons'
+import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/reasons'
 import { isFreshRecoverySession, staleRecoveryKind } from '../lib/recovery-session'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
@@ -98,6 +98,8 @@ function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recov
 /** Errors shown on the form itself; undefined means the reason gets its own page. */
 function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: unknown }): UpdatePasswordErrors | undefined {
   const t = translatorOf(c)
+  // A limit or trouble upstream: the session and the typed form are still good, saving again is the way forward.
+  if (isRetryable(reason)) return { form: titledMessage(reason, t) }
   switch (reason) {
     case 'weak_password': {
       const reasons = Array.isArray(error.reasons) ? error.reasons.filter((r): r is string => typeof r === 'string') : []
@@ -108,11 +110,6 @@ function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: un
     case 'session_missing':
     case 'reauthentication_needed':
       return { form: titledMessage(reason, t), formLink: { href: FORGOT_PASSWORD_PATH, label: t.m.actions.newLink } }
-    case 'rate_limited':
-    case 'upstream_unavailable':
-    case 'upstream_timeout':
-      // The session and the typed form are still good: saving again is the way forward.
-      return { form: titledMessage(reason, t) }
     case 'mfa_required':
       // Only the main site can ask for the second factor: the way there.
       return { form: titledMessage(reason, t), formLink: { href: c.get('config').siteUrl, label: t.m.landing.back } }
