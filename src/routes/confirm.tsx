@@ -20,12 +20,12 @@ import { continuesConfirmedLink, rememberConfirmedLink } from '../confirmed-link
 import { ERROR_PATH } from '../constants'
 import { defaultNextFor, parseConfirmRequest, type ConfirmRequest } from '../lib/confirm-request'
 import { clientIp, isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/reasons'
+import { classifyAuthError, isRetryable, type Reason } from '../lib/reasons'
 import { nextTarget, seeOther } from '../redirects'
 import { heldAccount } from '../session'
 import { ConfirmPage, confirmPageHtml, confirmTitle } from '../views/confirm-page'
 import { copyFor, titledMessage } from '../views/reason-copy'
-import { renderPage, renderPageHtml, retryAfterFor, translatorOf } from '../views/render'
+import { failWith, renderPage, renderPageHtml, translatorOf } from '../views/render'
 
 export const confirmRoutes = new Hono<AppEnv>()
 
@@ -109,10 +109,8 @@ function overConfirmLimit(c: Context<AppEnv>): Promise<boolean> {
  * token goes back only where it came from, a hidden field of a same-origin form, never into a URL.
  */
 function confirmAgain(c: Context<AppEnv>, request: TokenRequest, reason: Reason) {
-  c.set('reason', reason)
+  const status = failWith(c, reason)
   const t = translatorOf(c)
-  const status = statusFor(reason)
-  retryAfterFor(c, status)
   const page = (
     <ConfirmPage
       t={t}

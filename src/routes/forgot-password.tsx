@@ -13,13 +13,13 @@ import { eventScope, recordResetEmail } from '../events'
 import { EMAIL_FORMAT_RE } from '../lib/email-format'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, statusFor } from '../lib/reasons'
+import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
 import { requestUrl } from '../lib/secure-request'
 import { checkedTarget } from '../redirects'
 import { checkEmailHtml, FORGOT_NOTICES, ForgotPasswordForm, forgotFormHtml, type ForgotNotice } from '../views/forgot-password-page'
 import { titledMessage } from '../views/reason-copy'
-import { renderPage, renderPageHtml, retryAfterFor, translatorOf } from '../views/render'
+import { failWith, renderPage, renderPageHtml, translatorOf } from '../views/render'
 
 export const forgotPasswordRoutes = new Hono<AppEnv>()
 
@@ -57,9 +57,7 @@ forgotPasswordRoutes.post('/', async (c) => {
     (await isOverLimit(c, 'FORGOT_EMAIL_LIMITER', await emailKey(email)))
   ) {
     // The form again with the address and the wait: sending it again later is the way forward.
-    c.set('reason', 'rate_limited')
-    const status = statusFor('rate_limited')
-    retryAfterFor(c, status)
+    const status = failWith(c, 'rate_limited')
     const refusal = titledMessage('rate_limited', t)
     return renderPage(c, status, t.m.forgot.errorTitle, <ForgotPasswordForm t={t} csrfToken={c.get('csrfToken')} email={email} refusal={refusal} />)
   }

@@ -19,7 +19,7 @@ import { isFreshRecoverySession, staleRecoveryKind } from '../lib/recovery-sessi
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { copyFor, titledMessage } from '../views/reason-copy'
-import { renderPage, renderPageHtml, renderReason, retryAfterFor, translatorOf } from '../views/render'
+import { failWith, renderPage, renderPageHtml, renderReason, translatorOf } from '../views/render'
 import { freshUpdateFormHtml, passwordChangedHtml, UpdatePasswordForm } from '../views/update-password-page'
 
 export const updatePasswordRoutes = new Hono<AppEnv>()
@@ -36,9 +36,7 @@ updatePasswordRoutes.post('/', async (c) => {
   const form = c.get('form')
   if (await isOverLimit(c, 'UPDATE_SESSION_LIMITER', `session:${session.sessionId}`)) {
     // The session is still good: the form again with the wait, not a page that sends them to ask for a new email.
-    c.set('reason', 'rate_limited')
-    retryAfterFor(c, statusFor('rate_limited'))
-    return renderForm(c, session, form.next, statusFor('rate_limited'), { form: titledMessage('rate_limited', translatorOf(c)) })
+    return renderForm(c, session, form.next, failWith(c, 'rate_limited'), { form: titledMessage('rate_limited', translatorOf(c)) })
   }
   const checked = validatePasswordForm(form, c.get('config').passwordMinLength, translatorOf(c))
   if (!checked.ok) {
@@ -51,11 +49,9 @@ updatePasswordRoutes.post('/', async (c) => {
   const { error } = await c.get('supabase')().auth.updateUser({ password: checked.password })
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
-    c.set('reason', reason)
     const errors = formErrorsFor(c, reason, error as { reasons?: unknown })
     if (!errors) return renderReason(c, reason)
-    retryAfterFor(c, statusFor(reason))
-    return renderForm(c, session, form.next, statusFor(reason), errors)
+    return renderForm(c, session, form.next, failWith(c, reason), errors)
   }
   const siteUrl = c.get('config').siteUrl
   const continueTo = nextTarget(c, form.next, siteUrl)

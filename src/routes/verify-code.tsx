@@ -12,10 +12,10 @@ import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
 import { EMAIL_FORMAT_RE } from '../lib/email-format'
 import { lazy } from '../lib/lazy'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/reasons'
+import { classifyAuthError, isRetryable, type Reason } from '../lib/reasons'
 import { heldAccount } from '../session'
 import { titledMessage } from '../views/reason-copy'
-import { renderPage, renderReason, retryAfterFor, translatorOf } from '../views/render'
+import { failWith, renderPage, renderReason, translatorOf } from '../views/render'
 import { VerifyCodeForm } from '../views/verify-code-page'
 
 export const verifyCodeRoutes = new Hono<AppEnv>()
@@ -76,9 +76,7 @@ verifyCodeRoutes.post('/', async (c) => {
 
 /** The form again with the address typed, what happened above it, and the reason's status (429 with Retry-After). */
 function formAgain(c: Context<AppEnv>, email: string, reason: Reason) {
-  c.set('reason', reason)
+  const status = failWith(c, reason)
   const t = translatorOf(c)
-  const status = statusFor(reason)
-  retryAfterFor(c, status)
   return renderPage(c, status, t.m.verify.errorTitle, <VerifyCodeForm t={t} csrfToken={c.get('csrfToken')} email={email} errors={{ form: titledMessage(reason, t) }} />)
 }

@@ -63,18 +63,22 @@ export function languageLinks(
   })
 }
 
-/** A 429 says when to come back: after our limits' window (Retry-After, seconds). */
-export function retryAfterFor(c: Context<AppEnv>, status: number): void {
+/**
+ * Notes `reason` as how this request ended (the log line, the event) and gives the status its page or
+ * form is served with; a 429 also says when to come back (Retry-After, our limits' window).
+ */
+export function failWith(c: Context<AppEnv>, reason: Reason): number {
+  c.set('reason', reason)
+  const status = statusFor(reason)
   if (status === 429) c.header('Retry-After', String(RATE_LIMIT_RETRY_AFTER_SECONDS))
+  return status
 }
 
 /** The full-page explanation of a Reason, with its status (and Retry-After for 429). */
 export function renderReason(c: Context<AppEnv>, reason: Reason): Response | Promise<Response> {
-  c.set('reason', reason)
+  const status = failWith(c, reason)
   const t = translatorOf(c)
   const copy = copyFor(reason, t, c.get('config')?.branding.support)
-  const status = statusFor(reason)
-  retryAfterFor(c, status)
   return renderPage(
     c,
     status,
