@@ -1,15 +1,15 @@
 /**
  * RESULTS.md's view of the verdict ledger: one line under the targets saying whether this run's verdicts
- * match the newest run of an earlier day (and of earlier runs the same day), and section h, the verdicts
+ * match a run at least 24 hours older (and the runs of the 24 hours before), and section h, the verdicts
  * of the last runs side by side.
  */
 import { fmt } from './stats'
-import { dayApart, sameDay, TARGET_NAMES, type Agreement, type LedgerEntry, type Verdict } from './verdicts'
+import { dayApart, sameCodeDue, TARGET_NAMES, withinADay, type Agreement, type LedgerEntry, type Verdict } from './verdicts'
 
 /** Runs shown side by side in section h. */
 const SHOWN_RUNS = 8
 
-const when = (e: LedgerEntry) => `${e.date.slice(0, 16).replace('T', ' ')} UTC`
+const when = (e: { readonly date: string }) => `${e.date.slice(0, 16).replace('T', ' ')} UTC`
 const name = (id: string) => TARGET_NAMES[id] ?? id
 const VERDICT_TEXT: Record<Verdict, string> = { pass: 'met', miss: 'missed', inconclusive: 'inconclusive' }
 
@@ -27,8 +27,8 @@ function described(a: Agreement): string {
   return `**${a.changed.length} of ${judged} verdicts differ** from ${head}: ${flips}`
 }
 
-/** Earlier runs the same day, summarised by target: which verdicts moved, in how many of them, and whether the measuring code differed. */
-function sameDaySummary(today: readonly Agreement[]): string {
+/** The runs of the 24 hours before, summarised by target: which verdicts moved, in how many of them, and whether the measuring code differed. */
+function withinADaySummary(today: readonly Agreement[]): string {
   const flipped = new Map<string, { from: Map<Verdict, number>; now: Verdict; otherMethod: number }>()
   for (const a of today) {
     for (const c of a.changed) {
@@ -38,31 +38,39 @@ function sameDaySummary(today: readonly Agreement[]): string {
       flipped.set(c.id, f)
     }
   }
-  if (flipped.size === 0) return `Earlier the same day: all ${today.length} runs on record gave the same verdicts on every target both judged.`
+  if (flipped.size === 0) return `In the 24 hours before: all ${today.length} runs on record gave the same verdicts on every target both judged.`
   const parts = [...flipped].map(([id, f]) => {
     const from = [...f.from].map(([v, n]) => `${VERDICT_TEXT[v]} in ${n}`).join(', ')
     const method = f.otherMethod ? ` (${f.otherMethod === [...f.from.values()].reduce((x, y) => x + y, 0) ? 'all' : f.otherMethod} with other measuring code)` : ''
     return `${name(id)} is ${VERDICT_TEXT[f.now]} now, ${from} of the ${today.length} earlier runs${method}`
   })
-  return `Earlier the same day: ${parts.join('; ')}; every other target kept its verdict.`
+  return `In the 24 hours before: ${parts.join('; ')}; every other target kept its verdict.`
 }
 
 function earlierRuns(ledger: readonly LedgerEntry[], current: LedgerEntry): string {
   const n = ledger.filter((e) => e.date < current.date).length
-  return n === 0 ? 'this is the first run in the ledger' : `the ledger holds ${n} earlier run${n > 1 ? 's' : ''}, all on ${current.date.slice(0, 10)}`
+  return n === 0 ? 'this is the first run in the ledger' : `the ledger holds ${n} earlier run${n > 1 ? 's' : ''}, all less than 24 h before this one`
+}
+
+/** When the comparison that counts (same measuring code, 24 h apart) is not possible yet: from when it is. */
+function dueNote(ledger: readonly LedgerEntry[], current: LedgerEntry): string {
+  const due = sameCodeDue(ledger, current)
+  if (!due) return ''
+  const since = due.first.date === current.date ? 'this run is the first with it' : `the first with it, of ${when(due.first)}, is ${fmt((Date.parse(current.date) - Date.parse(due.first.date)) / 3_600_000, 1)} h older`
+  return ` No run with this measuring code (\`${current.method}\`) is 24 h older yet (${since}): a full run from ${when({ date: due.from })} on gives that comparison.`
 }
 
 /** The paragraph under the targets table. */
 export function verdictSummary(ledger: readonly LedgerEntry[], current: LedgerEntry): string {
   const apart = dayApart(ledger, current)
-  const today = sameDay(ledger, current)
+  const today = withinADay(ledger, current)
   const parts: string[] = []
   parts.push(
-    apart
+    (apart
       ? `**A day apart:** ${described(apart)}${apart.onlyOne.length ? `; not yet compared across days, because only one of the two runs judged them: ${apart.onlyOne.map(name).join(', ')}` : ''}.`
-      : `**A day apart:** no run of an earlier day is on record yet (${earlierRuns(ledger, current)}); the next full run on another day gives the comparison.`,
+      : `**A day apart:** no run 24 h or more before this one is on record yet (${earlierRuns(ledger, current)}).`) + dueNote(ledger, current),
   )
-  if (today.length) parts.push(sameDaySummary(today))
+  if (today.length) parts.push(withinADaySummary(today))
   return `${parts.join(' ')} Every full run's verdicts: section h and [verdicts.json](verdicts.json).`
 }
 

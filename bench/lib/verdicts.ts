@@ -110,6 +110,14 @@ export interface Agreement {
   readonly sameMethod: boolean | undefined
 }
 
+/** "A day apart" as the issue means it: at least 24 hours between the two runs' starts, not merely another date. */
+export const DAY_HOURS = 24
+
+const hoursBetween = (earlier: LedgerEntry, later: LedgerEntry) => (Date.parse(later.date) - Date.parse(earlier.date)) / 3_600_000
+/** A run with uncommitted measuring code (`+dirty`) cannot be said to match anything. */
+const known = (m: string | undefined): m is string => m !== undefined && m !== '' && !m.endsWith('+dirty')
+const sameCode = (a: LedgerEntry, b: LedgerEntry) => known(a.method) && known(b.method) && a.method === b.method
+
 /** Target by target, `current` against `earlier`. */
 export function agreement(earlier: LedgerEntry, current: LedgerEntry): Agreement {
   const ids = [...new Set([...Object.keys(current.verdicts), ...Object.keys(earlier.verdicts)])]
@@ -123,25 +131,38 @@ export function agreement(earlier: LedgerEntry, current: LedgerEntry): Agreement
     else if (then === now) same.push(id)
     else changed.push({ id, then, now })
   }
-  // A run with uncommitted measuring code (`+dirty`) cannot be said to match anything.
-  const known = (m: string | undefined) => m !== undefined && m !== '' && !m.endsWith('+dirty')
   const sameMethod = known(earlier.method) && known(current.method) ? earlier.method === current.method : undefined
-  return { earlier, hoursApart: (Date.parse(current.date) - Date.parse(earlier.date)) / 3_600_000, same, changed, onlyOne, sameMethod }
+  return { earlier, hoursApart: hoursBetween(earlier, current), same, changed, onlyOne, sameMethod }
 }
 
-const utcDay = (iso: string) => iso.slice(0, 10)
-
 /**
- * The newest run on an earlier UTC day than `current`, compared with it; undefined when every earlier
- * run on record is from the same day. ("Two runs a day apart": another day's machine load, other
- * agents' work, another start of the machine.)
+ * The run `current` is compared with "a day apart": of the runs at least 24 h before it, the newest that
+ * measured with the same code (so a flip is the machine's or the Worker's doing, not the method's), else
+ * the newest. Undefined when no run on record is 24 h older. ("Two runs a day apart": another day's
+ * machine load, other agents' work, another start of the machine.)
  */
 export function dayApart(ledger: readonly LedgerEntry[], current: LedgerEntry): Agreement | undefined {
-  const earlier = ledger.filter((e) => utcDay(e.date) < utcDay(current.date)).at(-1)
+  const old = ledger.filter((e) => hoursBetween(e, current) >= DAY_HOURS)
+  const earlier = old.filter((e) => sameCode(e, current)).at(-1) ?? old.at(-1)
   return earlier && agreement(earlier, current)
 }
 
-/** The runs before `current` on its own UTC day, each compared with it, oldest first. */
-export function sameDay(ledger: readonly LedgerEntry[], current: LedgerEntry): Agreement[] {
-  return ledger.filter((e) => utcDay(e.date) === utcDay(current.date) && e.date < current.date).map((e) => agreement(e, current))
+/** The runs in the 24 h before `current`, each compared with it, oldest first. */
+export function withinADay(ledger: readonly LedgerEntry[], current: LedgerEntry): Agreement[] {
+  return ledger
+    .filter((e) => e.date < current.date && hoursBetween(e, current) < DAY_HOURS)
+    .map((e) => agreement(e, current))
+}
+
+/**
+ * When no run with `current`'s measuring code is 24 h older yet: the oldest run with that code (the one
+ * a later run can first be compared with) and the earliest start time of that later run. Undefined when
+ * such a comparison already exists, or when `current`'s code is not known.
+ */
+export function sameCodeDue(ledger: readonly LedgerEntry[], current: LedgerEntry): { readonly first: LedgerEntry; readonly from: string } | undefined {
+  if (!known(current.method)) return undefined
+  const runs = ledger.filter((e) => e.date <= current.date && sameCode(e, current))
+  if (runs.some((e) => hoursBetween(e, current) >= DAY_HOURS)) return undefined
+  const first = runs[0] ?? current
+  return { first, from: new Date(Date.parse(first.date) + DAY_HOURS * 3_600_000).toISOString() }
 }

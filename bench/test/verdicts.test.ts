@@ -10,7 +10,7 @@ import type { ResetRun } from '../lib/compare'
 import { targets, writeReport } from '../lib/report'
 import { allProcessesPerReset, judged } from '../lib/report-compare'
 import { verdictSummary } from '../lib/report-verdicts'
-import { agreement, dayApart, isLedgerRun, ledgerEntry, sameDay, TARGET_NAMES, withEntry, type LedgerEntry, type Verdict } from '../lib/verdicts'
+import { agreement, dayApart, isLedgerRun, ledgerEntry, sameCodeDue, TARGET_NAMES, withEntry, withinADay, type LedgerEntry, type Verdict } from '../lib/verdicts'
 import type { BenchResults } from '../lib/types'
 
 const IDS = ['cpu-per-reset', 'verify-rps', 'heap-flat', 'bundle', 'startup']
@@ -55,22 +55,53 @@ describe('agreement', () => {
 })
 
 describe('dayApart', () => {
-  it('compares with the newest run of an earlier UTC day, never one of the same day, and with none when there is none', () => {
+  const hours = (a: LedgerEntry, b: LedgerEntry) => (Date.parse(b.date) - Date.parse(a.date)) / 3_600_000
+  const methodOf = fc.option(fc.constantFrom('aaaaaaa', 'bbbbbbb', 'aaaaaaa+dirty'), { nil: undefined })
+  const withMethod = (e: LedgerEntry, m: string | undefined): LedgerEntry => ({ ...e, ...(m ? { method: m } : {}) })
+  const methodLedger = fc.array(fc.tuple(entry, methodOf), { maxLength: 12 }).map((es) => es.reduce<LedgerEntry[]>((l, [e, m]) => withEntry(l, withMethod(e, m)), []))
+  const current = fc.tuple(entry, methodOf).map(([e, m]) => withMethod(e, m))
+  const clean = (m: string | undefined) => m !== undefined && !m.endsWith('+dirty')
+
+  it('compares with a run at least 24 h older: the newest with the same measuring code, else the newest; none when none is that old', () => {
     fc.assert(
-      fc.property(ledger, entry, (l, current) => {
-        const a = dayApart(l, current)
-        const earlierDays = l.filter((e) => e.date.slice(0, 10) < current.date.slice(0, 10))
-        if (earlierDays.length === 0) expect(a).toBeUndefined()
-        else expect(a?.earlier).toBe(earlierDays.reduce((x, y) => (y.date > x.date ? y : x)))
+      fc.property(methodLedger, current, (l, now) => {
+        const a = dayApart(l, now)
+        const old = l.filter((e) => hours(e, now) >= 24)
+        const sameCode = old.filter((e) => clean(e.method) && e.method === now.method && clean(now.method))
+        if (old.length === 0) expect(a).toBeUndefined()
+        else expect(a?.earlier).toBe((sameCode.length ? sameCode : old).reduce((x, y) => (y.date > x.date ? y : x)))
       }),
     )
   })
 
-  it('sameDay compares with each earlier run of the same UTC day and nothing else', () => {
+  it('never calls a run of the previous evening a day apart', () => {
+    const now = run('2026-11-30T00:10:00.000Z', {}, 'b', 'm1')
+    expect(dayApart([run('2026-11-29T21:44:00.000Z', {}, 'a', 'm1')], now)).toBeUndefined()
+    expect(dayApart([run('2026-11-29T00:10:00.000Z', {}, 'a', 'm1')], now)?.hoursApart).toBe(24)
+  })
+
+  it('withinADay compares with each earlier run of the 24 hours before and nothing else', () => {
     fc.assert(
-      fc.property(ledger, entry, (l, current) => {
-        const got = sameDay(l, current).map((a) => a.earlier)
-        expect(got).toEqual(l.filter((e) => e.date.slice(0, 10) === current.date.slice(0, 10) && e.date < current.date))
+      fc.property(ledger, entry, (l, now) => {
+        const got = withinADay(l, now).map((a) => a.earlier)
+        expect(got).toEqual(l.filter((e) => e.date < now.date && hours(e, now) < 24))
+      }),
+    )
+  })
+
+  it('sameCodeDue names the oldest run with this measuring code and the time 24 h after it, only while no such run is 24 h old', () => {
+    fc.assert(
+      fc.property(methodLedger, current, (l, now) => {
+        const due = sameCodeDue(l, now)
+        const runs = l.filter((e) => e.date <= now.date && clean(e.method) && e.method === now.method)
+        if (!clean(now.method) || runs.some((e) => hours(e, now) >= 24)) {
+          expect(due).toBeUndefined()
+          return
+        }
+        const first = runs[0] ?? now
+        expect(due?.first).toBe(first)
+        expect(Date.parse(due!.from) - Date.parse(first.date)).toBe(24 * 3_600_000)
+        expect(Date.parse(due!.from)).toBeGreaterThan(Date.parse(now.date))
       }),
     )
   })
@@ -115,37 +146,59 @@ describe('which runs enter the ledger, and how', () => {
 describe('what RESULTS.md says', () => {
   const now = run('2026-11-30T09:00:00.000Z', { 'cpu-per-reset': 'miss', 'heap-flat': 'pass', 'verify-rps': 'miss' })
 
-  it('says so when no run of an earlier day is on record', () => {
+  it('says so when no run 24 h older is on record, even one of the previous evening', () => {
+    const text = verdictSummary([run('2026-11-29T21:44:00.000Z', now.verdicts), run('2026-11-30T08:00:00.000Z', now.verdicts)], now)
+    expect(text).toContain('no run 24 h or more before this one is on record yet (the ledger holds 2 earlier runs, all less than 24 h before this one)')
+    expect(text).toContain('all 2 runs on record gave the same verdicts')
+  })
+
+  it('says from when a run can be compared with one of the same measuring code a day earlier', () => {
+    const text = verdictSummary(
+      [run('2026-11-26T13:56:00.000Z', now.verdicts, 'old', 'm0'), run('2026-11-29T21:44:00.000Z', now.verdicts, 'a', 'm1'), run('2026-11-30T01:00:00.000Z', now.verdicts, 'b', 'm1')],
+      { ...now, method: 'm1' },
+    )
+    expect(text).toContain("same verdicts as the run of 2026-11-26 13:56 UTC (commit `old`, 91.1 h earlier; the bench's measuring code changed in between (`m0` → now))")
+    expect(text).toContain('No run with this measuring code (`m1`) is 24 h older yet (the first with it, of 2026-11-29 21:44 UTC, is 11.3 h older): a full run from 2026-11-30 21:44 UTC on gives that comparison.')
+    expect(verdictSummary([], { ...now, method: 'm1' })).toContain('(this run is the first with it): a full run from 2026-12-01 09:00 UTC on')
+  })
+
+  it('prefers the run of the same measuring code a day earlier to a newer one of other code', () => {
+    const text = verdictSummary([run('2026-11-28T10:00:00.000Z', now.verdicts, 'same', 'm1'), run('2026-11-29T08:00:00.000Z', now.verdicts, 'other', 'm0')], { ...now, method: 'm1' })
+    expect(text).toContain('(commit `same`, 47.0 h earlier, same measuring code `m1`)')
+    expect(text).not.toContain('No run with this measuring code')
+  })
+
+  it('says so when nothing else is on record', () => {
     const text = verdictSummary([run('2026-11-30T08:00:00.000Z', now.verdicts)], now)
-    expect(text).toContain('no run of an earlier day is on record')
+    expect(text).toContain('no run 24 h or more before this one is on record')
     expect(text).toContain('all 1 runs on record gave the same verdicts')
   })
 
   it('names the run a day earlier and says the verdicts match', () => {
-    const text = verdictSummary([run('2026-11-29T16:25:00.000Z', now.verdicts, '61b2d17')], now)
-    expect(text).toContain('same verdicts as the run of 2026-11-29 16:25 UTC (commit `61b2d17`, 16.6 h earlier) on all 3 targets')
+    const text = verdictSummary([run('2026-11-29T06:25:00.000Z', now.verdicts, '61b2d17')], now)
+    expect(text).toContain('same verdicts as the run of 2026-11-29 06:25 UTC (commit `61b2d17`, 26.6 h earlier) on all 3 targets')
   })
 
   it('names each verdict that flipped since the day before', () => {
-    const text = verdictSummary([run('2026-11-29T16:25:00.000Z', { ...now.verdicts, 'verify-rps': 'pass' })], now)
+    const text = verdictSummary([run('2026-11-29T06:25:00.000Z', { ...now.verdicts, 'verify-rps': 'pass' })], now)
     expect(text).toContain('**1 of 3 verdicts differ**')
     expect(text).toContain('Verification req/s ≥ peer: met → missed')
   })
 
-  it('compares with the newest earlier day, not an older one that happens to agree', () => {
+  it('compares with the newest run a day older, not an older one that happens to agree', () => {
     const older = run('2026-11-28T10:00:00.000Z', now.verdicts, 'aaaaaaa')
-    const newer = run('2026-11-29T20:00:00.000Z', { ...now.verdicts, 'heap-flat': 'miss' }, 'bbbbbbb')
+    const newer = run('2026-11-29T08:00:00.000Z', { ...now.verdicts, 'heap-flat': 'miss' }, 'bbbbbbb')
     const text = verdictSummary([older, newer], now)
     expect(text).toContain('`bbbbbbb`')
     expect(text).toContain('JS heap flat: missed → met')
   })
 
   it('says whether the measuring code was the same a day apart', () => {
-    expect(verdictSummary([run('2026-11-29T16:25:00.000Z', now.verdicts, '61b2d17', 'm1')], { ...now, method: 'm1' })).toContain('same measuring code `m1`')
-    expect(verdictSummary([run('2026-11-29T16:25:00.000Z', now.verdicts, '61b2d17', 'm1')], { ...now, method: 'm2' })).toContain("the bench's measuring code changed in between (`m1` → now)")
+    expect(verdictSummary([run('2026-11-29T06:25:00.000Z', now.verdicts, '61b2d17', 'm1')], { ...now, method: 'm1' })).toContain('same measuring code `m1`')
+    expect(verdictSummary([run('2026-11-29T06:25:00.000Z', now.verdicts, '61b2d17', 'm1')], { ...now, method: 'm2' })).toContain("the bench's measuring code changed in between (`m1` → now)")
   })
 
-  it('sums up the same day by target: what each flipped verdict was in how many earlier runs', () => {
+  it('sums up the 24 hours before by target: what each flipped verdict was in how many earlier runs', () => {
     const text = verdictSummary(
       [
         run('2026-11-30T06:00:00.000Z', { ...now.verdicts, 'verify-rps': 'pass' }, 'a', 'm1'),
