@@ -23,6 +23,7 @@ import { MailWatcher, STEPS } from './lib/flow'
 import { prepareStack, type StackPrep } from './lib/load'
 import { OUT_DIR } from './lib/paths'
 import { startLean, startStandIn, stopAllServers, type Server } from './lib/servers'
+import { fmt, fmtSummary, median, summarize } from './lib/stats'
 
 function options() {
   const { values } = parseArgs({
@@ -51,12 +52,8 @@ export function withoutLogCall(bundle: string): string {
 }
 
 const log = (line: string) => console.log(`[log-line ${new Date().toISOString().slice(11, 19)}] ${line}`)
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
-}
-const spread = (xs: readonly number[], digits: number) => `${median(xs).toFixed(digits)} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`
+/** "median (min–max)" over the rounds. */
+const spread = (xs: readonly number[], digits: number) => fmtSummary(summarize(xs), digits)
 
 interface Round {
   readonly order: Variant[]
@@ -123,9 +120,9 @@ async function main() {
   out.push('', `Server CPU per step of complete resets run one at a time (${STEP_FLOWS} per server per round), ms, median over the rounds:`, '')
   out.push(`| step | ${VARIANTS.map((v) => LABEL[v]).join(' | ')} | the log call (within a round) |`, `| --- |${VARIANTS.map(() => ' ---: |').join('')} ---: |`)
   for (const step of STEPS) {
-    out.push(`| ${step} | ${VARIANTS.map((v) => median(rounds.map((r) => stepMs(r, v, step))).toFixed(2)).join(' | ')} | ${within((r) => stepMs(r, 'ours', step) - stepMs(r, 'oursNoLogCall', step), 2)} |`)
+    out.push(`| ${step} | ${VARIANTS.map((v) => fmt(median(rounds.map((r) => stepMs(r, v, step))), 2)).join(' | ')} | ${within((r) => stepMs(r, 'ours', step) - stepMs(r, 'oursNoLogCall', step), 2)} |`)
   }
-  out.push(`| **whole reset** | ${VARIANTS.map((v) => `**${median(rounds.map((r) => resetMs(r, v))).toFixed(2)}**`).join(' | ')} | ${within((r) => resetMs(r, 'ours') - resetMs(r, 'oursNoLogCall'), 2)} |`)
+  out.push(`| **whole reset** | ${VARIANTS.map((v) => `**${fmt(median(rounds.map((r) => resetMs(r, v))), 2)}**`).join(' | ')} | ${within((r) => resetMs(r, 'ours') - resetMs(r, 'oursNoLogCall'), 2)} |`)
   out.push('', `Per reset, within a round: ours / baseline ${within((r) => resetMs(r, 'ours') / resetMs(r, 'baseline'), 2)}×; without the log call ${within((r) => resetMs(r, 'oursNoLogCall') / resetMs(r, 'baseline'), 2)}×.`)
   console.log(out.join('\n'))
   mkdirSync(OUT_DIR, { recursive: true })

@@ -4,7 +4,7 @@
  * of the last runs side by side.
  */
 import { fmt } from './stats'
-import { dayApart, sameCodeDue, TARGET_NAMES, withinADay, type Agreement, type LedgerEntry, type Verdict } from './verdicts'
+import { dayApart, hoursBetween, sameCodeDue, TARGET_NAMES, withinADay, type Agreement, type LedgerEntry, type Verdict } from './verdicts'
 
 /** Runs shown side by side in section h. */
 const SHOWN_RUNS = 8
@@ -56,7 +56,7 @@ function earlierRuns(ledger: readonly LedgerEntry[], current: LedgerEntry): stri
 function dueNote(ledger: readonly LedgerEntry[], current: LedgerEntry): string {
   const due = sameCodeDue(ledger, current)
   if (!due) return ''
-  const since = due.first.date === current.date ? 'this run is the first with it' : `the first with it, of ${when(due.first)}, is ${fmt((Date.parse(current.date) - Date.parse(due.first.date)) / 3_600_000, 1)} h older`
+  const since = due.first.date === current.date ? 'this run is the first with it' : `the first with it, of ${when(due.first)}, is ${fmt(hoursBetween(due.first, current), 1)} h older`
   return ` No run with this measuring code (\`${current.method}\`) is 24 h older yet (${since}): a full run from ${when({ date: due.from })} on gives that comparison.`
 }
 

@@ -113,7 +113,8 @@ export interface Agreement {
 /** "A day apart" as the issue means it: at least 24 hours between the two runs' starts, not merely another date. */
 export const DAY_HOURS = 24
 
-const hoursBetween = (earlier: LedgerEntry, later: LedgerEntry) => (Date.parse(later.date) - Date.parse(earlier.date)) / 3_600_000
+/** Hours from `earlier`'s start to `later`'s. */
+export const hoursBetween = (earlier: { readonly date: string }, later: { readonly date: string }) => (Date.parse(later.date) - Date.parse(earlier.date)) / 3_600_000
 /** A run with uncommitted measuring code (`+dirty`) cannot be said to match anything. */
 const known = (m: string | undefined): m is string => m !== undefined && m !== '' && !m.endsWith('+dirty')
 const sameCode = (a: LedgerEntry, b: LedgerEntry) => known(a.method) && known(b.method) && a.method === b.method
@@ -131,7 +132,7 @@ export function agreement(earlier: LedgerEntry, current: LedgerEntry): Agreement
     else if (then === now) same.push(id)
     else changed.push({ id, then, now })
   }
-  const sameMethod = known(earlier.method) && known(current.method) ? earlier.method === current.method : undefined
+  const sameMethod = known(earlier.method) && known(current.method) ? sameCode(earlier, current) : undefined
   return { earlier, hoursApart: hoursBetween(earlier, current), same, changed, onlyOne, sameMethod }
 }
 
