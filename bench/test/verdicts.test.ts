@@ -80,6 +80,24 @@ describe('dayApart', () => {
     expect(dayApart([run('2026-11-29T00:10:00.000Z', {}, 'a', 'm1')], now)?.hoursApart).toBe(24)
   })
 
+  it('splits the earlier runs at exactly 24 h, and says a same-code comparison is due exactly when dayApart has none', () => {
+    // Every 12 hours, so runs exactly 24 h apart are common: the boundary belongs to "a day apart" everywhere.
+    const hourly = fc.integer({ min: 0, max: 8 }).map((h) => new Date(Date.UTC(2026, 10, 26) + h * 12 * 3_600_000).toISOString())
+    const hourlyRun = fc.tuple(entry, hourly, fc.constantFrom('aaaaaaa', 'bbbbbbb')).map(([e, d, m]) => ({ ...e, date: d, method: m }))
+    fc.assert(
+      fc.property(fc.array(hourlyRun, { maxLength: 6 }), hourlyRun, (runs, now) => {
+        const l = runs.reduce<LedgerEntry[]>((acc, e) => withEntry(acc, e), []).filter((e) => e.date !== now.date)
+        const earlier = l.filter((e) => e.date < now.date)
+        const within = withinADay(l, now).map((a) => a.earlier)
+        const old = earlier.filter((e) => !within.includes(e))
+        expect(old.every((e) => hours(e, now) >= 24) && within.every((e) => hours(e, now) < 24)).toBe(true)
+        const apart = dayApart(l, now)
+        expect(apart?.earlier).toBe(old.at(-1) && (old.filter((e) => e.method === now.method).at(-1) ?? old.at(-1)))
+        expect(sameCodeDue(l, now) === undefined).toBe(apart?.sameMethod === true)
+      }),
+    )
+  })
+
   it('withinADay compares with each earlier run of the 24 hours before and nothing else', () => {
     fc.assert(
       fc.property(ledger, entry, (l, now) => {
