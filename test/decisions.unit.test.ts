@@ -2,6 +2,7 @@
  * The pure decisions beside next-url: reading a confirm request, classifying Supabase errors,
  * recovery-session freshness, masking, and the new-password form rules.
  */
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { defaultNextFor, parseConfirmRequest } from '../src/lib/confirm-request'
 import { describeWeakPassword, validatePasswordForm } from '../src/lib/password-form'
@@ -81,6 +82,16 @@ describe('isFreshRecoverySession', () => {
     ['no amr', undefined, false],
   ])('%s → %s', (_name, amr, want) => {
     expect(isFreshRecoverySession({ amr }, now, 900)).toBe(want)
+  })
+
+  it('is fresh exactly from maxAge seconds ago to 60 s ahead (clock skew), for any now and maxAge (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1_000_000_000, max: 4_000_000_000 }), fc.integer({ min: 1, max: 86_400 }), fc.integer({ min: -200_000, max: 200_000 }), (nowS, maxAge, offset) => {
+        const amr = [{ method: 'otp', timestamp: nowS + offset }]
+        expect(isFreshRecoverySession({ amr }, nowS, maxAge)).toBe(offset >= -maxAge && offset <= 60)
+      }),
+      { examples: [[now, 900, 60], [now, 900, 61], [now, 900, -900], [now, 900, -901]] },
+    )
   })
 })
 

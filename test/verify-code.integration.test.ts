@@ -42,7 +42,11 @@ describe('reset with the code from the email', () => {
     const wrong = code === '000000' ? '111111' : '000000'
     const res = await submitCode(new Browser(), user.email, wrong)
     expect(res.status).toBe(400)
-    expect(await res.text()).toContain('That code did not work')
+    const html = await res.text()
+    expect(html).toContain('That code did not work')
+    // The same form again: the address kept, the wrong code not shown back, so the next try is one edit.
+    const form = parseForms(html)[0]
+    expect([form?.action, form?.fields.email, form?.fields.code]).toEqual(['/account/verify-code', user.email, undefined])
   })
 
   it.each([
