@@ -167,6 +167,29 @@ describe('wrong content types, bodies and methods', () => {
     }
   })
 
+  // With this browser's valid token, so each refusal is for the body itself, not the forgery check.
+  const multipart = (parts: string) => ['multipart/form-data; boundary=zzz', `${parts}--zzz--\r\n`] as const
+  const field = (name: string, value: string) => `--zzz\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`
+  it.each([
+    ['a file among the fields', 400, (token: string) => multipart(field('csrf_token', token) + field('email', 'a@example.com') + '--zzz\r\nContent-Disposition: form-data; name="avatar"; filename="a.txt"\r\nContent-Type: text/plain\r\n\r\nhello\r\n')],
+    ['a form type with a suffix', 415, (token: string) => ['application/x-www-form-urlencoded-evil', `csrf_token=${token}&email=a%40example.com`] as const],
+    ['text/plain (what a cross-site form may send without a preflight)', 415, (token: string) => ['text/plain', `csrf_token=${token}&email=a%40example.com`] as const],
+    ['a well-formed multipart form', 200, (token: string) => multipart(field('csrf_token', token) + field('email', 'a@example.com'))],
+  ])('a valid token with %s: %i', async (_, status, build) => {
+    const browser = new Browser()
+    await browser.get('/account/forgot-password')
+    const token = [...browser.jar].find(([name]) => name.includes('csrf'))?.[1] ?? ''
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    const [type, body] = build(token)
+    const res = await browser.request('/account/forgot-password', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': type, origin: browser.origin, 'sec-fetch-site': 'same-origin' },
+    })
+    assertSane(res, await res.text(), body)
+    expect(res.status).toBe(status)
+  })
+
   it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND'])('%s on every route', async (method) => {
     for (const path of ['/', '/auth/confirm', '/account/forgot-password', '/account/update-password', '/account/verify-code', '/healthz']) {
       const res = await new Browser().request(path, { method })

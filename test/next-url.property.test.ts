@@ -38,6 +38,23 @@ describe('every redirect resolveNext builds', () => {
     )
   })
 
+  it('accepts an absolute URL only in its canonical form (what every parser reads the same way)', () => {
+    // `https://WWW.example.com:443/a/../b` lands where a browser resolves it, but other readers of a
+    // link (mail clients, proxies, log viewers) may not normalise it alike; the rule takes the form
+    // the URL parser would print, and nothing else.
+    const nonCanonical = fc
+      .tuple(fc.constantFrom('https://WWW.example.com', 'https://www.example.com:443', `${SELF}:443`, 'HTTPS://app.example.com'), fc.constantFrom('', '/a/../b', '/./x', '/%7euser', '/x?y'))
+      .map(([origin, path]) => origin + path)
+    fc.assert(
+      fc.property(fc.oneof(anyNext, nonCanonical), (raw) => {
+        if (/^https?:\/\//i.test(raw) && isAllowedTarget(raw, options)) expect(new URL(raw).href).toBe(raw)
+      }),
+      { numRuns: RUNS, seed: SEED + 3 },
+    )
+    expect(isAllowedTarget('https://www.example.com:443/x', options)).toBe(false)
+    expect(isAllowedTarget('https://www.example.com/x', options)).toBe(true)
+  })
+
   it('keeps legitimate targets: plain paths and allowed URLs come out unchanged', () => {
     const segment = fc.stringMatching(/^[a-z0-9_-]{1,12}$/)
     const safePath = fc
