@@ -48,6 +48,34 @@ describe('IPv6 clients', () => {
   })
 })
 
+describe('per-address limits count one address however it is typed', () => {
+  // Case and surrounding spaces are how one address gets more tries: each variant must land in one bucket.
+  const variants = (email: string) => [email.toUpperCase(), ` ${email} `, email.replace(/^./, (c) => c.toUpperCase()), `\t${email.toUpperCase()}`, email]
+
+  it('6-digit codes: five wrong tries from five addresses, in five spellings; the sixth is refused, another address is not', async () => {
+    const user = await newUser()
+    const fetcher = withLimiters()
+    const tryCode = async (email: string) => {
+      const browser = new Browser({ fetcher })
+      const page = await browser.get('/account/verify-code')
+      return (await browser.submit(await page.text(), { email, code: '000000' })).status
+    }
+    const statuses = []
+    for (const email of variants(user.email)) statuses.push(await tryCode(email))
+    expect(statuses.every((s) => s !== 429)).toBe(true)
+    expect(await tryCode(user.email.toUpperCase())).toBe(429)
+    expect(await tryCode(`other-${Date.now()}@example.com`)).not.toBe(429)
+  })
+
+  it('reset links: three requests in three spellings; the fourth is refused', async () => {
+    const fetcher = withLimiters()
+    const email = `spelled-${Date.now()}@example.com`
+    const statuses = []
+    for (const typed of variants(email).slice(0, 4)) statuses.push((await requestRecovery(new Browser({ fetcher }), typed)).status)
+    expect(statuses).toEqual([200, 200, 200, 429])
+  })
+})
+
 describe('a rate-limit binding that fails', () => {
   const failing = { limit: async () => Promise.reject(new Error('binding unavailable')) }
 
