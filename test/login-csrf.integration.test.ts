@@ -8,9 +8,9 @@
 import { createServerClient } from '@supabase/ssr'
 import { describe, expect, inject, it } from 'vitest'
 import { extractLinks } from '../local-auth/client'
-import { Browser, parseForms } from './browser'
+import { Browser, parseForms, parseSetCookie } from './browser'
 import { withBindings } from './deployment'
-import { control, newUser, openLinkAndConfirm, type TestUser } from './flow'
+import { control, newUser, openLinkAndConfirm, submitNewPassword, type TestUser } from './flow'
 
 type LinkType = 'recovery' | 'magiclink' | 'signup' | 'invite' | 'email_change'
 
@@ -174,6 +174,58 @@ describe('no warning where nothing switched', () => {
     const res = await new Browser().get('/account/signed-in?next=https%3A%2F%2Fevil.example%2F')
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('https://www.example.com/')
+  })
+})
+
+describe('the note of a switch (the __Host-account-switch cookie)', () => {
+  const SWITCH = '__Host-account-switch'
+  /** A victim's browser that pressed an attacker's magic link, and that response's Set-Cookie for the note. */
+  async function switched() {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const browser = await signedInAs(victim)
+    const confirmed = await openLinkAndConfirm(browser, await linkFor(attacker.email, 'magiclink'))
+    const line = confirmed.headers.getSetCookie().map(parseSetCookie).find((cookie) => cookie.name === SWITCH)
+    return { victim, attacker, browser, line }
+  }
+
+  it('is HttpOnly, Secure, SameSite=Lax, host-only on /, and lasts the recovery window (RECOVERY_MAX_AGE_SECONDS)', async () => {
+    const { line } = await switched()
+    expect(line?.attributes).toMatchObject({ httponly: true, secure: true, samesite: 'Lax', path: '/' })
+    expect(line?.attributes.domain).toBeUndefined()
+    expect(line?.maxAge).toBe(900)
+  })
+
+  it('is bound to the account it names: once the main site signs the browser in as a third account, no notice', async () => {
+    const { browser } = await switched()
+    expect(browser.jar.has(SWITCH)).toBe(true)
+    const third = await newUser()
+    const written: { name: string; value: string }[] = []
+    const site = createServerClient(inject('authUrl'), inject('anonKey'), { cookies: { getAll: () => [], setAll: (cookies) => void written.push(...cookies) } })
+    expect((await site.auth.signInWithPassword(third)).error).toBeNull()
+    for (const name of browser.cookieNames()) if (name.startsWith('sb-')) browser.jar.delete(name)
+    for (const { name, value } of written) browser.jar.set(name, value)
+    const res = await browser.get('/account/signed-in?next=https%3A%2F%2Fapp.example.com%2F')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('https://app.example.com/')
+  })
+
+  it('is forgotten on sign-out', async () => {
+    const { browser } = await switched()
+    const page = await browser.get('/account/signed-in')
+    await signOutFrom(browser, await page.text())
+    expect(browser.jar.has(SWITCH)).toBe(false)
+  })
+
+  it('is forgotten once the new password is set', async () => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const browser = await signedInAs(victim)
+    await openLinkAndConfirm(browser, await linkFor(attacker.email, 'recovery'))
+    expect(browser.jar.has(SWITCH)).toBe(true)
+    const changed = await submitNewPassword(browser, 'a new password for the switch test')
+    expect(changed.status).toBe(200)
+    expect(browser.jar.has(SWITCH)).toBe(false)
   })
 })
 
