@@ -10,7 +10,7 @@ import { inject } from 'vitest'
 import { stringToBase64URL } from '@supabase/ssr'
 import { sha256 } from '../src/lib/crypto'
 import { Browser } from './browser'
-import { captureLogs, newUser } from './flow'
+import { captureLogs, control, newUser } from './flow'
 
 const b64 = (value: unknown) => stringToBase64URL(typeof value === 'string' ? value : JSON.stringify(value))
 
@@ -166,5 +166,27 @@ describe('forged session cookies are no session', () => {
     expect(confirmed.status).toBe(303)
     expect(confirmed.headers.get('location')).toMatch(/^\/account\/update-password/)
     expect((await browser.follow(confirmed)).status).toBe(200)
+  })
+})
+
+describe('a session whose signing key must be fetched while Supabase is down', () => {
+  // After Supabase rotates its signing key, sessions carry a kid this isolate has not cached; reading
+  // one fetches the JWKS. If that fetch fails, the honest answer is "trouble", not "ask for a new link".
+  it.each([
+    ['answers 503', { status: 503, body: '<html>maintenance</html>' }],
+    ['drops the connection', { drop: true }],
+  ])('%s: the trouble page (502) on the new-password form, and nothing is claimed about the session', async (_name, fault) => {
+    const token = `${b64({ alg: 'ES256', kid: `rotated-${Date.now()}`, typ: 'JWT' })}.${b64(recoveryClaims('victim@example.com'))}.${b64('sig')}`
+    await control().injectFault({ path: '/auth/v1/.well-known/jwks.json', method: 'GET', times: 1, ...fault })
+    try {
+      const page = await new Browser().get('/account/update-password', { cookie: sessionCookie(token, 'victim@example.com') })
+      expect(page.status).toBe(502)
+      expect(page.headers.get('location')).toBeNull()
+      const html = await page.text()
+      expect(html).toContain('The sign-in service is having trouble')
+      expect(html).not.toContain('Choose a new password')
+    } finally {
+      await control().clearFaults()
+    }
   })
 })
