@@ -30,7 +30,7 @@ export async function readClaims(c: Context<AppEnv>): Promise<ClaimsResult> {
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
     if (reason === 'upstream_timeout' || reason === 'upstream_unavailable') return { kind: 'upstream', reason }
-    if (reason !== 'session_missing') noteInvalidSession(c)
+    if (reason !== 'session_missing' || isUnverifiable(error)) noteInvalidSession(c)
     return { kind: 'none' }
   }
   return data?.claims ? { kind: 'session', claims: data.claims } : { kind: 'none' }
@@ -40,6 +40,15 @@ export async function readClaims(c: Context<AppEnv>): Promise<ClaimsResult> {
 export function heldAccount(c: Context<AppEnv>): HeldAccount | undefined {
   const cookies = getCookie(c)
   return readHeldAccount(new Map(Object.entries(cookies)), c.get('config').sessionCookieName)
+}
+
+/**
+ * A token was there but does not verify: Supabase refused it (`bad_jwt`: a forged signature, `alg: none`,
+ * an unknown or revoked key) or auth-js could not read it. Both are "no session" to the person; unlike a
+ * missing or ended session they are worth a warning to the operator.
+ */
+function isUnverifiable(error: { name?: string; code?: string }): boolean {
+  return error.code === 'bad_jwt' || error.name === 'AuthInvalidJwtError'
 }
 
 function noteInvalidSession(c: Context<AppEnv>): void {

@@ -150,6 +150,26 @@ describe('forged session cookies are no session', () => {
     }
   })
 
+  it('each leave a session_invalid line with the request id, and nothing of the token', async () => {
+    const unnoted: string[] = []
+    for (const [name, token] of forgedTokens('victim@example.com')) {
+      const { lines } = await captureLogs(() => new Browser().get('/account/signed-in', { cookie: sessionCookie(token, 'victim@example.com') }))
+      const noted = lines.map((line) => JSON.parse(line) as Record<string, unknown>).find((line) => line.msg === 'session_invalid')
+      if (!noted || typeof noted.id !== 'string' || noted.id === '') unnoted.push(name)
+      expect(lines.join('\n'), name).not.toContain(token.split('.')[1] ?? token)
+    }
+    expect(unnoted).toEqual([])
+    // No cookie, or a session that has ended (expired, and its refresh token unknown to Supabase), is
+    // no warning: the line stays a signal. (The refresh token is well-formed: 12 of [a-z0-9], else Supabase's
+    // own format check refuses it as malformed, which is a forgery.)
+    const ended = `base64-${b64({ access_token: 'expired', refresh_token: 'endedsession', token_type: 'bearer', expires_in: 3600, expires_at: Math.floor(Date.now() / 1000) - 60, user: { id: recoveryClaims('x').sub } })}`
+    for (const cookie of [undefined, `sb-127-auth-token=${ended}`]) {
+      const { result, lines } = await captureLogs(() => new Browser().get('/account/update-password', cookie ? { cookie } : {}))
+      expect(result.headers.get('location')).toBe('/account/forgot-password?reason=session_missing')
+      expect(lines.join('\n'), cookie ?? 'no cookie').not.toContain('session_invalid')
+    }
+  })
+
   it('do not stop a real link from being confirmed in that browser', async () => {
     const user = await newUser()
     const browser = new Browser()
