@@ -41,6 +41,26 @@ describe('the second-click cookie', () => {
     expect(await other.text()).toContain('Continue to choose a new password')
   })
 
+  it('does not carry a second click past the recovery window', async () => {
+    // The link was confirmed 20 minutes ago (the stand-in's clock moved back meanwhile), longer than
+    // RECOVERY_MAX_AGE_SECONDS (900): the cookie is still in this browser, the session is no longer fresh.
+    await control().advanceClock(-20 * 60)
+    let link = ''
+    let browser = new Browser()
+    let confirmed: Response | undefined
+    try {
+      ;({ browser, link, confirmed } = await confirmedLink())
+    } finally {
+      await control().advanceClock(20 * 60)
+    }
+    expect(confirmed?.headers.get('location')).toBe('/account/update-password')
+    expect(browser.jar.has('__Host-confirmed-link')).toBe(true)
+    const again = await browser.get(link)
+    expect(again.status).toBe(200) // the interstitial, not a 303 to the form
+    expect(again.headers.get('location')).toBeNull()
+    expect(await again.text()).toContain('Continue to choose a new password')
+  })
+
   it('is cleared after the password change, so the link cannot be replayed in that browser', async () => {
     const { browser, link } = await confirmedLink()
     const form = await browser.follow(await openLinkAndConfirm(browser, link))
