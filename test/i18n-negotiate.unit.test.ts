@@ -23,6 +23,7 @@ describe('negotiateLocale', () => {
     ['a language we do not ship is skipped', 'pt-BR,es;q=0.3', undefined, ALL, 'es'],
     ['only unshipped languages: the default', 'zh-CN,ko', undefined, ALL, 'en'],
     ['"*" is the default', '*', undefined, ALL, 'en'],
+    ['"*" is the site default, not its first language', '*', undefined, { allowed: ['de', 'en'] as Locale[], fallback: 'en' as Locale }, 'en'],
     ['a language the site does not offer is skipped', 'fr,de;q=0.5', undefined, EN_DE, 'de'],
     ['upper case and spaces', ' DE-de ; q=0.9 , en;q=0.1', undefined, ALL, 'de'],
     ['a malformed weight drops the range', 'ja;q=high,es;q=0.2', undefined, ALL, 'es'],

@@ -89,6 +89,22 @@ describe('the language menu', () => {
     const later = await browser.get('/', { 'accept-language': 'de' })
     expect(htmlTag(await later.text())).toBe('<html lang="ja" dir="ltr">')
     expect(later.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+    // Choosing it again sets nothing: a Set-Cookie would make even a content-hashed asset uncacheable.
+    const again = await browser.get('/account/verify-code?lang=ja')
+    expect(h1(await again.text())).toBe('コードの入力')
+    expect(again.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+  })
+
+  it('takes a choice only from a GET (the menu’s links), never from a form post, even one from another site', async () => {
+    const browser = new Browser()
+    const res = await browser.request('/account/forgot-password?lang=ar', {
+      method: 'POST',
+      body: 'email=a%40example.com',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', 'accept-language': 'de' },
+    })
+    expect(res.status).toBe(403)
+    expect(htmlTag(await res.text())).toBe('<html lang="de" dir="ltr">')
+    expect(res.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
   })
 
   it('ignores a choice the site does not offer, and sets no cookie for it', async () => {
