@@ -170,6 +170,16 @@ describe('no warning where nothing switched', () => {
     expect(html).not.toContain(victim.email)
   })
 
+  it('a second click on one’s own magic link goes straight on to next, not to the button or the password form', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    const link = await linkFor(user.email, 'magiclink', 'https://app.example.com/inbox')
+    expect((await openLinkAndConfirm(browser, link)).headers.get('location')).toBe('https://app.example.com/inbox')
+    const again = await browser.get(link)
+    expect(again.status).toBe(303)
+    expect(again.headers.get('location')).toBe('https://app.example.com/inbox')
+  })
+
   it('/account/signed-in without a switch goes straight to a safe next', async () => {
     const res = await new Browser().get('/account/signed-in?next=https%3A%2F%2Fevil.example%2F')
     expect(res.status).toBe(303)
