@@ -49,6 +49,32 @@ describe('reset with the code from the email', () => {
     expect([form?.action, form?.fields.email, form?.fields.code]).toEqual(['/account/verify-code', user.email, undefined])
   })
 
+  it('takes the code as people copy it: dashes and spaces anywhere', async () => {
+    const user = await newUser()
+    await requestRecovery(new Browser(), user.email)
+    const { code = '' } = await recoveryEmail(user.email)
+    const res = await submitCode(new Browser(), user.email, ` ${code.slice(0, 3)}-${code.slice(3)} `)
+    expect(res.headers.get('location')).toBe('/account/update-password')
+  })
+
+  it('sends a longer code on to Supabase (projects may set GOTRUE_MAILER_OTP_LENGTH up to 10)', async () => {
+    const user = await newUser()
+    await control().clearRequests()
+    const res = await submitCode(new Browser(), user.email, '12345678')
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('That code did not work')
+    expect((await control().requests()).filter((r) => r.path.endsWith('/verify'))).toHaveLength(1)
+  })
+
+  it('takes only the code of a reset email, not one from a sign-up confirmation', async () => {
+    const email = `signup-code-${Date.now()}@example.com`
+    await control().createUser({ email, password: 'an old password 1', email_confirm: false })
+    const minted = await control().mintToken({ email, type: 'signup' })
+    const res = await submitCode(new Browser(), email, minted.token)
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('That code did not work')
+  })
+
   it.each([
     ['letters', 'abcdef', 'Enter the 6 digits from the email.'],
     ['too few digits', '123', 'Enter the 6 digits from the email.'],
