@@ -61,6 +61,15 @@ describe('the second-click cookie', () => {
     expect(await again.text()).toContain('Continue to choose a new password')
   })
 
+  it('is cleared on sign-out', async () => {
+    const { browser } = await confirmedLink()
+    expect(browser.jar.has('__Host-confirmed-link')).toBe(true)
+    const page = await browser.get('/account/sign-out')
+    const out = await browser.submit(await page.text())
+    expect(out.status).toBe(200)
+    expect(browser.jar.has('__Host-confirmed-link')).toBe(false)
+  })
+
   it('is cleared after the password change, so the link cannot be replayed in that browser', async () => {
     const { browser, link } = await confirmedLink()
     const form = await browser.follow(await openLinkAndConfirm(browser, link))
