@@ -46,13 +46,29 @@ describe('readHeldAccount', () => {
 
   it('reads the same account from a session with its user and from the same session tokens-only', () => {
     const address = fc.emailAddress()
+    // Upper or lower case: the same account either way (the switch check compares lower-case ids).
+    const anyCaseId = fc.tuple(fc.uuid(), fc.boolean()).map(([id, upper]) => (upper ? id.toUpperCase() : id))
     fc.assert(
-      fc.property(fc.uuid(), address, fc.boolean(), (id, email, encoded) => {
+      fc.property(anyCaseId, address, fc.boolean(), (id, email, encoded) => {
         const withUser = readHeldAccount(asCookie({ access_token: jwt({ sub: id, email }), user: { id, email } }, encoded), KEY)
         const tokensOnly = readHeldAccount(asCookie({ access_token: jwt({ sub: id, email }) }, encoded), KEY)
         expect(withUser).toEqual({ userId: id.toLowerCase(), email })
         expect(tokensOnly).toEqual(withUser)
       }),
+    )
+  })
+
+  it('reads a session @supabase/ssr split into chunks (.0, .1, …), up to 8 of them', () => {
+    fc.assert(
+      fc.property(fc.uuid(), fc.emailAddress(), fc.integer({ min: 2, max: 8 }), (id, email, count) => {
+        // A session with a large user (identities, metadata) takes several cookies.
+        const whole = `base64-${base64url(JSON.stringify({ access_token: jwt({ sub: id, email }), user: { id, email, user_metadata: { pad: 'x'.repeat(400 * count) } } }))}`
+        const size = Math.ceil(whole.length / count)
+        const chunks = new Map(Array.from({ length: count }, (_, i) => [`${KEY}.${i}`, whole.slice(i * size, (i + 1) * size)] as const))
+        expect(chunks.size).toBe(count)
+        expect(readHeldAccount(chunks, KEY)).toEqual({ userId: id, email })
+      }),
+      { numRuns: 200 },
     )
   })
 })
