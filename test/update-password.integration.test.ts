@@ -107,7 +107,26 @@ describe('mistakes on the form', () => {
     await reachUpdateForm(browser, user)
     const res = await submitNewPassword(browser, user.password)
     expect(res.status).toBe(422)
-    expect(await res.text()).toContain('It must differ from your current one.')
+    const html = await res.text()
+    expect(html).toContain('It must differ from your current one.')
+    // On the form, tied to the password field: choosing another is one edit away.
+    expect(html).toMatch(/id="f-password-error">[^<]*It must differ from your current one\.<\/p>/)
+    expect(html).toMatch(/id="f-password"[^>]*aria-invalid="true"/)
+  })
+
+  it.each([
+    ['a typing mistake', 'mismatch one', 'mismatch two', 400],
+    ['a password known from breaches', 'password123', 'password123', 422],
+  ])('keeps next through %s, so the success page still continues there', async (_name, password, confirm, status) => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const page = await browser.get('/account/update-password?next=https://app.example.com/settings')
+    const refused = await browser.submit(await page.text(), { password, password_confirm: confirm })
+    expect(refused.status).toBe(status)
+    const done = await browser.submit(await refused.text(), { password: 'a fine new password 7', password_confirm: 'a fine new password 7' })
+    expect(done.status).toBe(200)
+    expect(await done.text()).toContain('href="https://app.example.com/settings"')
   })
 
   it('explains a session ended elsewhere (session_not_found)', async () => {
