@@ -21,6 +21,15 @@ describe('parseConfirmRequest', () => {
     [{ code: 'a b' }, { kind: 'failed', reason: 'link_invalid' }],
     [{ error_code: 'otp_expired', token_hash: HASH, type: 'recovery' }, { kind: 'failed', reason: 'link_expired' }],
     [{ error: 'server_error' }, { kind: 'failed', reason: 'link_invalid' }],
+    // An error code we do not know is an incomplete link (400), never "unexpected" (a 500).
+    [{ error_code: 'made_up_code', error: 'x' }, { kind: 'failed', reason: 'link_invalid' }],
+    // Supabase's failure redirect wins over a token left in the same URL: nothing is sent to verify.
+    [{ error: 'access_denied', token_hash: HASH, type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
+    // Shapes are bounded, so hostile values never reach Supabase.
+    [{ token_hash: 'a'.repeat(200), type: 'recovery' }, { kind: 'token', tokenHash: 'a'.repeat(200), type: 'recovery', next: undefined }],
+    [{ token_hash: 'a'.repeat(201), type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ code: 'abcd-12' }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ code: 'c'.repeat(129) }, { kind: 'failed', reason: 'link_invalid' }],
     [{}, { kind: 'failed', reason: 'link_invalid' }],
   ])('%j → %j', (params, want) => {
     expect(parseConfirmRequest(params)).toEqual(want)
