@@ -53,6 +53,12 @@ describe('textFromBase64Url', () => {
     )
   })
 
+  it('keeps a leading byte-order mark, as ssr does', () => {
+    const encoded = stringToBase64URL('\uFEFF{"a":1}')
+    expect(ssrDecode(encoded)).toBe('\uFEFF{"a":1}')
+    expect(textFromBase64Url(encoded)).toBe(ssrDecode(encoded))
+  })
+
   it.each([
     ['padding', 'YQ=='],
     ['whitespace', 'Y Q'],

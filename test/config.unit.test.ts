@@ -70,10 +70,25 @@ describe('parseConfig', () => {
     ['PASSWORD_MIN_LENGTH', { PASSWORD_MIN_LENGTH: '4' }],
     ['CONFIRM_MODE', { CONFIRM_MODE: 'yolo' }],
     ['UPSTREAM_TIMEOUT_MS', { UPSTREAM_TIMEOUT_MS: 'soon' }],
+    // A minimum no password can meet: new passwords are capped at 72 bytes (bcrypt).
+    ['PASSWORD_MIN_LENGTH', { PASSWORD_MIN_LENGTH: '73' }],
+    // Under 100 ms every call to Supabase would time out.
+    ['UPSTREAM_TIMEOUT_MS', { UPSTREAM_TIMEOUT_MS: '99' }],
+    ['APP_NAME', { APP_NAME: 'x'.repeat(81) }],
   ])('names %s when it is missing or malformed', (key, patch) => {
     const config = parseConfig({ ...good, ...patch })
     expect(config).toBeInstanceOf(ConfigError)
     expect((config as ConfigError).keys).toEqual([key])
+  })
+
+  it('treats empty bindings as not set, so the defaults apply', () => {
+    const config = parseConfig({ ...good, APP_NAME: '', COOKIE_DOMAIN: '', PASSWORD_MIN_LENGTH: '', CONFIRM_MODE: '', ALLOWED_REDIRECT_ORIGINS: '' })
+    expect(config).toMatchObject({ appName: undefined, cookieDomain: undefined, passwordMinLength: 8, confirmMode: 'interstitial', redirectOrigins: ['https://www.example.com'] })
+  })
+
+  it('defaults DEFAULT_LOCALE to en when LOCALES offers it, else to the first of LOCALES', () => {
+    expect(parseConfig({ ...good, LOCALES: 'de,en' })).toMatchObject({ locales: ['de', 'en'], defaultLocale: 'en' })
+    expect(parseConfig({ ...good, LOCALES: 'fr,de' })).toMatchObject({ locales: ['fr', 'de'], defaultLocale: 'fr' })
   })
 
   it('memoises per env object', () => {
@@ -101,6 +116,15 @@ describe('a misconfigured deployment', () => {
     expect(res.headers.get('cache-control')).toContain('no-store')
     expect(lines.join('\n')).toContain('"keys":["SUPABASE_URL"]')
     expect(lines.join('\n')).not.toContain(secretish)
+  })
+
+  it('gives the request line the reason config_invalid, so the 500s can be counted', async () => {
+    const lines: string[] = []
+    vi.spyOn(console, 'error').mockImplementation((line: unknown) => void lines.push(String(line)))
+    vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)))
+    await app.request('https://auth.example.com/account/forgot-password', {}, { SITE_URL: 'https://www.example.com' })
+    const request = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request')
+    expect(request).toMatchObject({ status: 500, reason: 'config_invalid' })
   })
 
   it('reports itself unhealthy on /healthz', async () => {
@@ -163,6 +187,10 @@ describe('BRANDING', () => {
     ['a background the muted text cannot be read on', { background: '#6b6b6b' }, 'BRANDING.background'],
     ['a dark-mode accent too dark on the dark card', { accentDark: '#1f2a44' }, 'BRANDING.accentDark'],
     ['a dark-mode background too light for the dark muted text', { backgroundDark: '#c8c8c8' }, 'BRANDING.backgroundDark'],
+    // Dark text reads on it (10.5:1); the muted site name and footer do not (4.16:1).
+    ['a background only the muted text falls short on', { background: '#cccccc' }, 'BRANDING.background'],
+    ['an accent just short of AA on the white card (4.48:1)', { accent: '#777777' }, 'BRANDING.accent'],
+    ['a short-hex accent too light', { accent: '#ff0' }, 'BRANDING.accent'],
   ])('refuses %s (WCAG AA), naming the key', (_name, branding, key) => {
     const result = branded(branding)
     expect(result).toBeInstanceOf(ConfigError)
@@ -175,6 +203,9 @@ describe('BRANDING', () => {
     ['a logo of another type', { logo: 'data:text/html;base64,PGgxPg==' }, 'BRANDING.logo'],
     ['a javascript: support link', { support: 'javascript:alert(1)' }, 'BRANDING.support'],
     ['an unknown colour scheme', { colorScheme: 'sepia' }, 'BRANDING.colorScheme'],
+    ['a colour with more after it (it goes into the stylesheet)', { accent: '#8a1c7c;}body{display:none' }, 'BRANDING.accent'],
+    ['a javascript: privacy link', { privacyUrl: 'javascript:alert(1)' }, 'BRANDING.privacyUrl'],
+    ['a terms link over http', { termsUrl: 'http://www.example.com/terms' }, 'BRANDING.termsUrl'],
     ['text that is not JSON', '{accent:', 'BRANDING'],
   ])('refuses %s', (_name, branding, key) => {
     const result = branded(branding)
@@ -205,6 +236,29 @@ describe('BRANDING', () => {
     )
   })
 
+  it('takes an inline logo up to 64 KiB, and refuses one a byte larger', () => {
+    const logoOf = (bytes: number) => `data:image/png;base64,${btoa('\0'.repeat(bytes))}`
+    const largest = branded({ logo: logoOf(64 * 1024) })
+    if (largest instanceof ConfigError) throw largest
+    expect(largest.branding.logo?.src).toMatch(/^\/auth\/assets\/logo-[0-9a-f]{12}\.png$/)
+    const tooLarge = branded({ logo: logoOf(64 * 1024 + 1) })
+    expect(tooLarge instanceof ConfigError ? tooLarge.keys : 'accepted').toEqual(['BRANDING.logo'])
+  })
+
+  it('links support by mailto: (given bare or as a mailto: URL) or https, and names a logo after APP_NAME when it has no alt', () => {
+    const supportOf = (support: string) => {
+      const config = branded({ support })
+      if (config instanceof ConfigError) throw config
+      return config.branding.support
+    }
+    expect(supportOf('help@example.com')).toEqual({ href: 'mailto:help@example.com', label: 'help@example.com' })
+    expect(supportOf('mailto:help@example.com')).toEqual({ href: 'mailto:help@example.com', label: 'help@example.com' })
+    expect(supportOf('https://www.example.com/help')).toEqual({ href: 'https://www.example.com/help', label: undefined })
+    const named = parseConfig({ ...good, APP_NAME: 'Acme', BRANDING: { logo: 'https://cdn.example.com/logo.svg' } })
+    if (named instanceof ConfigError) throw named
+    expect(named.branding.logo).toEqual({ src: 'https://cdn.example.com/logo.svg', alt: 'Acme' })
+  })
+
   it('refuses a broken inline logo for that site alone; the other sites still load', async () => {
     const { parseDeployment, siteFor } = await import('../src/sites')
     const deployment = parseDeployment({
@@ -223,6 +277,10 @@ describe('BRANDING', () => {
     const { contrastRatio, bestTextOn } = await import('../src/lib/contrast')
     expect(contrastRatio('#ffffff', '#000000')).toBeCloseTo(21, 5)
     expect(contrastRatio('#777777', '#ffffff')).toBeCloseTo(4.48, 2)
+    // Colours, not only greys: red on white is 4.00:1 (the channels weigh differently), dark grey 12.63:1 (the sRGB curve).
+    expect(contrastRatio('#ff0000', '#ffffff')).toBeCloseTo(4.0, 2)
+    expect(contrastRatio('#333333', '#ffffff')).toBeCloseTo(12.63, 2)
+    expect(contrastRatio('#fff', '#000')).toBeCloseTo(21, 5)
     expect(bestTextOn('#8a1c7c', ['#ffffff', '#0b1220'])).toBe('#ffffff')
     expect(bestTextOn('#7aa7ff', ['#ffffff', '#0b1220'])).toBe('#0b1220')
   })
@@ -313,6 +371,7 @@ describe('SITES', () => {
     ['an empty object', '{}', ['SITES']],
     ['an array', '[]', ['SITES']],
     ['a hostname with a path', JSON.stringify({ 'auth.example.com/x': {} }), ['SITES.auth.example.com/x']],
+    ['two entries for one hostname', JSON.stringify({ 'auth.example.com': {}, 'Auth.Example.com': { APP_NAME: 'B' } }), ['SITES.Auth.Example.com']],
   ])('refuses SITES that is %s', async (_name, sites, keys) => {
     const { parseDeployment } = await import('../src/sites')
     const result = parseDeployment({ ...good, SITES: sites })

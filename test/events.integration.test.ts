@@ -265,6 +265,13 @@ describe('auth events carry no personal data', () => {
     )
   })
 
+  it('cuts the index to the 96 bytes Analytics Engine allows; the site blob keeps the whole hostname', () => {
+    const site = `${'a'.repeat(60)}.${'b'.repeat(60)}.example.com`
+    const point = toDataPoint({ site, route: '/auth/confirm', outcome: 'link_expired', country: 'DE', colo: 'FRA', limit: '', upstreamMs: 1, upstreamCalls: 1, status: 400 })
+    expect(point.indexes).toEqual([site.slice(0, 96)])
+    expect(point.blobs[0]).toBe(site)
+  })
+
   it('a blob of any unexpected shape is replaced, never written (property, on the pure encoder)', () => {
     const anyText = fc.string({ maxLength: 80 })
     fc.assert(

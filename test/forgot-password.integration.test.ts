@@ -151,4 +151,10 @@ describe('which addresses can ask for a link', () => {
   it.each(['user@example.xn--p1ai', 'a&b@example.com', 'o\'neil@example.com'])('takes %s, which Supabase takes', async (typed) => {
     expect((await requestRecovery(new Browser(), typed)).status).toBe(200)
   })
+
+  it.each([`a@${'x'.repeat(64)}.com`, `a@example.${'x'.repeat(64)}`, 'a@-example.com', 'a@example-.com'])('refuses %s, which Supabase refuses (a 64-character label, a hyphen at a label\'s edge)', async (typed) => {
+    const { validateEmail } = await import('../local-auth/validate')
+    expect(validateEmail(typed).ok).toBe(false)
+    expect((await requestRecovery(new Browser(), typed)).status).toBe(400)
+  })
 })

@@ -91,6 +91,23 @@ describe('logs', () => {
     )
   })
 
+  it('name the request by Cloudflare\'s ray id, the route pattern (`unmatched` when no route answered) and the calls to Supabase', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await requestRecovery(browser, user.email)
+    const { link } = await recoveryEmail(user.email)
+    const page = await (await browser.get(link)).text()
+    const { lines } = await captureLogs(async () => {
+      await browser.submit(page)
+      await browser.get('/no-such-page', { 'cf-ray': '8f0a1b2c3d4e5f60-FRA' })
+    })
+    const requestLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request')
+    expect(requestLines).toEqual([
+      expect.objectContaining({ method: 'POST', route: '/auth/confirm', status: 303, reason: 'confirmed_recovery', upstream_calls: 1 }),
+      expect.objectContaining({ id: '8f0a1b2c3d4e5f60-FRA', method: 'GET', route: 'unmatched', status: 404 }),
+    ])
+  })
+
   it('never contain SUPABASE_SECRET_KEY, and neither do pages, headers or cookies, even when Supabase refuses', async () => {
     const secret = inject('secretKey')
     const bindings = { ...env, SUPABASE_PUBLISHABLE_KEY: inject('publishableKey'), SUPABASE_SECRET_KEY: secret }

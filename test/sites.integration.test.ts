@@ -209,6 +209,15 @@ describe('a hostname no site is configured for', () => {
   )
 })
 
+describe('a hostname no site is configured for, in the log', () => {
+  it('logs the 404 with reason unknown_site and no site, so misrouted hostnames can be counted', async () => {
+    const { lines } = await captureLogs(() => new Browser({ fetcher: deployment(), origin: 'https://auth.unknown.test' }).get('/account/forgot-password'))
+    const requestLines = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request')
+    expect(requestLines).toEqual([expect.objectContaining({ status: 404, reason: 'unknown_site' })])
+    expect(requestLines[0]).not.toHaveProperty('site')
+  })
+})
+
 describe('branding', () => {
   it('gives each site its name, logo, stylesheet, support and legal links, footer', async () => {
     const html = await (await new Browser({ fetcher: deployment(), origin: B }).get('/account/forgot-password')).text()

@@ -44,8 +44,15 @@ describe('forwardedHeaders', () => {
     ['absent (not behind Cloudflare)', undefined],
     ['not an address', 'evil, 1.2.3.4'],
     ['too long', '1'.repeat(46)],
+    // Address-shaped (hex digits and colons), one character past the longest IPv6 text (45).
+    ['address-shaped but too long', `2001:db8::${'0'.repeat(36)}`],
   ])('forwards no address when CF-Connecting-IP is %s', (_name, clientIp) => {
     expect(forwardedHeaders(`${BASE}/auth/v1/verify`, keyHeaders(), { ...options, clientIp })?.get('Sb-Forwarded-For')).toBeNull()
+  })
+
+  it.each(['user/identities', 'recover/extra'])('leaves /%s alone, whatever the bearer (an endpoint is the whole last path segment)', (path) => {
+    expect(forwardedHeaders(`${BASE}/auth/v1/${path}`, keyHeaders(), options)).toBeUndefined()
+    expect(forwardedHeaders(`${BASE}/auth/v1/${path}`, personHeaders(), options)).toBeUndefined()
   })
 
   it('forwards IPv6 addresses as Cloudflare writes them', () => {
