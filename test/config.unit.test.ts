@@ -236,6 +236,15 @@ describe('BRANDING', () => {
     )
   })
 
+  it('names an inline logo after all of its content: one changed in its last byte gets a new address (it is served immutable)', () => {
+    const logoEndingIn = (last: string) => branded({ logo: `data:image/png;base64,${btoa('\0'.repeat(8) + last)}` })
+    const a = logoEndingIn('\x01')
+    const b = logoEndingIn('\x02')
+    if (a instanceof ConfigError || b instanceof ConfigError) throw new Error('refused')
+    expect(a.branding.logo?.src).toMatch(/^\/auth\/assets\/logo-[0-9a-f]{12}\.png$/)
+    expect(a.branding.logo?.src).not.toBe(b.branding.logo?.src)
+  })
+
   it('takes an inline logo up to 64 KiB, and refuses one a byte larger', () => {
     const logoOf = (bytes: number) => `data:image/png;base64,${btoa('\0'.repeat(bytes))}`
     const largest = branded({ logo: logoOf(64 * 1024) })

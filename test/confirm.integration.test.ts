@@ -325,7 +325,29 @@ describe('edge limits on every way a link is confirmed', () => {
   })
 })
 
+describe('the interstitial names what the link does', () => {
+  it.each([
+    ['recovery', 'Reset your password', 'Continue to choose a new password'],
+    ['invite', 'Accept your invitation', 'Continue to set your password'],
+    ['magiclink', 'Sign in', 'Continue to sign in'],
+    ['signup', 'Confirm your email address', 'Confirm my email address'],
+    ['email_change', 'Confirm your new email address', 'Confirm the change'],
+  ])('%s: "%s"', async (type, title, button) => {
+    const html = await (await new Browser().get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=${type}`)).text()
+    expect(html).toContain(`<title>${title} · `)
+    expect(html).toContain(`<h1>${title}</h1>`)
+    expect(html).toContain(`<button type="submit">${button}</button>`)
+  })
+})
+
 describe('/auth/auth-code-error', () => {
+  it('link_invalid: a new link as the main button, the code from the email as the other way', async () => {
+    const html = await (await new Browser().get('/auth/auth-code-error?reason=link_invalid')).text()
+    expect(html).toContain(
+      '<ul class="actions"><li><a class="button" href="/account/forgot-password">Send me a new link</a></li><li><a class="button secondary" href="/account/verify-code">Enter the 6-digit code from the email instead</a></li></ul>',
+    )
+  })
+
   it.each([
     ['link_expired', 410],
     ['other_device', 400],

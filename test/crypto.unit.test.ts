@@ -37,5 +37,9 @@ describe('crypto helpers', () => {
     expect(timingSafeEqualStrings('abc', 'abc')).toBe(true)
     expect(timingSafeEqualStrings('abc', 'abd')).toBe(false)
     expect(timingSafeEqualStrings('abc', 'ab')).toBe(false)
+    // Every character counts, the first included, and a prefix of the other string is not equal to it.
+    expect(timingSafeEqualStrings('xbc', 'abc')).toBe(false)
+    expect(timingSafeEqualStrings('ab', 'abc')).toBe(false)
+    expect(timingSafeEqualStrings('', 'abc')).toBe(false)
   })
 })

@@ -30,6 +30,43 @@ describe('forgot password', () => {
     expect(html).toContain('<label for="f-email">Email address</label>')
     expect(html).toContain('autocomplete="email"')
     expect(parseForms(html)[0]?.fields).toHaveProperty('csrf_token')
+    // Our own check (Supabase's) decides, not the browser's stricter type=email one: novalidate.
+    expect(html).toContain('<form method="post" action="/account/forgot-password" novalidate="">')
+    const input = /<input id="f-email"[^>]*\/>/.exec(html)?.[0] ?? ''
+    expect(input).toContain('required=""')
+    expect(input).toContain('maxlength="254"')
+    // The skip link lands on the main content.
+    expect(html).toContain('<a class="skip" href="#content">')
+    expect(html).toContain('<main id="content">')
+  })
+
+  it.each([
+    ['session_missing', 'Your reset session has ended. Ask for a new link below.'],
+    ['recovery_expired', 'Your reset session has ended. Ask for a new link below.'],
+    ['recovery_required', 'To set a new password, first open a link we email you.'],
+  ])('says why the person was sent here (?reason=%s)', async (reason, notice) => {
+    const html = await (await new Browser().get(`/account/forgot-password?reason=${reason}`)).text()
+    expect(html).toContain(`<div class="notice" role="status">${notice}</div>`)
+  })
+
+  it('shows no notice for a reason it does not know (nor keeps a page variant for it)', async () => {
+    const html = await (await new Browser().get('/account/forgot-password?reason=link_expired')).text()
+    expect(html).not.toContain('class="notice')
+  })
+
+  it('says when to ask again (Supabase’s 60 s gap: in a minute), and shows the address as Supabase keeps it, lower case', async () => {
+    const html = await (await requestRecovery(new Browser(), 'Nobody.Here@Example.COM')).text()
+    expect(html).toContain('<strong class="address">n***e@example.com</strong>')
+    expect(html).toContain('Nothing? Check your spam folder, or <a href="/account/forgot-password">ask again</a> in a minute.')
+  })
+
+  it('asks Supabase to send the person back to /auth/confirm with next (templates with {{ .ConfirmationURL }} use it)', async () => {
+    const user = await newUser()
+    await control().clearRequests()
+    await requestRecovery(new Browser(), user.email)
+    await recoveryEmail(user.email) // the call runs in waitUntil: wait for its email
+    const recover = (await control().requests()).find((r) => r.path === '/auth/v1/recover')
+    expect(recover?.query.redirect_to).toBe('https://auth.example.com/auth/confirm?next=/account/update-password')
   })
 
   it('answers the same, byte for byte, for an account that exists and one that does not', async () => {
@@ -113,6 +150,7 @@ describe('forgot password', () => {
     // The form again, with the address and the wait: sending it later is one press.
     const html = await limited.text()
     expect(html).toContain('Too many attempts. Wait a minute, then try again.')
+    expect(html).toMatch(/<div class="notice error" role="alert">[^<]*Too many attempts/)
     expect(parseForms(html)[0]?.fields.email).toBe(user.email)
   })
 

@@ -49,7 +49,7 @@ describe('an attacker’s own link, pressed by a signed-in victim', () => {
     const form = await browser.follow(confirmed)
     const html = await form.text()
     expect(html).toContain('Not expected? Sign out below.')
-    expect(html).toContain(`You were signed in as <strong class="address">${victim.email}</strong>`)
+    expect(html).toContain(`<div class="notice error" role="alert">You were signed in as <strong class="address">${victim.email}</strong>`)
     expect(html).toContain(`you are now signed in as <strong class="address">${attacker.email}</strong>`)
     expect(html).toContain(`You are choosing a new password for <strong class="address">${attacker.email}</strong>`)
 

@@ -23,3 +23,13 @@ describe('GET /.well-known/change-password (W3C, for password managers)', () => 
     expect(res.headers.get('location')).toBe('/account/forgot-password')
   })
 })
+
+describe('an unknown path', () => {
+  it('gets the 404 page, which offers the way to ask for a new link', async () => {
+    const res = await new Browser().get('/no/such/page')
+    expect(res.status).toBe(404)
+    const html = await res.text()
+    expect(html).toContain('<h1>Page not found</h1>')
+    expect(html).toContain('Open the link from your email again, or <a href="/account/forgot-password">ask for a new one</a>.')
+  })
+})

@@ -6,6 +6,7 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import app from '../src/index'
 import { Browser } from './browser'
+import { captureLogs } from './flow'
 
 const ROUTES = [
   '/',
@@ -105,6 +106,8 @@ describe('every response', () => {
     expect(html).not.toMatch(/<script/i)
     expect(html).not.toMatch(/(src|href)="https?:/)
     expect(html).toContain('<meta name="viewport" content="width=device-width, initial-scale=1"/>')
+    // In the page too, not only X-Robots-Tag: a saved or proxied copy keeps it.
+    expect(html).toContain('<meta name="robots" content="noindex, nofollow"/>')
     expect(html).toMatch(/<html lang="en" dir="ltr">/)
   })
 })
@@ -195,6 +198,17 @@ describe('forged and malformed posts', () => {
     const res = await browser.post('/account/forgot-password', { csrf_token: token, email: 'a@example.com', pad: 'x'.repeat(20_000) })
     expect(res.status).toBe(413)
   })
+
+  it.each(['/auth/confirm', '/account/forgot-password', '/account/update-password', '/account/verify-code', '/account/signed-in', '/account/sign-out'])(
+    'answers PUT on %s with 405 and Allow, logged as method_not_allowed',
+    async (path) => {
+      const { result: res, lines } = await captureLogs(() => new Browser().request(path, { method: 'PUT' }))
+      expect(res.status).toBe(405)
+      expect(res.headers.get('allow')).toBe('GET, HEAD, POST')
+      const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request')
+      expect(line).toMatchObject({ method: 'PUT', status: 405, reason: 'method_not_allowed' })
+    },
+  )
 
   it.each(['PUT', 'DELETE', 'PATCH'])('answers %s on a flow route with 405 and Allow', async (method) => {
     const res = await new Browser().request('/auth/confirm', { method })

@@ -235,6 +235,16 @@ describe('branding', () => {
     expect(htmlA).not.toContain('<img')
   })
 
+  it('shows the site name beside the logo only when the logo’s alt does not already say it', async () => {
+    const htmlB = await (await new Browser({ fetcher: deployment(), origin: B }).get('/account/forgot-password')).text()
+    expect(htmlB).toContain('alt="Brand B"/>')
+    expect(htmlB).not.toContain('<span translate="no">Brand B</span>')
+    // A logo without a name is decorative (alt=""): the default name stands beside it.
+    const mounted = await (await new Browser({ fetcher: deployment(), origin: MOUNTED }).get('/account/forgot-password')).text()
+    expect(mounted).toMatch(/<img src="[^"]+" alt=""\/>/)
+    expect(mounted).toContain('<span translate="no">Your account</span>')
+  })
+
   it('offers the site’s support first where only a person can help (an account that cannot be used), and only there', async () => {
     const actions = async (origin: string, reason: string) => {
       const html = await (await new Browser({ fetcher: deployment(), origin }).get(`/auth/auth-code-error?reason=${reason}`)).text()

@@ -59,6 +59,24 @@ describe('who may set a new password', () => {
   })
 })
 
+describe('the form, for password managers and assistive technology', () => {
+  it('names the account in a hidden username field, asks twice for a new password with its limits, and focuses the first', async () => {
+    const user = await newUser()
+    const html = await (await reachUpdateForm(new Browser(), user)).text()
+    expect(html).toContain(`<input type="email" name="username" autocomplete="username" value="${user.email}" hidden="" readonly=""/>`)
+    const input = (name: string) => new RegExp(`<input id="f-${name}"[^>]*/>`).exec(html)?.[0] ?? ''
+    for (const name of ['password', 'password_confirm']) {
+      expect(input(name), name).toContain('type="password"')
+      expect(input(name), name).toContain('autocomplete="new-password"')
+      expect(input(name), name).toContain('required=""')
+      expect(input(name), name).toContain('minlength="8"')
+      expect(input(name), name).toContain('maxlength="72"')
+    }
+    expect(html.match(/autofocus/g)).toHaveLength(1)
+    expect(input('password')).toContain('autofocus=""')
+  })
+})
+
 describe('the 72-byte cap in other scripts', () => {
   it('a 25-character Japanese passphrase (75 bytes) is told about bytes, in Japanese, not "at most 72 characters"', async () => {
     const user = await newUser()

@@ -47,6 +47,23 @@ describe('PUT /user validates every field before writing anything [auth:internal
     const user = (await (await h.api('/user', { headers: { Authorization: `Bearer ${token}` } })).json()) as { user_metadata: Record<string, unknown> }
     expect(user.user_metadata.colour).toBeUndefined()
   })
+
+  it('keeps the old password and metadata when the email change is refused by the hourly email budget (429) [auth:internal/api/mail.go:792-813]', async () => {
+    const { token } = await signedIn()
+    await h.control.setLimits({ emailsPerHour: 1 })
+    await h.control.createUser({ email: 'other@example.com', password: PASSWORD })
+    expect((await h.client().auth.resetPasswordForEmail('other@example.com')).error).toBeNull() // the hour's one email
+    const res = await h.api('/user', {
+      method: 'PUT',
+      headers: { Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ password: NEW_PASSWORD, email: 'budget-new@example.com', data: { colour: 'red' } }),
+    })
+    expect(res.status).toBe(429)
+    expect(await res.json()).toEqual({ code: 'over_email_send_rate_limit', message: 'email rate limit exceeded' })
+    expect(await signIn(PASSWORD)).toBe('ok')
+    const user = (await (await h.api('/user', { headers: { Authorization: `Bearer ${token}` } })).json()) as { user_metadata: Record<string, unknown> }
+    expect(user.user_metadata.colour).toBeUndefined()
+  })
 })
 
 describe('POST /verify', () => {

@@ -71,6 +71,13 @@ describe('signup confirmation', () => {
 })
 
 describe('magic link', () => {
+  it('takes the magic link’s 6-digit code as type "email" too (verifyOtp({ type: "email" }) after signInWithOtp) [auth:internal/api/verify.go]', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    expect((await h.client().auth.signInWithOtp({ email: EMAIL })).error).toBeNull()
+    const code = extractCode((await h.control.latestMessageTo(EMAIL)).Text)!
+    expect((await h.client().auth.verifyOtp({ type: 'email', email: EMAIL, token: code })).error).toBeNull()
+  })
+
   it('signInWithOtp emails a magic link whose hash and code both sign in', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     expect((await h.client().auth.signInWithOtp({ email: EMAIL })).error).toBeNull()

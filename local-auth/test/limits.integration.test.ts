@@ -79,6 +79,30 @@ describe('per-IP buckets', () => {
     expect((await grant()).status).toBe(400)
   })
 
+  it('refill /verify at its own limit (GOTRUE_RATE_LIMIT_VERIFY), not the OTP one [apilimiter.go:197-200]', async () => {
+    await h.control.setLimits({ preset: 'hosted', verifyPer5Min: 60, otpPer5Min: 30 })
+    expect((await statuses(31, () => verifyPost())).at(-1)).toBe(429)
+    // 60 per 5 min is one every 5 s; at the OTP rate it would take 10 s.
+    await h.control.advanceClock(5)
+    expect((await verifyPost()).status).toBe(403)
+  })
+
+  it('never hold more than the burst of 30, however long a bucket sat idle [apilimiter.go:358-364]', async () => {
+    await h.control.setLimits({ preset: 'hosted' })
+    expect((await recover()).status).toBe(200)
+    await h.control.advanceClock(600) // 60 tokens' worth of refill for a bucket that is missing one
+    const all = await statuses(31, () => recover())
+    expect(count(all, 200)).toBe(30)
+    expect(all.at(-1)).toBe(429)
+  })
+
+  it('lose nothing when the clock moves back (a test undoing its advance), as x/time/rate refills nothing for a time before the last', async () => {
+    await h.control.setLimits({ preset: 'hosted' })
+    expect((await recover()).status).toBe(200)
+    await h.control.advanceClock(-3600)
+    expect((await recover()).status).toBe(200)
+  })
+
   it('charge PUT /user only after authentication, so an anonymous PUT costs nothing [api.go:281-283]', async () => {
     await h.control.setLimits({ preset: 'hosted', otpPer5Min: 30 })
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
@@ -193,6 +217,16 @@ describe('hourly email budget', () => {
     const page = await (await fetch(h.auth.inboxUrl)).text()
     expect(page).toContain('2 of 2 emails this hour: the budget is used up')
     expect((await h.control.limits()).emails_this_hour).toBe(2)
+  })
+
+  it('starts counting afresh once the hour has passed, in the control API and the inbox too [auth:internal/ratelimit/interval.go:54-65]', async () => {
+    await h.control.setLimits({ emailsPerHour: 2 })
+    const [a] = await users(1)
+    await recover({}, a)
+    expect((await h.control.limits()).emails_this_hour).toBe(1)
+    await h.control.advanceClock(3600)
+    expect((await h.control.limits()).emails_this_hour).toBe(0)
+    expect(await (await fetch(h.auth.inboxUrl)).text()).toContain('0 of 2 emails this hour.')
   })
 
   it('refuses every email at a budget of 0 [mail.go:792-800]', async () => {

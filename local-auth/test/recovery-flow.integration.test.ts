@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { extractCode, extractLinks } from '../client'
+import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from '../management'
 import { decodeJwt, NEW_PASSWORD, params, PASSWORD, REDIRECT_TO, SITE_URL, tokenHashOf, useLocalAuth } from './helpers'
 
 const h = useLocalAuth({ uriAllowList: ['https://preview-*.example.app/**'] })
@@ -169,6 +170,7 @@ describe('POST /recover', () => {
 
   it('validates the email and the PKCE pair', async () => {
     const missing = await h.api('/recover', { method: 'POST', body: JSON.stringify({ email: '' }) })
+    expect(missing.status).toBe(400)
     expect(await missing.json()).toEqual({ code: 'validation_failed', message: 'Password recovery requires an email' })
     const bad = await h.client().auth.resetPasswordForEmail('not an email')
     expect(bad.error).toMatchObject({ status: 400, code: 'validation_failed', message: 'Unable to validate email address: invalid format' })
@@ -176,6 +178,48 @@ describe('POST /recover', () => {
     expect(await half.json()).toEqual({ code: 'validation_failed', message: 'PKCE flow requires code_challenge_method and code_challenge' })
     const short = await h.api('/recover', { method: 'POST', body: JSON.stringify({ email: EMAIL, code_challenge: 'abc', code_challenge_method: 's256' }) })
     expect((await short.json()).message).toBe('code challenge has to be between 43 and 128 characters')
+  })
+
+  it('puts the asked redirect_to into the email ({{ .ConfirmationURL }} carries it)', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const patched = await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${LOCAL_ACCESS_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mailer_templates_recovery_content: '<a href="{{ .ConfirmationURL }}">Reset</a>' }),
+    })
+    expect(patched.status).toBe(200)
+    const target = `${SITE_URL}/somewhere`
+    await h.client().auth.resetPasswordForEmail(EMAIL, { redirectTo: target })
+    const link = new URL(extractLinks((await h.control.latestMessageTo(EMAIL)).HTML)[0]!)
+    expect(link.pathname).toBe('/auth/v1/verify')
+    expect(link.searchParams.get('redirect_to')).toBe(target)
+  })
+
+  it('creates the PKCE flow state before the resend gap refuses, so a refused request takes over the emailed link’s code', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const recover = (verifier: string) =>
+      h.api('/recover', {
+        method: 'POST',
+        body: JSON.stringify({ email: EMAIL, code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 's256' }),
+      })
+    const [first, second] = ['first-browser-'.padEnd(43, 'a'), 'second-browser-'.padEnd(43, 'b')]
+    expect((await recover(first)).status).toBe(200)
+    const hash = tokenHashOf(await h.control.latestMessageTo(EMAIL))
+    // A second browser asks again within the 60 s gap: refused, but its flow state is already stored.
+    expect((await recover(second)).status).toBe(429)
+    const click = await fetch(`${h.auth.url}/auth/v1/verify?token=${hash}&type=recovery&redirect_to=${encodeURIComponent(REDIRECT_TO)}`, { redirect: 'manual' })
+    const code = new URL(click.headers.get('location')!).searchParams.get('code')!
+    const exchange = (verifier: string) =>
+      h.api('/token?grant_type=pkce', { method: 'POST', body: JSON.stringify({ auth_code: code, code_verifier: verifier }) })
+    expect((await exchange(second)).status).toBe(200)
+  })
+
+  it('counts the link’s expiry from when the email was sent, not from when the account was made', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    await h.control.advanceClock(2 * 3600)
+    await h.client().auth.resetPasswordForEmail(EMAIL)
+    const token_hash = tokenHashOf(await h.control.latestMessageTo(EMAIL))
+    expect((await h.client().auth.verifyOtp({ type: 'recovery', token_hash })).error).toBeNull()
   })
 
   it('redirects only to an allowed redirect_to and falls back to SITE_URL otherwise', async () => {

@@ -121,6 +121,17 @@ describe('refresh_token grant', () => {
     expect(await res.json()).toEqual({ code: 'validation_failed', message: 'Refresh token is not valid' })
   })
 
+  it('refuses to refresh the session of a banned user [auth:internal/tokens/service.go]', async () => {
+    await h.admin().auth.admin.createUser({ email: EMAIL, password: PASSWORD, email_confirm: true, ban_duration: '1h' })
+    await h.control.advanceClock(2 * 3600) // past the ban: sign in
+    const { data, error } = await h.client().auth.signInWithPassword({ email: EMAIL, password: PASSWORD })
+    expect(error).toBeNull()
+    await h.control.advanceClock(-2 * 3600) // back inside the ban, as if an admin had banned the user since
+    const res = await refresh(data.session!.refresh_token)
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ code: 'user_banned', message: 'Invalid Refresh Token: User Banned' })
+  })
+
   it('answers refresh_token_not_found after sign-out (supabase-js)', async () => {
     const { browser, session } = await signedIn()
     await browser.auth.signOut()

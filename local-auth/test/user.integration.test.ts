@@ -130,6 +130,23 @@ describe('PUT /user password change side effects', () => {
     // The resend gap is gone with recovery_sent_at.
     expect((await h.client().auth.resetPasswordForEmail(EMAIL)).error).toBeNull()
   })
+
+  it('burns an outstanding invite link too, whose invited_at a password change leaves in place', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const { token_hash } = await h.control.mintToken({ email: EMAIL, type: 'invite' })
+    const { browser } = await device()
+    expect((await browser.auth.updateUser({ password: NEW_PASSWORD })).error).toBeNull()
+    expect((await h.client().auth.verifyOtp({ type: 'invite', token_hash })).error?.code).toBe('otp_expired')
+  })
+
+  it('treats the current address as no change: no email_exists, no email sent, the rest saved [auth:internal/api/user.go]', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const { browser } = await device()
+    const res = await browser.auth.updateUser({ email: EMAIL, data: { colour: 'red' } })
+    expect(res.error).toBeNull()
+    expect(res.data.user?.user_metadata.colour).toBe('red')
+    expect(await h.control.messages()).toEqual([])
+  })
 })
 
 describe('POST /logout scopes', () => {

@@ -18,7 +18,7 @@ describe('POST /verify validation', () => {
     ['token without email', { type: 'recovery', token: '123456' }, 400, 'Only an email address or phone number should be provided on verify'],
     ['hash with an unknown type', { type: 'bogus', token_hash: 'abc' }, 400, 'Invalid email verification type'],
     ['token with a malformed email', { type: 'recovery', token: '123456', email: 'nope' }, 422, 'Invalid email format'],
-  ])('%s → %i validation_failed', async (_name, body, status, message) => {
+  ])('%s (%j) → %i validation_failed', async (_name, body, status, message) => {
     const res = await h.api('/verify', { method: 'POST', body: JSON.stringify(body) })
     expect(res.status).toBe(status)
     expect(res.headers.get('x-sb-error-code')).toBe('validation_failed')
@@ -37,6 +37,28 @@ describe('POST /verify validation', () => {
     const { token_hash } = await h.control.mintToken({ email: EMAIL, type: 'recovery' })
     const res = await h.client().auth.verifyOtp({ type: 'recovery', token_hash })
     expect(res.error).toMatchObject({ status: 403, code: 'user_banned', message: 'User is banned' })
+  })
+
+  it('answers user_banned before looking at expiry: a banned user with an expired token', async () => {
+    await h.admin().auth.admin.createUser({ email: EMAIL, password: PASSWORD, email_confirm: true, ban_duration: '24h' })
+    const { token_hash } = await h.control.mintToken({ email: EMAIL, type: 'recovery' })
+    await h.control.advanceClock(2 * 3600)
+    const res = await h.client().auth.verifyOtp({ type: 'recovery', token_hash })
+    expect(res.error).toMatchObject({ status: 403, code: 'user_banned', message: 'User is banned' })
+  })
+
+  it('never matches a phone (no phone users here): 403 otp_expired, not an email format error', async () => {
+    const res = await h.api('/verify', { method: 'POST', body: JSON.stringify({ type: 'recovery', phone: '+15555550100', token: '123456' }) })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({ code: 'otp_expired', message: 'Token has expired or is invalid' })
+  })
+
+  it('burns every one-time token of the user: after the recovery link, the sign-up link no longer works', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD, email_confirm: false })
+    const signup = await h.control.mintToken({ email: EMAIL, type: 'signup' })
+    const recovery = await h.control.mintToken({ email: EMAIL, type: 'recovery' })
+    expect((await h.client().auth.verifyOtp({ type: 'recovery', token_hash: recovery.token_hash })).error).toBeNull()
+    expect((await h.client().auth.verifyOtp({ type: 'signup', token_hash: signup.token_hash })).error).toMatchObject({ status: 403, code: 'otp_expired' })
   })
 })
 
