@@ -63,8 +63,10 @@ describe('per-address limits count one address however it is typed', () => {
     const statuses = []
     for (const email of variants(user.email)) statuses.push(await tryCode(email))
     expect(statuses.every((s) => s !== 429)).toBe(true)
+    expect(statuses).toEqual([400, 400, 400, 400, 400]) // each a wrong code, told on the form
     expect(await tryCode(user.email.toUpperCase())).toBe(429)
     expect(await tryCode(`other-${Date.now()}@example.com`)).not.toBe(429)
+    expect(await tryCode(`another-${Date.now()}@example.com`)).toBe(400)
   })
 
   it('reset links: three requests in three spellings; the fourth is refused', async () => {
