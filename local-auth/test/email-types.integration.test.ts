@@ -71,7 +71,7 @@ describe('signup confirmation', () => {
 })
 
 describe('magic link', () => {
-  it('takes the magic link’s 6-digit code as type "email" too (verifyOtp({ type: "email" }) after signInWithOtp) [auth:internal/api/verify.go]', async () => {
+  it('takes the magic link’s 6-digit code as type "email" too (verifyOtp({ type: "email" }) after signInWithOtp) [auth:internal/api/verify.go:734-741]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     expect((await h.client().auth.signInWithOtp({ email: EMAIL })).error).toBeNull()
     const code = extractCode((await h.control.latestMessageTo(EMAIL)).Text)!

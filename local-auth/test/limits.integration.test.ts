@@ -96,7 +96,7 @@ describe('per-IP buckets', () => {
     expect(all.at(-1)).toBe(429)
   })
 
-  it('lose nothing when the clock moves back (a test undoing its advance), as x/time/rate refills nothing for a time before the last', async () => {
+  it('lose nothing when the clock moves back (a test undoing its advance), as tollbooth’s x/time/rate limiter refills nothing for a time before the last [auth:internal/api/apilimiter/apilimiter.go:358-364]', async () => {
     await h.control.setLimits({ preset: 'hosted' })
     expect((await recover()).status).toBe(200)
     await h.control.advanceClock(-3600)

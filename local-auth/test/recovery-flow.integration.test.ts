@@ -180,7 +180,7 @@ describe('POST /recover', () => {
     expect((await short.json()).message).toBe('code challenge has to be between 43 and 128 characters')
   })
 
-  it('puts the asked redirect_to into the email ({{ .ConfirmationURL }} carries it)', async () => {
+  it('puts the asked redirect_to into the email ({{ .ConfirmationURL }} carries it) [auth:internal/mailer/templatemailer/templatemailer.go:329-341]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const patched = await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, {
       method: 'PATCH',
@@ -195,7 +195,7 @@ describe('POST /recover', () => {
     expect(link.searchParams.get('redirect_to')).toBe(target)
   })
 
-  it('creates the PKCE flow state before the resend gap refuses, so a refused request takes over the emailed link’s code', async () => {
+  it('creates the PKCE flow state before the resend gap refuses, so a refused request takes over the emailed link’s code [auth:internal/api/recover.go:59-69, mail.go:401-403, pkce.go:42-43, models/flow_state.go:191-193]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const recover = (verifier: string) =>
       h.api('/recover', {
@@ -214,7 +214,7 @@ describe('POST /recover', () => {
     expect((await exchange(second)).status).toBe(200)
   })
 
-  it('counts the link’s expiry from when the email was sent, not from when the account was made', async () => {
+  it('counts the link’s expiry from when the email was sent, not from when the account was made [auth:internal/api/mail.go:425, verify.go:685-686,791-792]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     await h.control.advanceClock(2 * 3600)
     await h.client().auth.resetPasswordForEmail(EMAIL)

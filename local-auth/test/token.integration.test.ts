@@ -121,7 +121,7 @@ describe('refresh_token grant', () => {
     expect(await res.json()).toEqual({ code: 'validation_failed', message: 'Refresh token is not valid' })
   })
 
-  it('refuses to refresh the session of a banned user [auth:internal/tokens/service.go]', async () => {
+  it('refuses to refresh the session of a banned user [auth:internal/tokens/service.go:217-219]', async () => {
     await h.admin().auth.admin.createUser({ email: EMAIL, password: PASSWORD, email_confirm: true, ban_duration: '1h' })
     await h.control.advanceClock(2 * 3600) // past the ban: sign in
     const { data, error } = await h.client().auth.signInWithPassword({ email: EMAIL, password: PASSWORD })

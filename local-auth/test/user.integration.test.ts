@@ -131,7 +131,7 @@ describe('PUT /user password change side effects', () => {
     expect((await h.client().auth.resetPasswordForEmail(EMAIL)).error).toBeNull()
   })
 
-  it('burns an outstanding invite link too, whose invited_at a password change leaves in place', async () => {
+  it('burns an outstanding invite link too, whose invited_at a password change leaves in place [auth:internal/models/user.go:435-456]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const { token_hash } = await h.control.mintToken({ email: EMAIL, type: 'invite' })
     const { browser } = await device()
@@ -139,7 +139,7 @@ describe('PUT /user password change side effects', () => {
     expect((await h.client().auth.verifyOtp({ type: 'invite', token_hash })).error?.code).toBe('otp_expired')
   })
 
-  it('treats the current address as no change: no email_exists, no email sent, the rest saved [auth:internal/api/user.go]', async () => {
+  it('treats the current address as no change: no email_exists, no email sent, the rest saved [auth:internal/api/user.go:134,251]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const { browser } = await device()
     const res = await browser.auth.updateUser({ email: EMAIL, data: { colour: 'red' } })

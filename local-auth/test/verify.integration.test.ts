@@ -39,7 +39,7 @@ describe('POST /verify validation', () => {
     expect(res.error).toMatchObject({ status: 403, code: 'user_banned', message: 'User is banned' })
   })
 
-  it('answers user_banned before looking at expiry: a banned user with an expired token', async () => {
+  it('answers user_banned before looking at expiry: a banned user with an expired token [auth:internal/api/verify.go:669-693]', async () => {
     await h.admin().auth.admin.createUser({ email: EMAIL, password: PASSWORD, email_confirm: true, ban_duration: '24h' })
     const { token_hash } = await h.control.mintToken({ email: EMAIL, type: 'recovery' })
     await h.control.advanceClock(2 * 3600)
@@ -47,13 +47,13 @@ describe('POST /verify validation', () => {
     expect(res.error).toMatchObject({ status: 403, code: 'user_banned', message: 'User is banned' })
   })
 
-  it('never matches a phone (no phone users here): 403 otp_expired, not an email format error', async () => {
+  it('never matches a phone (no phone users here): 403 otp_expired, not an email format error [auth:internal/api/verify.go:68-73,715-722]', async () => {
     const res = await h.api('/verify', { method: 'POST', body: JSON.stringify({ type: 'recovery', phone: '+15555550100', token: '123456' }) })
     expect(res.status).toBe(403)
     expect(await res.json()).toEqual({ code: 'otp_expired', message: 'Token has expired or is invalid' })
   })
 
-  it('burns every one-time token of the user: after the recovery link, the sign-up link no longer works', async () => {
+  it('burns every one-time token of the user: after the recovery link, the sign-up link no longer works [auth:internal/api/verify.go:370-394, models/user.go:524-543,659-666]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD, email_confirm: false })
     const signup = await h.control.mintToken({ email: EMAIL, type: 'signup' })
     const recovery = await h.control.mintToken({ email: EMAIL, type: 'recovery' })
