@@ -1,10 +1,11 @@
 /**
  * The 6-digit code path: for when a mail scanner burned the link, or the link opens elsewhere.
  */
-import { describe, expect, it } from 'vitest'
+import { createClient } from '@supabase/supabase-js'
+import { describe, expect, inject, it } from 'vitest'
 import { Browser, parseForms } from './browser'
 import { withLimiters } from './deployment'
-import { control, newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
+import { captureLogs, control, newUser, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
 
 async function submitCode(browser: Browser, email: string, code: string) {
   const page = await browser.get('/account/verify-code')
@@ -47,6 +48,33 @@ describe('reset with the code from the email', () => {
     // The same form again: the address kept, the wrong code not shown back, so the next try is one edit.
     const form = parseForms(html)[0]
     expect([form?.action, form?.fields.email, form?.fields.code]).toEqual(['/account/verify-code', user.email, undefined])
+  })
+
+  it('answers a banned account exactly as a wrong code, whatever the code, so the form cannot tell which addresses are banned', async () => {
+    // Supabase checks the ban before the code (supabase/auth internal/api/verify.go:716-727,
+    // verifyUserAndToken), so its answer for a banned address is the same for any code typed.
+    const admin = createClient(inject('authUrl'), inject('serviceRoleKey'), { auth: { persistSession: false, autoRefreshToken: false } })
+    const attempt = async (email: string, code: string) => {
+      const res = await submitCode(new Browser(), email, code)
+      const html = await res.text()
+      const form = parseForms(html)[0]
+      return { status: res.status, h1: /<h1[^>]*>([^<]*)</.exec(html)?.[1], alert: html.includes('That code did not work'), form: [form?.action, form?.fields.email] }
+    }
+    const banned = { email: `banned${Date.now().toString(36)}@example.com` }
+    const created = await admin.auth.admin.createUser({ email: banned.email, password: 'an old password 1', email_confirm: true, ban_duration: '876000h' })
+    expect(created.data.user?.banned_until).toBeTruthy()
+    // Supabase still emails a banned account a reset (supabase/auth internal/api/recover.go:52, no ban check).
+    await requestRecovery(new Browser(), banned.email)
+    const { code = '' } = await recoveryEmail(banned.email)
+    const ordinary = await newUser()
+    const wrong = code === '000000' ? '111111' : '000000'
+    const expected = await attempt(ordinary.email, wrong)
+    expect(expected).toMatchObject({ status: 400, alert: true })
+    const { result, lines } = await captureLogs(() => attempt(banned.email, code))
+    expect(result).toEqual({ ...expected, form: ['/account/verify-code', banned.email] })
+    expect(await attempt(banned.email, wrong)).toEqual({ ...expected, form: ['/account/verify-code', banned.email] })
+    // The operator still sees what it was.
+    expect(lines.map((line) => JSON.parse(line) as { reason?: string }).some((line) => line.reason === 'account_unavailable')).toBe(true)
   })
 
   it('takes the code as people copy it: dashes and spaces anywhere', async () => {

@@ -68,6 +68,14 @@ verifyCodeRoutes.post('/', async (c) => {
     return continueAfterConfirm(c, { needsPasswordForm: true, next: UPDATE_PASSWORD_PATH, held, userId: data.user?.id })
   }
   const classified = classifyAuthError(error, c.get('upstream'))
+  if (classified === 'account_unavailable') {
+    // Supabase answers a banned account's address before it looks at the code (GoTrue verify.go,
+    // verifyUserAndToken), so "this account cannot be used" would tell anyone which addresses are
+    // banned: the page is a wrong code's; only the log line says what it was.
+    const page = formAgain(c, echoEmail, 'code_invalid')
+    c.set('reason', classified)
+    return page
+  }
   const reason = classified === 'link_expired' || classified === 'link_invalid' ? 'code_invalid' : classified
   // A wrong code, or a failure that spent nothing (a limit, trouble upstream): the form again, address kept.
   if (reason === 'code_invalid' || isRetryable(reason)) return formAgain(c, echoEmail, reason)
