@@ -9,6 +9,11 @@ import type { Translator } from './i18n/catalogue'
 import type { Reason } from './lib/reasons'
 
 /** What the fetch wrapper observed about this request's calls to Supabase Auth. */
+/** How a request's Supabase client is made (middleware/supabase.ts). */
+export interface ClientOptions {
+  readonly session?: 'use' | 'ignore'
+}
+
 export interface UpstreamState {
   timedOut: boolean
   calls: number
@@ -33,8 +38,12 @@ export interface AppEnv {
     csrfToken: string
     /** The parsed form body of a POST (middleware/csrf.ts). */
     form: Record<string, string>
-    /** This request's Supabase client, created on first call (middleware/supabase.ts). */
-    supabase: () => SupabaseClient
+    /**
+     * This request's Supabase client, created on first call (middleware/supabase.ts); the first call's
+     * options decide. `{ session: 'ignore' }`: the browser's session cookie is not shown to it, for a call
+     * made on nobody's behalf (asking for a reset email), so an expired session is not refreshed.
+     */
+    supabase: (options?: ClientOptions) => SupabaseClient
     upstream: UpstreamState
     /** The breached-password check's outcome code for the log line (breached-password.ts). */
     breachCheck: string | undefined

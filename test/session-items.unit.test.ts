@@ -4,7 +4,7 @@
  * planted names no Set-Cookie could carry back).
  */
 import { describe, expect, it } from 'vitest'
-import { cookiesToClear, isSessionItem } from '../src/lib/session-items'
+import { cookiesToClear, isSessionCookie, isSessionItem } from '../src/lib/session-items'
 
 const KEY = 'sb-abcd1234-auth-token'
 
@@ -37,6 +37,25 @@ describe('isSessionItem', () => {
     'lang',
   ])('leaves %s alone', (name) => {
     expect(isSessionItem(name, KEY)).toBe(false)
+  })
+})
+
+describe('isSessionCookie (what a client that ignores the session does not see)', () => {
+  it.each([KEY, `${KEY}.0`, `${KEY}.10`, `${KEY}-user`, `${KEY}-user.1`])('hides %s', (name) => {
+    expect(isSessionCookie(name, KEY)).toBe(true)
+  })
+
+  it.each([
+    `${KEY}-code-verifier`,
+    `${KEY}-code-verifier.1`,
+    `${KEY}-flows-code-verifier`,
+    `${KEY}-flow-c41b10e51119a93a0fbe4863d2a8163e-code-verifier`,
+    `${KEY}.123`,
+    `${KEY}x`,
+    'sb-other-auth-token',
+    '__Host-csrf',
+  ])('shows %s', (name) => {
+    expect(isSessionCookie(name, KEY)).toBe(false)
   })
 })
 

@@ -12,6 +12,13 @@ export function isSessionItem(name: string, storageKey: string): boolean {
   return name.startsWith(storageKey) && ITEM_SUFFIX_RE.test(name.slice(storageKey.length))
 }
 
+const SESSION_SUFFIX_RE = /^(?:|-user)(?:\.\d{1,2})?$/
+
+/** Pure: whether `name` holds the signed-in session itself (or its `-user` item), whole or a chunk; not a PKCE verifier. */
+export function isSessionCookie(name: string, storageKey: string): boolean {
+  return name.startsWith(storageKey) && SESSION_SUFFIX_RE.test(name.slice(storageKey.length))
+}
+
 /**
  * Pure: the Set-Cookie deletions that sign this browser out, from the names of the cookies it sent:
  * each storage item once host-only and, with a cookie domain, once more domain-wide, so a copy left from

@@ -9,10 +9,11 @@ import { createServerClient, parseCookieHeader } from '@supabase/ssr'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Context, MiddlewareHandler } from 'hono'
 import { setCookie } from 'hono/cookie'
-import type { AppEnv, UpstreamState } from '../app-env'
+import type { AppEnv, ClientOptions, UpstreamState } from '../app-env'
 import type { Config } from '../config'
 import { textFromBase64Url } from '../lib/base64url-text'
 import { isSecureRequest } from '../lib/secure-request'
+import { isSessionCookie } from '../lib/session-items'
 import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwarding'
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
@@ -23,14 +24,14 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
     // Created on first use, with what only a request that calls Supabase needs (a page that never
     // calls it pays for none of it): building the client was a fifth of such a page's CPU.
     let client: SupabaseClient | undefined
-    c.set('supabase', () => {
+    c.set('supabase', (options: ClientOptions = {}) => {
       if (!client) {
         let markStarted: () => void = () => {}
         c.set('upstreamStarted', new Promise<void>((resolve) => (markStarted = resolve)))
         c.set('sealCookies', () => {
           sealed = true
         })
-        client = createClient(c, c.get('config'), upstream, () => sealed, () => markStarted())
+        client = createClient(c, c.get('config'), options, upstream, () => sealed, () => markStarted())
       }
       return client
     })
@@ -42,6 +43,7 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
 function createClient(
   c: Context<AppEnv>,
   config: Config,
+  options: ClientOptions,
   upstream: UpstreamState,
   isSealed: () => boolean,
   onFetch: () => void,
@@ -56,7 +58,9 @@ function createClient(
     },
     cookies: {
       // auth-js reads storage several times per call (getClaims, updateUser): parse the header once.
-      getAll: () => (cookies ??= readCookies(c.req.header('Cookie') ?? '')),
+      // A client that ignores the session never sees it: auth-js would otherwise refresh an expired
+      // one (@supabase/ssr's onAuthStateChange → INITIAL_SESSION) for a call that does not use it.
+      getAll: () => (cookies ??= readCookies(c.req.header('Cookie') ?? '', options.session === 'ignore' ? config.sessionCookieName : undefined)),
       setAll(cookies, headers) {
         // Work left running in waitUntil must not touch a response that has already gone.
         if (isSealed()) return
@@ -76,9 +80,12 @@ function createClient(
  * with `base64-` and passes anything else through unchanged, so it reads the same text without its slow
  * decoder. A decoded text that itself starts with `base64-` stays as sent (ssr would decode it a second
  * time). Chunk cookies (`name.0`, `name.1`, …) are joined by ssr before decoding, so they stay as sent.
+ * With `hiddenSession` (the session's storage key), the session's own cookies are left out.
  */
-function readCookies(header: string): { name: string; value: string }[] {
-  return parseCookieHeader(header).map(({ name, value = '' }) => {
+function readCookies(header: string, hiddenSession: string | undefined): { name: string; value: string }[] {
+  const all = parseCookieHeader(header)
+  const shown = hiddenSession === undefined ? all : all.filter(({ name }) => !isSessionCookie(name, hiddenSession))
+  return shown.map(({ name, value = '' }) => {
     if (!value.startsWith(BASE64_PREFIX) || chunkNameRe.test(name)) return { name, value }
     const text = textFromBase64Url(value.slice(BASE64_PREFIX.length))
     return { name, value: text !== undefined && !text.startsWith(BASE64_PREFIX) ? text : value }

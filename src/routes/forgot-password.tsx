@@ -71,7 +71,8 @@ async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void
   const upstream = c.get('upstream')
   const requestId = c.get('requestId')
   const scope = eventScope(c)
-  const sending = c.get('supabase')().auth
+  // On nobody's behalf: a session this browser holds plays no part (and an expired one is not refreshed).
+  const sending = c.get('supabase')({ session: 'ignore' }).auth
     .resetPasswordForEmail(email, { redirectTo })
     .then(({ error }) => ({
       outcome: error ? classifyAuthError(error, upstream) : 'sent',
