@@ -142,6 +142,13 @@ describe('forged and malformed posts', () => {
     expect(await res.text()).toContain('It may have expired. Reload the page and try again.')
   })
 
+  it('refuses a post whose token only matches a malformed CSRF cookie (one this Worker never issued)', async () => {
+    const browser = new Browser()
+    await formPage(browser)
+    browser.jar.set('__Host-csrf', 'planted')
+    expect((await browser.post('/account/forgot-password', { csrf_token: 'planted', email: 'a@example.com' })).status).toBe(403)
+  })
+
   it('refuses a post with neither Origin nor Sec-Fetch-Site', async () => {
     const browser = new Browser()
     const token = await formPage(browser)

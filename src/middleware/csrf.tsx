@@ -55,7 +55,8 @@ export function csrfProtection(): MiddlewareHandler<AppEnv> {
       const sent = form?.[CSRF_FIELD]
       if (!form) {
         refusal = await refuse(c, 400, 'bad_form', 'unreadable')
-      } else if (!existing || !sent || !timingSafeEqualStrings(sent, existing)) {
+      } else if (token !== existing || !sent || !timingSafeEqualStrings(sent, token)) {
+        // Only a cookie of the shape we issue counts: a malformed one was replaced above, never matched.
         refusal = await refuseForgery(c)
       } else {
         c.set('form', form)
