@@ -41,7 +41,9 @@ export interface AppEnv {
     /**
      * This request's Supabase client, created on first call (middleware/supabase.ts); the first call's
      * options decide. `{ session: 'ignore' }`: the browser's session cookie is not shown to it, for a call
-     * made on nobody's behalf (asking for a reset email), so an expired session is not refreshed.
+     * that does not act as the signed-in person (asking for a reset email, confirming a link or code, whose
+     * new session replaces the old), so an expired session is not refreshed first; a new session written
+     * by such a client also deletes the old session's cookies it was not shown.
      */
     supabase: (options?: ClientOptions) => SupabaseClient
     upstream: UpstreamState

@@ -8,12 +8,12 @@
 import { createServerClient, parseCookieHeader } from '@supabase/ssr'
 import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Context, MiddlewareHandler } from 'hono'
-import { setCookie } from 'hono/cookie'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { AppEnv, ClientOptions, UpstreamState } from '../app-env'
 import type { Config } from '../config'
 import { textFromBase64Url } from '../lib/base64url-text'
 import { isSecureRequest } from '../lib/secure-request'
-import { isSessionCookie } from '../lib/session-items'
+import { cookiesToClear, isSessionCookie } from '../lib/session-items'
 import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwarding'
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
@@ -49,6 +49,8 @@ function createClient(
   onFetch: () => void,
 ) {
   let cookies: { name: string; value: string }[] | undefined
+  const hiddenSession = options.session === 'ignore' ? config.sessionCookieName : undefined
+  let replacedHidden = false
   return createServerClient(config.supabaseUrl, config.supabaseKey, {
     cookieOptions: {
       path: '/',
@@ -60,12 +62,22 @@ function createClient(
       // auth-js reads storage several times per call (getClaims, updateUser): parse the header once.
       // A client that ignores the session never sees it: auth-js would otherwise refresh an expired
       // one (@supabase/ssr's onAuthStateChange → INITIAL_SESSION) for a call that does not use it.
-      getAll: () => (cookies ??= readCookies(c.req.header('Cookie') ?? '', options.session === 'ignore' ? config.sessionCookieName : undefined)),
+      getAll: () => (cookies ??= readCookies(c.req.header('Cookie') ?? '', hiddenSession)),
       setAll(cookies, headers) {
         // Work left running in waitUntil must not touch a response that has already gone.
         if (isSealed()) return
         for (const { name, value, options } of cookies) {
           setCookie(c, name, value, { ...options, sameSite: 'Lax' } as Parameters<typeof setCookie>[3])
+        }
+        // A new session over one the client was not shown: ssr removes only the old cookies it saw, so
+        // the ones it did not see (a whole cookie or chunks the new value does not overwrite) go here.
+        if (hiddenSession !== undefined && !replacedHidden && cookies.some(({ name, value }) => value !== '' && isSessionCookie(name, hiddenSession))) {
+          replacedHidden = true
+          const written = new Set(cookies.map(({ name }) => name))
+          const stale = Object.keys(getCookie(c)).filter((name) => isSessionCookie(name, hiddenSession) && !written.has(name))
+          for (const { name, domain } of cookiesToClear(stale, hiddenSession, config.cookieDomain)) {
+            deleteCookie(c, name, { path: '/', secure: isSecureRequest(c), ...(domain ? { domain } : {}) })
+          }
         }
         for (const [key, value] of Object.entries(headers ?? {})) c.header(key, value)
       },

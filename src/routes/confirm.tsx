@@ -64,7 +64,7 @@ confirmRoutes.post('/', async (c) => {
 async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: string) {
   const { tokenHash, type } = request
   const held = heldAccount(c)
-  const { data, error } = await c.get('supabase')().auth.verifyOtp({ type, token_hash: tokenHash })
+  const { data, error } = await c.get('supabase')({ session: 'ignore' }).auth.verifyOtp({ type, token_hash: tokenHash })
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
     return isRetryable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason)
@@ -81,7 +81,7 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   }
   if (await overConfirmLimit(c)) return redirectToError(c, 'rate_limited')
   const held = heldAccount(c)
-  const { data, error } = await c.get('supabase')().auth.exchangeCodeForSession(code)
+  const { data, error } = await c.get('supabase')({ session: 'ignore' }).auth.exchangeCodeForSession(code)
   if (error) return redirectToError(c, classifyAuthError(error, c.get('upstream')))
   // supabase-js sets redirectType to 'recovery' when the verifier carried the recovery marker.
   const kind = (data as { redirectType?: string | null }).redirectType === 'recovery' ? 'code-recovery' : 'code-other'

@@ -62,7 +62,7 @@ verifyCodeRoutes.post('/', async (c) => {
     return formAgain(c, echoEmail, 'rate_limited')
   }
   const held = heldAccount(c)
-  const { data, error } = await c.get('supabase')().auth.verifyOtp({ email, token: code, type: 'recovery' })
+  const { data, error } = await c.get('supabase')({ session: 'ignore' }).auth.verifyOtp({ email, token: code, type: 'recovery' })
   if (!error) {
     c.set('reason', 'code_verified')
     return continueAfterConfirm(c, { needsPasswordForm: true, next: UPDATE_PASSWORD_PATH, held, userId: data.user?.id })

@@ -1,0 +1,175 @@
+/**
+ * A browser that still holds an older session: someone who used the site an hour (or a month) ago,
+ * with COOKIE_DOMAIN sharing the session between the site and this Worker. Asking for a reset and
+ * confirming a link or code do not act as that session: it is not refreshed first (one round trip per
+ * step, as for anyone), a dead one makes no SDK warnings, and a new session replaces every cookie of
+ * the old one, whole or chunked.
+ */
+import { stringToBase64URL } from '@supabase/ssr'
+import { createClient } from '@supabase/supabase-js'
+import { describe, expect, inject, it } from 'vitest'
+import { Browser, parseSetCookie } from './browser'
+import { withBindings } from './deployment'
+import { captureLogs, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery, type TestUser } from './flow'
+
+const SESSION = 'sb-127-auth-token'
+
+/** A session cookie value for `user` whose access token has expired: live (refreshable) or ended (refresh token unknown). */
+async function oldSession(user: TestUser, state: 'expired' | 'ended'): Promise<string> {
+  const supabase = createClient(inject('authUrl'), inject('anonKey'), { auth: { persistSession: false, autoRefreshToken: false } })
+  const { data } = await supabase.auth.signInWithPassword(user)
+  if (!data.session) throw new Error('no session')
+  const session = { ...data.session, expires_at: Math.floor(Date.now() / 1000) - 60 }
+  if (state === 'ended') session.refresh_token = 'endedsession'
+  return `base64-${stringToBase64URL(JSON.stringify(session))}`
+}
+
+/** The browser of that person, holding `value` whole or in two chunks, as @supabase/ssr writes a large one. */
+async function browserHolding(value: string, chunked = false, browser = new Browser()): Promise<Browser> {
+  await browser.get('/account/forgot-password')
+  if (!chunked) browser.jar.set(SESSION, value)
+  else {
+    browser.jar.set(`${SESSION}.0`, value.slice(0, 600))
+    browser.jar.set(`${SESSION}.1`, value.slice(600))
+  }
+  return browser
+}
+
+/** What reached the stand-in, as `METHOD path[?grant_type]`. */
+async function callsDuring<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[]; lines: string[] }> {
+  await control().clearRequests()
+  const { result, lines } = await captureLogs(run)
+  const calls = (await control().requests()).map((r) => `${r.method} ${r.path}${r.query.grant_type ? `?grant_type=${r.query.grant_type}` : ''}`)
+  return { result, calls, lines }
+}
+
+/** Lines that are not the Worker's own JSON lines (SDK warnings, stack traces). */
+const foreign = (lines: string[]) =>
+  lines.filter((line) => {
+    try {
+      return typeof (JSON.parse(line) as { msg?: unknown }).msg !== 'string'
+    } catch {
+      return true
+    }
+  })
+
+const cookieNames = (res: Response) =>
+  res.headers
+    .getSetCookie()
+    .map((c) => (c.split('=')[0] ?? '').replace(/-flow-[0-9a-f]+-/, '-flow-<id>-'))
+    .sort()
+
+/** The address the new-password form is for (its "for <address>" line, after any account-switch notice). */
+async function namedAccount(browser: Browser): Promise<string | undefined> {
+  const page = await browser.get('/account/update-password')
+  return [...(await page.text()).matchAll(/<p>[^<]*<strong class="address">([^<]*)<\/strong>/g)].at(-1)?.[1]
+}
+
+describe('asking for a reset', () => {
+  it.each([['whole', false], ['in chunks', true]])('(session cookie %s) sets the code-verifier cookies a fresh browser gets, in one round trip, with one log line', async (_name, chunked) => {
+    const user = await newUser()
+    const browser = await browserHolding(await oldSession(user, 'expired'), chunked)
+    const { result, calls, lines } = await callsDuring(() => requestRecovery(browser, user.email))
+    await recoveryEmail(user.email)
+    // No refresh of a session this step does not use: its new tokens could not even be kept, since the
+    // answer goes before the email is sent.
+    expect(calls).toEqual(['POST /auth/v1/recover'])
+    const fresh = await requestRecovery(new Browser(), user.email.replace(/^user/, 'ghost'))
+    expect(cookieNames(result)).toEqual(cookieNames(fresh))
+    expect(cookieNames(result).some((name) => name.includes('code-verifier'))).toBe(true)
+    expect(foreign(lines)).toEqual([])
+  })
+
+  it('can then open a {{ .ConfirmationURL }} link (?code=) from that request, in one round trip', async () => {
+    const user = await newUser()
+    const browser = await browserHolding(await oldSession(user, 'expired'))
+    await requestRecovery(browser, user.email)
+    const { link } = await recoveryEmail(user.email)
+    const verify = new URL(`${inject('authUrl')}/auth/v1/verify`)
+    verify.searchParams.set('token', new URL(link).searchParams.get('token_hash') ?? '')
+    verify.searchParams.set('type', 'recovery')
+    verify.searchParams.set('redirect_to', 'https://auth.example.com/auth/confirm?next=/account/update-password')
+    const location = (await fetch(verify, { redirect: 'manual' })).headers.get('location') ?? ''
+    expect(new URL(location).searchParams.get('code')).toBeTruthy()
+    const { result, calls, lines } = await callsDuring(() => browser.get(location))
+    expect([result.status, result.headers.get('location')]).toEqual([303, '/account/update-password'])
+    expect(calls).toEqual(['POST /auth/v1/token?grant_type=pkce'])
+    expect(foreign(lines)).toEqual([])
+    expect(await namedAccount(browser)).toBe(user.email)
+  })
+})
+
+describe('confirming a link or a code', () => {
+  it.each([['expired', 'expired'], ['ended', 'ended']] as const)('with an %s session: one round trip, no SDK warnings, and the new-password form for the account', async (_name, state) => {
+    const user = await newUser()
+    const browser = await browserHolding(await oldSession(user, state))
+    await requestRecovery(new Browser(), user.email)
+    const { link } = await recoveryEmail(user.email)
+    const page = await browser.get(link)
+    const { result, calls, lines } = await callsDuring(async () => browser.submit(await page.text()))
+    expect([result.status, result.headers.get('location')]).toEqual([303, '/account/update-password'])
+    expect(calls).toEqual(['POST /auth/v1/verify'])
+    expect(foreign(lines)).toEqual([])
+    expect(await namedAccount(browser)).toBe(user.email)
+  })
+
+  it('with the 6-digit code: one round trip, and the new-password form for the account', async () => {
+    const user = await newUser()
+    const browser = await browserHolding(await oldSession(user, 'expired'))
+    await requestRecovery(new Browser(), user.email)
+    const { code = '' } = await recoveryEmail(user.email)
+    const form = await browser.get('/account/verify-code')
+    const { result, calls, lines } = await callsDuring(async () => browser.submit(await form.text(), { email: user.email, code }))
+    expect([result.status, result.headers.get('location')]).toEqual([303, '/account/update-password'])
+    expect(calls).toEqual(['POST /auth/v1/verify'])
+    expect(foreign(lines)).toEqual([])
+    expect(await namedAccount(browser)).toBe(user.email)
+  })
+
+  it('replaces an old whole session cookie with a new chunked one: the old cookie is deleted, so the new session is the one read', async () => {
+    const other = await newUser()
+    // A large profile makes the new session too big for one cookie.
+    const user = await newUser({ user_metadata: { bio: 'x'.repeat(3000) } })
+    const browser = await browserHolding(await oldSession(other, 'expired'))
+    await requestRecovery(new Browser(), user.email)
+    const { link } = await recoveryEmail(user.email)
+    const confirmed = await openLinkAndConfirm(browser, link)
+    const set = confirmed.headers.getSetCookie().map(parseSetCookie)
+    expect(set.filter((c) => c.name === SESSION).map((c) => c.maxAge)).toContain(0)
+    expect(set.filter((c) => c.name.startsWith(`${SESSION}.`) && c.value !== '').length).toBeGreaterThan(1)
+    const held = browser.cookieNames().filter((name) => name.startsWith(SESSION) && !name.includes('verifier'))
+    expect(held.length).toBeGreaterThan(1)
+    expect(held.every((name) => /\.\d$/.test(name))).toBe(true)
+    expect(await namedAccount(browser)).toBe(user.email)
+  })
+
+  it('replaces an old chunked session with a new whole one: the old chunks are deleted', async () => {
+    const other = await newUser()
+    const user = await newUser()
+    const browser = await browserHolding(await oldSession(other, 'expired'), true)
+    await requestRecovery(new Browser(), user.email)
+    const { link } = await recoveryEmail(user.email)
+    const confirmed = await openLinkAndConfirm(browser, link)
+    const deleted = confirmed.headers.getSetCookie().map(parseSetCookie).filter((c) => c.maxAge === 0).map((c) => c.name)
+    expect(deleted).toEqual(expect.arrayContaining([`${SESSION}.0`, `${SESSION}.1`]))
+    expect(browser.cookieNames().filter((name) => name.startsWith(SESSION) && !name.includes('verifier'))).toEqual([SESSION])
+    expect(await namedAccount(browser)).toBe(user.email)
+  })
+
+  it('with COOKIE_DOMAIN, deletes the old chunks domain-wide and host-only, as @supabase/ssr deletes what it sees', async () => {
+    const other = await newUser()
+    const user = await newUser()
+    const browser = await browserHolding(await oldSession(other, 'expired'), true, new Browser({ fetcher: withBindings({ COOKIE_DOMAIN: '.example.com' }) }))
+    await requestRecovery(new Browser(), user.email)
+    const { link } = await recoveryEmail(user.email)
+    const confirmed = await openLinkAndConfirm(browser, link)
+    const deletions = confirmed.headers
+      .getSetCookie()
+      .map(parseSetCookie)
+      .filter((c) => c.maxAge === 0 && c.name.startsWith(SESSION))
+      .map((c) => `${c.name} ${String(c.attributes.domain ?? 'host-only')}`)
+      .sort()
+    expect(deletions).toEqual([`${SESSION}.0 .example.com`, `${SESSION}.0 host-only`, `${SESSION}.1 .example.com`, `${SESSION}.1 host-only`])
+    expect(await namedAccount(browser)).toBe(user.email)
+  })
+})
