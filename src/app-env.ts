@@ -8,12 +8,12 @@ import type { Config, LimiterName } from './config'
 import type { Translator } from './i18n/catalogue'
 import type { Reason } from './lib/reasons'
 
-/** What the fetch wrapper observed about this request's calls to Supabase Auth. */
 /** How a request's Supabase client is made (middleware/supabase.ts). */
 export interface ClientOptions {
   readonly session?: 'use' | 'ignore'
 }
 
+/** What the fetch wrapper observed about this request's calls to Supabase Auth. */
 export interface UpstreamState {
   timedOut: boolean
   calls: number

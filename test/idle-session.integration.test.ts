@@ -172,4 +172,21 @@ describe('confirming a link or a code', () => {
     expect(deletions).toEqual([`${SESSION}.0 .example.com`, `${SESSION}.0 host-only`, `${SESSION}.1 .example.com`, `${SESSION}.1 host-only`])
     expect(await namedAccount(browser)).toBe(user.email)
   })
+
+  it('with COOKIE_DOMAIN, deletes a host-only old cookie of the same name before writing the new one domain-wide', async () => {
+    // Left from before COOKIE_DOMAIN was set: the browser would keep it beside the domain-wide one and send it first.
+    const other = await newUser()
+    const user = await newUser()
+    const browser = await browserHolding(await oldSession(other, 'expired'), false, new Browser({ fetcher: withBindings({ COOKIE_DOMAIN: '.example.com' }) }))
+    await requestRecovery(new Browser(), user.email)
+    const { link } = await recoveryEmail(user.email)
+    const confirmed = await openLinkAndConfirm(browser, link)
+    const lines = confirmed.headers
+      .getSetCookie()
+      .map(parseSetCookie)
+      .filter((c) => c.name === SESSION)
+      .map((c) => `${c.maxAge === 0 ? 'delete' : 'set'} ${String(c.attributes.domain ?? 'host-only')}`)
+    expect(lines).toEqual(['delete host-only', 'set .example.com'])
+    expect(await namedAccount(browser)).toBe(user.email)
+  })
 })

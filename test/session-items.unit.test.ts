@@ -4,7 +4,7 @@
  * planted names no Set-Cookie could carry back).
  */
 import { describe, expect, it } from 'vitest'
-import { cookiesToClear, isSessionCookie, isSessionItem } from '../src/lib/session-items'
+import { cookiesToClear, isSessionCookie, isSessionItem, replacedSessionCookies } from '../src/lib/session-items'
 
 const KEY = 'sb-abcd1234-auth-token'
 
@@ -75,5 +75,28 @@ describe('cookiesToClear', () => {
 
   it('without COOKIE_DOMAIN, host-only only', () => {
     expect(cookiesToClear(sent, KEY, undefined)).toEqual([{ name: KEY }, { name: `${KEY}.1` }, { name: `${KEY}-code-verifier` }])
+  })
+})
+
+describe('replacedSessionCookies (a new session over one the client was not shown)', () => {
+  const sent = [KEY, `${KEY}.0`, `${KEY}.1`, `${KEY}-user`, `${KEY}-code-verifier`, '__Host-csrf']
+
+  it('deletes every old session cookie the new value does not overwrite, and leaves the rest', () => {
+    expect(replacedSessionCookies(sent, new Set([KEY]), KEY, undefined)).toEqual([{ name: `${KEY}.0` }, { name: `${KEY}.1` }, { name: `${KEY}-user` }])
+  })
+
+  it('with COOKIE_DOMAIN: those in both scopes, and the host-only copy of each name it overwrites', () => {
+    expect(replacedSessionCookies(sent, new Set([`${KEY}.0`, `${KEY}.1`]), KEY, '.example.com')).toEqual([
+      { name: KEY },
+      { name: KEY, domain: '.example.com' },
+      { name: `${KEY}.0` },
+      { name: `${KEY}.1` },
+      { name: `${KEY}-user` },
+      { name: `${KEY}-user`, domain: '.example.com' },
+    ])
+  })
+
+  it('nothing when the browser sent no session', () => {
+    expect(replacedSessionCookies([`${KEY}-code-verifier`, 'lang'], new Set([KEY]), KEY, '.example.com')).toEqual([])
   })
 })

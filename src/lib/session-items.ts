@@ -33,3 +33,28 @@ export function cookiesToClear(names: Iterable<string>, storageKey: string, doma
   }
   return deletions
 }
+
+/**
+ * Pure: the deletions that go with a new session written over one the client was not shown (ssr removes
+ * only the old cookies it saw): each old session cookie the new value does not overwrite, host-only and,
+ * with a cookie domain, domain-wide; and with a cookie domain, the host-only copy of each name it does
+ * overwrite, which a domain-wide write leaves in place (a browser sends that older copy first).
+ */
+export function replacedSessionCookies(
+  sent: Iterable<string>,
+  written: ReadonlySet<string>,
+  storageKey: string,
+  domain: string | undefined,
+): { name: string; domain?: string }[] {
+  const deletions: { name: string; domain?: string }[] = []
+  for (const name of sent) {
+    if (!isSessionCookie(name, storageKey)) continue
+    if (!written.has(name)) {
+      deletions.push({ name })
+      if (domain) deletions.push({ name, domain })
+    } else if (domain) {
+      deletions.push({ name })
+    }
+  }
+  return deletions
+}

@@ -13,7 +13,7 @@ import type { AppEnv, ClientOptions, UpstreamState } from '../app-env'
 import type { Config } from '../config'
 import { textFromBase64Url } from '../lib/base64url-text'
 import { isSecureRequest } from '../lib/secure-request'
-import { cookiesToClear, isSessionCookie } from '../lib/session-items'
+import { isSessionCookie, replacedSessionCookies } from '../lib/session-items'
 import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwarding'
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
@@ -66,18 +66,17 @@ function createClient(
       setAll(cookies, headers) {
         // Work left running in waitUntil must not touch a response that has already gone.
         if (isSealed()) return
-        for (const { name, value, options } of cookies) {
-          setCookie(c, name, value, { ...options, sameSite: 'Lax' } as Parameters<typeof setCookie>[3])
-        }
-        // A new session over one the client was not shown: ssr removes only the old cookies it saw, so
-        // the ones it did not see (a whole cookie or chunks the new value does not overwrite) go here.
+        // A new session over one the client was not shown: the old session's cookies that would outlive
+        // it go first (before the writes, which may reuse a name in another scope).
         if (hiddenSession !== undefined && !replacedHidden && cookies.some(({ name, value }) => value !== '' && isSessionCookie(name, hiddenSession))) {
           replacedHidden = true
           const written = new Set(cookies.map(({ name }) => name))
-          const stale = Object.keys(getCookie(c)).filter((name) => isSessionCookie(name, hiddenSession) && !written.has(name))
-          for (const { name, domain } of cookiesToClear(stale, hiddenSession, config.cookieDomain)) {
+          for (const { name, domain } of replacedSessionCookies(Object.keys(getCookie(c)), written, hiddenSession, config.cookieDomain)) {
             deleteCookie(c, name, { path: '/', secure: isSecureRequest(c), ...(domain ? { domain } : {}) })
           }
+        }
+        for (const { name, value, options } of cookies) {
+          setCookie(c, name, value, { ...options, sameSite: 'Lax' } as Parameters<typeof setCookie>[3])
         }
         for (const [key, value] of Object.entries(headers ?? {})) c.header(key, value)
       },
