@@ -48,11 +48,27 @@ export function parseDeployment(env: Record<string, unknown>): Deployment | Conf
   }
   const sites = new Map<string, Config | ConfigError>()
   for (const [key, entry] of Object.entries(parsed as Record<string, unknown>)) {
-    const hostname = key.trim().toLowerCase()
-    if (!hostnameRe.test(hostname) || sites.has(hostname)) return new ConfigError([`SITES.${key}`])
+    const hostname = siteHostname(key)
+    if (hostname === undefined || sites.has(hostname)) return new ConfigError([`SITES.${key}`])
     sites.set(hostname, parseSiteSafely(env, hostname, entry))
   }
   return { kind: 'sites', sites }
+}
+
+/**
+ * Pure: a SITES key as the hostname requests arrive with: lower case, and an internationalised name
+ * (`auth.bücher.de`) in its ASCII form (`auth.xn--bcher-kva.de`), as browsers send it. Undefined for
+ * anything but a bare hostname (a path, port, userinfo, a trailing dot).
+ */
+function siteHostname(key: string): string | undefined {
+  const trimmed = key.trim()
+  if (!/^[^/?#@:\\\s]+$/.test(trimmed)) return undefined
+  try {
+    const { hostname } = new URL(`https://${trimmed}`)
+    return hostnameRe.test(hostname) ? hostname : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** One site's parse never takes the others down: a throw we did not foresee names the whole site. */

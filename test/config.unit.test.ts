@@ -311,6 +311,17 @@ describe('SITES', () => {
     expect(siteFor(deployment, 'auth.brand-c.com')).toBeUndefined()
   })
 
+  it('takes an internationalised hostname as written (auth.bücher.test) and finds it under the ASCII form browsers send', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const deployment = parseDeployment({ ...good, SITES: { 'auth.bücher.test': { APP_NAME: 'Bücher' }, 'auth.brand-a.com': { APP_NAME: 'A' } } })
+    const site = siteFor(deployment, new URL('https://auth.bücher.test/').hostname)
+    if (!site || site instanceof ConfigError) throw new Error(`missing site: ${String(site instanceof ConfigError ? site.keys : site)}`)
+    expect([site.siteId, site.appName]).toEqual(['auth.xn--bcher-kva.test', 'Bücher'])
+    // The same hostname twice, once in each form, is one hostname.
+    const twice = parseDeployment({ ...good, SITES: { 'auth.bücher.test': {}, 'auth.xn--bcher-kva.test': {} } })
+    expect(twice instanceof ConfigError ? twice.keys : []).toEqual(['SITES.auth.xn--bcher-kva.test'])
+  })
+
   it('whatever one site’s settings hold, parsing never throws (as a site or as the single site) and the other sites still load', async () => {
     const { parseDeployment, siteFor, SITE_KEYS } = await import('../src/sites')
     // Mostly known keys (so parsing goes deep), with any JSON value, BRANDING fields included.
@@ -380,6 +391,10 @@ describe('SITES', () => {
     ['an empty object', '{}', ['SITES']],
     ['an array', '[]', ['SITES']],
     ['a hostname with a path', JSON.stringify({ 'auth.example.com/x': {} }), ['SITES.auth.example.com/x']],
+    ['a hostname with a port', JSON.stringify({ 'auth.example.com:8443': {} }), ['SITES.auth.example.com:8443']],
+    ['a URL, not a hostname', JSON.stringify({ 'https://auth.example.com': {} }), ['SITES.https://auth.example.com']],
+    ['a hostname with userinfo', JSON.stringify({ 'evil@auth.example.com': {} }), ['SITES.evil@auth.example.com']],
+    ['a hostname with a trailing dot', JSON.stringify({ 'auth.example.com.': {} }), ['SITES.auth.example.com.']],
     ['two entries for one hostname', JSON.stringify({ 'auth.example.com': {}, 'Auth.Example.com': { APP_NAME: 'B' } }), ['SITES.Auth.Example.com']],
   ])('refuses SITES that is %s', async (_name, sites, keys) => {
     const { parseDeployment } = await import('../src/sites')
