@@ -5,7 +5,7 @@
 import { createClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
-import { Browser } from './browser'
+import { Browser, parseForms } from './browser'
 import { withLimiters } from './deployment'
 import { control, newUser, reachUpdateForm, signInWith, submitNewPassword } from './flow'
 
@@ -119,17 +119,35 @@ describe('mistakes on the form', () => {
     expect(await res.text()).toContain('Choose another password: it is too short.')
   })
 
-  it('refuses the current password (same_password)', async () => {
+  it('the current password (same_password): says it already is, with the way on and the form for another', async () => {
     const user = await newUser()
     const browser = new Browser()
     await reachUpdateForm(browser, user)
     const res = await submitNewPassword(browser, user.password)
     expect(res.status).toBe(422)
     const html = await res.text()
-    expect(html).toContain('It must differ from your current one.')
-    // On the form, tied to the password field: choosing another is one edit away.
-    expect(html).toMatch(/id="f-password-error">[^<]*It must differ from your current one\.<\/p>/)
-    expect(html).toMatch(/id="f-password"[^>]*aria-invalid="true"/)
+    expect(html).toContain('That is already your password')
+    // Continuing is one click (to SITE_URL, as after a change); choosing another is the form below.
+    expect(html).toContain('<a href="https://www.example.com/">Continue</a>')
+    expect(parseForms(html).some((form) => form.action === '/account/update-password')).toBe(true)
+    expect((await submitNewPassword(browser, 'a different password 42')).status).toBe(200)
+    expect((await signInWith(user.email, 'a different password 42')).error).toBeNull()
+  })
+
+  it('a save whose answer was lost, sent again: the password is already the new one, and Continue keeps the checked next', async () => {
+    // Supabase changed the password but the answer never arrived (a timeout after the commit); the
+    // person presses Save again with the same password.
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const form = await (await browser.get('/account/update-password?next=/settings')).text()
+    const fields = { password: 'saved a moment ago 7', password_confirm: 'saved a moment ago 7' }
+    expect((await browser.submit(form, fields)).status).toBe(200) // the answer this person never saw
+    const again = await browser.submit(form, fields)
+    expect(again.status).toBe(422)
+    const html = await again.text()
+    expect(html).toContain('If you saved it a moment ago and saw no answer, it went through.')
+    expect(html).toContain('<a href="/settings">Continue</a>')
   })
 
   it.each([

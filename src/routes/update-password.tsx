@@ -18,7 +18,7 @@ import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/r
 import { isFreshRecoverySession, staleRecoveryKind } from '../lib/recovery-session'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
-import { copyFor, titledMessage } from '../views/reason-copy'
+import { titledMessage } from '../views/reason-copy'
 import { failWith, renderPage, renderPageHtml, renderReason, translatorOf } from '../views/render'
 import { freshUpdateFormHtml, passwordChangedHtml, UpdatePasswordForm } from '../views/update-password-page'
 
@@ -49,20 +49,25 @@ updatePasswordRoutes.post('/', async (c) => {
   const { error } = await c.get('supabase')().auth.updateUser({ password: checked.password })
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
-    const errors = formErrorsFor(c, reason, error as { reasons?: unknown })
+    const errors = formErrorsFor(c, reason, error as { reasons?: unknown }, form.next)
     if (!errors) return renderReason(c, reason)
     return renderForm(c, session, form.next, failWith(c, reason), errors)
   }
-  const siteUrl = c.get('config').siteUrl
-  const continueTo = nextTarget(c, form.next, siteUrl)
-  // After nextTarget, which notes a refused next as the reason: the outcome that counts is the change.
+  const target = continueTarget(c, form.next)
+  // After continueTarget, which notes a refused next as the reason: the outcome that counts is the change.
   c.set('reason', 'password_updated')
   forgetConfirmedLink(c)
   forgetSwitch(c)
-  const target = continueTo === UPDATE_PASSWORD_PATH ? siteUrl : continueTo
   const t = translatorOf(c)
-  return renderPageHtml(c, 200, t.m.changed.pageTitle, passwordChangedHtml(t, checkedTarget(c, target)))
+  return renderPageHtml(c, 200, t.m.changed.pageTitle, passwordChangedHtml(t, target))
 })
+
+/** Where "Continue" goes once the password is settled: the checked `next`, or the site. */
+function continueTarget(c: Context<AppEnv>, next: string | undefined): string {
+  const siteUrl = c.get('config').siteUrl
+  const continueTo = nextTarget(c, next, siteUrl)
+  return checkedTarget(c, continueTo === UPDATE_PASSWORD_PATH ? siteUrl : continueTo)
+}
 
 interface RecoverySession {
   readonly email: string
@@ -92,7 +97,7 @@ function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recov
 }
 
 /** Errors shown on the form itself; undefined means the reason gets its own page. */
-function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: unknown }): UpdatePasswordErrors | undefined {
+function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: unknown }, next: string | undefined): UpdatePasswordErrors | undefined {
   const t = translatorOf(c)
   // A limit or trouble upstream: the session and the typed form are still good, saving again is the way forward.
   if (isRetryable(reason)) return { form: titledMessage(reason, t) }
@@ -101,8 +106,11 @@ function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: un
       const reasons = Array.isArray(error.reasons) ? error.reasons.filter((r): r is string => typeof r === 'string') : []
       return { password: describeWeakPassword(reasons, t) }
     }
-    case 'same_password':
-      return { password: copyFor('same_password', t).message }
+    case 'same_password': {
+      // What they typed is the password now: typed from memory, or saved a moment ago with the answer
+      // lost (a timeout after Supabase had changed it). Either way it works: continuing is one click.
+      return { form: titledMessage(reason, t), formLink: { href: continueTarget(c, next), label: t.m.changed.continue } }
+    }
     case 'session_missing':
     case 'reauthentication_needed':
       return { form: titledMessage(reason, t), formLink: { href: FORGOT_PASSWORD_PATH, label: t.m.actions.newLink } }

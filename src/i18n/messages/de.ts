@@ -149,7 +149,7 @@ export const de: Messages = {
     },
     account_unavailable: { title: 'Dieses Konto kann gerade nicht verwendet werden', message: 'Wenden Sie sich an den Support, wenn Sie das für einen Fehler halten.' },
     weak_password: { title: 'Wählen Sie ein stärkeres Passwort', message: 'Dieses Passwort ist zu leicht zu erraten.' },
-    same_password: { title: 'Wählen Sie ein anderes Passwort', message: 'Es muss sich von Ihrem bisherigen unterscheiden.' },
+    same_password: { title: 'Das ist bereits Ihr Passwort', message: 'Behalten Sie es und fahren Sie fort, oder geben Sie unten ein anderes ein. (Wenn Sie es gerade gespeichert und keine Antwort gesehen haben, wurde es übernommen.)' },
     breached_password: {
       title: 'Wählen Sie ein Passwort, das nicht geleakt wurde',
       message: 'Dieses Passwort ist aus Datenlecks bekannt. Wählen Sie eines, das Sie noch nirgends verwendet haben.',

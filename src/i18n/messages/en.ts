@@ -145,7 +145,7 @@ export const en = {
     },
     account_unavailable: { title: 'This account cannot be used right now', message: 'Contact support if you think this is a mistake.' },
     weak_password: { title: 'Choose a stronger password', message: 'That one is too easy to guess.' },
-    same_password: { title: 'Choose a different password', message: 'It must differ from your current one.' },
+    same_password: { title: 'That is already your password', message: 'Keep it and continue, or type a different one below. (If you saved it a moment ago and saw no answer, it went through.)' },
     breached_password: {
       title: 'Choose a password that has not been leaked',
       message: 'It appears in data breaches. Use one you have never used elsewhere.',

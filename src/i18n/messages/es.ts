@@ -150,7 +150,7 @@ export const es: Messages = {
     },
     account_unavailable: { title: 'Esta cuenta no se puede usar ahora mismo', message: 'Contacte con soporte si cree que es un error.' },
     weak_password: { title: 'Elija una contraseña más segura', message: 'Esa es demasiado fácil de adivinar.' },
-    same_password: { title: 'Elija otra contraseña', message: 'Debe ser distinta de la actual.' },
+    same_password: { title: 'Esa ya es su contraseña', message: 'Consérvela y continúe, o escriba otra abajo. (Si la guardó hace un momento y no vio respuesta, se guardó.)' },
     breached_password: {
       title: 'Elija una contraseña que no se haya filtrado',
       message: 'Aparece en filtraciones de datos. Elija una que no haya usado nunca en otro sitio.',

@@ -149,7 +149,7 @@ export const fr: Messages = {
     },
     account_unavailable: { title: 'Ce compte est momentanément inutilisable', message: 'Contactez l’assistance si vous pensez qu’il s’agit d’une erreur.' },
     weak_password: { title: 'Choisissez un mot de passe plus solide', message: 'Celui-ci est trop facile à deviner.' },
-    same_password: { title: 'Choisissez un autre mot de passe', message: 'Il doit être différent de l’actuel.' },
+    same_password: { title: 'C’est déjà votre mot de passe', message: 'Gardez-le et continuez, ou saisissez-en un autre ci-dessous. (Si vous venez de l’enregistrer sans voir de réponse, il a bien été pris en compte.)' },
     breached_password: {
       title: 'Choisissez un mot de passe qui n’a pas fuité',
       message: 'Celui-ci figure dans des fuites de données. Prenez-en un que vous n’avez jamais utilisé ailleurs.',

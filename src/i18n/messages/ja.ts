@@ -140,7 +140,7 @@ export const ja: Messages = {
     },
     account_unavailable: { title: 'このアカウントは現在ご利用いただけません', message: '誤りだと思われる場合は、サポートにお問い合わせください。' },
     weak_password: { title: 'より強力なパスワードを選んでください', message: '推測されやすいパスワードです。' },
-    same_password: { title: '別のパスワードを選んでください', message: '現在のパスワードとは異なるものにしてください。' },
+    same_password: { title: 'それはすでに現在のパスワードです', message: 'このまま続けるか、下に別のパスワードを入力してください。（直前に保存して応答が表示されなかった場合、保存は完了しています。）' },
     breached_password: {
       title: '流出していないパスワードを選んでください',
       message: 'このパスワードはデータ漏えいで流出しています。他で使ったことのないパスワードにしてください。',
