@@ -87,11 +87,42 @@ export async function runDoctor(deployment: ParsedDeployment, options: DoctorOpt
     return summarise([{ site: 'deployment', checks: [configCheck(deployment.error.keys), ...environment] }], strict)
   }
   if (deployment.ignoredTopLevelSecretKey) environment.push(ignoredSecretKeyCheck())
+  // Like the ignored secret key: listed only when there is something to say.
+  const sessionKey = deployment.kind === 'sites' ? sessionKeyCheck(deployment.sites) : undefined
+  if (sessionKey?.status === 'warn') environment.push(sessionKey)
   const templates = readTemplates(options.templatesDir)
   const sites: SiteReport[] = environment.length ? [{ site: 'deployment', checks: environment }] : []
   const multiSite = deployment.kind === 'sites'
   for (const site of deployment.sites) sites.push({ site: site.id, checks: await checkSite(site, templates, options, multiSite) })
   return summarise(sites, strict)
+}
+
+/**
+ * Sites on different Supabase projects whose hosts share a first label (`api.brand-a.com`,
+ * `api.brand-b.com`) get one storage key from supabase-js, `sb-api-auth-token`: one session cookie name,
+ * and one signing-key cache in an isolate (auth-js keys its JWKS cache by it).
+ */
+export function sessionKeyCheck(sites: readonly DeploymentSite[]): Check {
+  const title = 'Sites on different Supabase projects have different session keys'
+  const groups = new Map<string, { ids: string[]; urls: Set<string> }>()
+  for (const site of sites) {
+    if (!('siteId' in site.config)) continue
+    const group = groups.get(site.config.sessionCookieName) ?? { ids: [], urls: new Set<string>() }
+    group.ids.push(site.id)
+    group.urls.add(site.config.supabaseUrl)
+    groups.set(site.config.sessionCookieName, group)
+  }
+  const shared = [...groups].filter(([, group]) => group.urls.size > 1)
+  if (shared.length === 0) return { id: 'session_key', title, status: 'pass' }
+  return {
+    id: 'session_key',
+    title,
+    status: 'warn',
+    detail: shared
+      .map(([key, group]) => `${group.ids.join(', ')} use different projects (${[...group.urls].join(', ')}) but one storage key, ${key}: in an isolate serving both, a session of one project can pass the other site's local JWT check (its pages show it; Supabase refuses it when it is used), and each switch between them fetches the signing keys again`)
+      .join('; '),
+    fix: "give each project's URL its own first label (a custom domain such as api-a.brand-a.com), or serve those sites from separate Workers",
+  }
 }
 
 /** With SITES, the Worker drops a top-level SUPABASE_SECRET_KEY (src/sites.ts): say so, and what works. */

@@ -12,6 +12,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { LOCALES } from '../../src/i18n/locales'
 import { deploymentSites, parseDevVars, readBindings } from '../ops/deployment'
+import { runDoctor, sessionKeyCheck } from '../ops/doctor'
 import { translationsCheck } from '../ops/translations'
 
 const dir = mkdtempSync(path.join(tmpdir(), 'ops-deployment-'))
@@ -170,6 +171,34 @@ describe('deploymentSites', () => {
     const single = deploymentSites({ ...common, SITE_URL: 'https://a.test' }, { workerUrl: 'https://auth.a.test/ignored/path', routes: ['other.test'] })
     expect('sites' in single && single.sites[0]?.workerOrigin).toBe('https://auth.a.test')
     expect(deploymentSites({ SITES: '{' })).toEqual({ error: expect.objectContaining({ keys: ['SITES'] }) })
+  })
+
+  it('warns when sites on different projects share one storage key (hosts with the same first label), and only then', () => {
+    const key = 'sb_publishable_0000000000000000000000'
+    const sitesOf = (urls: Record<string, string>) => {
+      const parsed = deploymentSites({ SUPABASE_PUBLISHABLE_KEY: key, SITES: JSON.stringify(Object.fromEntries(Object.entries(urls).map(([host, url]) => [host, { SUPABASE_URL: url, SITE_URL: `https://${host.replace(/^auth\./, '')}` }]))) })
+      if (!('sites' in parsed)) throw new Error('unreadable')
+      return parsed.sites
+    }
+    const clash = sessionKeyCheck(sitesOf({ 'auth.a.test': 'https://api.brand-a.com', 'auth.b.test': 'https://api.brand-b.com', 'auth.c.test': 'https://abcdefghijklmnopqrst.supabase.co' }))
+    expect(clash).toMatchObject({ id: 'session_key', status: 'warn' })
+    expect(clash.detail).toContain('auth.a.test, auth.b.test use different projects (https://api.brand-a.com, https://api.brand-b.com) but one storage key, sb-api-auth-token')
+    expect(clash.detail).not.toContain('auth.c.test')
+    // Hosted project URLs differ in their first label (the project ref); two sites on one project share it by design.
+    expect(sessionKeyCheck(sitesOf({ 'auth.a.test': 'https://abcdefghijklmnopqrst.supabase.co', 'auth.b.test': 'https://bcdefghijklmnopqrstu.supabase.co' })).status).toBe('pass')
+    expect(sessionKeyCheck(sitesOf({ 'auth.a.test': 'https://api.brand-a.com', 'www.a.test': 'https://api.brand-a.com' })).status).toBe('pass')
+  })
+
+  it('the doctor lists that warning under "deployment" for such a pair, and nothing when there is none', async () => {
+    const key = 'sb_publishable_0000000000000000000000'
+    const run = (urls: [string, string]) =>
+      runDoctor(deploymentSites({ SUPABASE_PUBLISHABLE_KEY: key, SITE_URL: 'https://a.test', SITES: JSON.stringify({ 'auth.a.test': { SUPABASE_URL: urls[0] }, 'auth.b.test': { SUPABASE_URL: urls[1] } }) }), { timeoutMs: 500 })
+    // Two local projects on 127.0.0.1 and 127.0.0.2 (nothing listens): one storage key, sb-127-auth-token.
+    const clash = await run(['http://127.0.0.1:9', 'http://127.0.0.2:9'])
+    expect(clash.sites[0]?.site).toBe('deployment')
+    expect(clash.sites[0]?.checks.map((c) => [c.id, c.status])).toEqual([['session_key', 'warn']])
+    const apart = await run(['http://127.0.0.1:9', 'http://localhost:9'])
+    expect(apart.sites.map((s) => s.site)).toEqual(['auth.a.test', 'auth.b.test'])
   })
 
   it('notes a top-level SUPABASE_SECRET_KEY beside SITES (the Worker ignores it), as a flag, never the value', () => {
