@@ -40,6 +40,13 @@ describe('logs', () => {
     expect(failed.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg !== 'request')).toEqual([
       { msg: 'reset_email', id: expect.any(String), outcome: 'upstream_unavailable' },
     ])
+
+    // A project with CAPTCHA on refuses the Worker's request (it sends no token): its own outcome, as no email ever goes.
+    await control().injectFault({ path: '/auth/v1/recover', status: 400, body: { code: 400, error_code: 'captcha_failed', msg: 'captcha protection: request disallowed (no captcha_token found)' } })
+    const captcha = await captureLogs(() => requestRecovery(new Browser({ fetcher }), user.email))
+    expect(captcha.lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg !== 'request')).toEqual([
+      { msg: 'reset_email', id: expect.any(String), outcome: 'captcha_required' },
+    ])
   })
 
   it('never contain token hashes, codes, passwords, cookies, tokens or email addresses', async () => {

@@ -125,6 +125,7 @@ export const PROJECT_CHECK_TITLES = {
   email_budget: 'Hourly email budget',
   password_min_length: 'Password minimum matches PASSWORD_MIN_LENGTH',
   ip_forwarding: 'IP forwarding matches the secret key',
+  captcha: "CAPTCHA protection lets the Worker's reset requests through",
 } as const
 
 /** A Worker secret name for a SITES hostname's secret key: SUPABASE_SECRET_KEY_AUTH_BRAND_A_COM. */
@@ -230,6 +231,32 @@ export function projectChecks(current: AuthConfig, target: SiteTarget, templates
           hasSecret ? 'turn on IP address forwarding under Authentication → Rate Limits (security_sb_forwarded_for_enabled)' : addSecret,
         ),
   )
+  checks.push(captchaCheck(current.security_captcha_enabled === true, hasSecret))
   return checks
+}
+
+/**
+ * CAPTCHA on refuses /recover without a token (captcha_failed; supabase/auth internal/api/api.go:256,
+ * middleware.go:257-260), and this Worker's forms have none: every reset email would silently not go,
+ * behind the same "check your email" page. Calls with admin credentials skip the check (middleware.go:244);
+ * whether the gateway treats the secret key the Worker then sends as such is not visible from here.
+ */
+function captchaCheck(enabled: boolean, hasSecret: boolean): Check {
+  if (!enabled) return pass('captcha', 'off')
+  const off = "turn off CAPTCHA protection under Authentication → Attack Protection: this Worker's forms carry no CAPTCHA token; its per-IP and per-address limits stand in"
+  if (!hasSecret) {
+    return fail(
+      'captcha',
+      'CAPTCHA protection is on and the Worker sends no CAPTCHA token, so Supabase refuses every reset request (captcha_failed) while the page still says "check your email"; the log says reset_email captcha_required',
+      off,
+    )
+  }
+  return {
+    id: 'captcha',
+    title: PROJECT_CHECK_TITLES.captcha,
+    status: 'warn',
+    detail: 'CAPTCHA protection is on; Supabase skips it only for admin credentials, and whether it counts the secret key the Worker sends as such cannot be checked from here',
+    fix: `send yourself a reset email; if none arrives (the log says reset_email captcha_required), ${off}`,
+  }
 }
 

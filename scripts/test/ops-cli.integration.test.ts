@@ -137,10 +137,10 @@ describe('the commands', { timeout: 120_000 }, () => {
 
   it('--strict: skipped checks (no SUPABASE_ACCESS_TOKEN) are counted, and fail the run only with --strict', async () => {
     const lenient = await run('doctor.ts', ['--json'], { SUPABASE_ACCESS_TOKEN: '' }, 'clean')
-    expect(JSON.parse(lenient.stdout)).toMatchObject({ ok: true, strict: false, counts: { failed: 0, warned: 0, skipped: 8 } })
+    expect(JSON.parse(lenient.stdout)).toMatchObject({ ok: true, strict: false, counts: { failed: 0, warned: 0, skipped: 9 } })
     expect(lenient.code).toBe(0)
     const strict = await run('doctor.ts', ['--strict'], { SUPABASE_ACCESS_TOKEN: '' }, 'clean')
-    expect(strict.stdout).toContain('8 checks were skipped (not run), which fails the run with --strict.')
+    expect(strict.stdout).toContain('9 checks were skipped (not run), which fails the run with --strict.')
     expect(strict.code).toBe(1)
   })
 

@@ -102,13 +102,13 @@ describe('npm run doctor', () => {
   it('lists and counts every skipped check, says so in the summary, and --strict fails the run on them', async () => {
     const lenient = await doctor({}, '')
     const skipped = lenient.sites[0]?.checks.filter((c) => c.status === 'skip').map((c) => c.id)
-    expect(skipped).toEqual(['management_api', 'redirect_urls', 'template_links', 'templates_match', 'smtp', 'email_budget', 'password_min_length', 'ip_forwarding'])
-    expect(lenient).toMatchObject({ ok: true, strict: false, counts: { failed: 0, skipped: 8 } })
-    expect(formatReport(lenient)).toMatch(/\nNo check failed, but 8 checks were skipped \(not run\): this is not a full pass \(--strict makes skipped checks fail the run\)\.$/)
+    expect(skipped).toEqual(['management_api', 'redirect_urls', 'template_links', 'templates_match', 'smtp', 'email_budget', 'password_min_length', 'ip_forwarding', 'captcha'])
+    expect(lenient).toMatchObject({ ok: true, strict: false, counts: { failed: 0, skipped: 9 } })
+    expect(formatReport(lenient)).toMatch(/\nNo check failed, but 9 checks were skipped \(not run\): this is not a full pass \(--strict makes skipped checks fail the run\)\.$/)
     expect(formatReport(lenient)).not.toContain('All checks passed')
     const strict = await runDoctor(deployment(), { management: management(''), projectRef: LOCAL_PROJECT_REF, strict: true })
-    expect(strict).toMatchObject({ ok: false, strict: true, counts: { failed: 0, skipped: 8 } })
-    expect(formatReport(strict)).toContain('8 checks were skipped (not run), which fails the run with --strict.')
+    expect(strict).toMatchObject({ ok: false, strict: true, counts: { failed: 0, skipped: 9 } })
+    expect(formatReport(strict)).toContain('9 checks were skipped (not run), which fails the run with --strict.')
   })
 
   it('with SITES: the secret-key advice names SUPABASE_SECRET_KEY_BINDING, and a top-level SUPABASE_SECRET_KEY is warned about as ignored', async () => {

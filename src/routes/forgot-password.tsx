@@ -66,6 +66,15 @@ forgotPasswordRoutes.post('/', async (c) => {
   return renderPageHtml(c, 200, t.m.checkEmail.title, checkEmailHtml(t, maskEmail(email)))
 })
 
+/**
+ * What became of the email, for the log line and event: a Reason, or `captcha_required` when the project
+ * has CAPTCHA protection on, which refuses every request without a token (supabase/auth
+ * internal/api/middleware.go:257-260): no reset email is ever sent then, so it gets its own word.
+ */
+function emailOutcome(error: { code?: string; status?: number; name?: string }, upstream: { timedOut: boolean }): string {
+  return error.code === 'captcha_failed' ? 'captcha_required' : classifyAuthError(error, upstream)
+}
+
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {
   const redirectTo = checkedTarget(c, `${requestUrl(c.req.raw).origin}/auth/confirm?next=${UPDATE_PASSWORD_PATH}`)
   const upstream = c.get('upstream')
@@ -75,7 +84,7 @@ async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void
   const sending = c.get('supabase')({ session: 'ignore' }).auth
     .resetPasswordForEmail(email, { redirectTo })
     .then(({ error }) => ({
-      outcome: error ? classifyAuthError(error, upstream) : 'sent',
+      outcome: error ? emailOutcome(error, upstream) : 'sent',
       refusedCode: error?.status === 429 ? (upstream.refusedCode ?? 'unknown') : undefined,
     }))
     .catch(() => ({ outcome: 'unexpected', refusedCode: undefined }))
