@@ -25,9 +25,9 @@ const MAX_LOGO_BYTES = 64 * 1024
 const colour = z.optional(z.string().check(z.trim(), z.regex(hexColourRe)))
 const httpsUrl = z.optional(z.string().check(z.trim(), z.maxLength(2048), z.refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:')))
 
-/** The BRANDING binding (or a site's `BRANDING` object). Every field is optional. */
+/** The BRANDING binding (or a site's `BRANDING` object). Every field is optional; a misspelt one is refused. */
 export const brandingSchema = z._default(
-  z.object({
+  z.strictObject({
     /** https URL, or a `data:image/(png|svg+xml|webp|jpeg);base64,…` URL the Worker serves itself. */
     logo: z.optional(z.string().check(z.trim(), z.refine((v) => dataLogoRe.test(v) || (URL.canParse(v) && new URL(v).protocol === 'https:')))),
     logoAlt: z.optional(z.string().check(z.trim(), z.maxLength(120))),

@@ -203,11 +203,17 @@ export function parseJsonText(value: unknown): unknown {
   }
 }
 
+/** The binding (or `BRANDING.<field>`) an issue is about; a misspelt BRANDING field is named as written. */
+function issueKeys(issue: { path: readonly PropertyKey[]; code?: string; keys?: readonly string[] }): string[] {
+  const key = issue.path.slice(0, issue.path[0] === 'BRANDING' ? 2 : 1).map(String).join('.') || 'env'
+  return issue.code === 'unrecognized_keys' && issue.keys ? issue.keys.map((field) => `${key}.${field}`) : [key]
+}
+
 /** Pure: bindings in, Config or the names of the bad keys out. `siteId` names the site (SITES key). */
 export function parseConfig(env: Record<string, unknown>, siteId = 'default'): Config | ConfigError {
   const result = bindingsSchema().safeParse(withoutEmpty(env))
   if (!result.success) {
-    const keys = [...new Set(result.error.issues.map((issue) => issue.path.slice(0, issue.path[0] === 'BRANDING' ? 2 : 1).map(String).join('.') || 'env'))]
+    const keys = [...new Set(result.error.issues.flatMap(issueKeys))]
     return new ConfigError(keys.sort())
   }
   const b = result.data

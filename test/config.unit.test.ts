@@ -402,6 +402,14 @@ describe('SITES', () => {
     expect(result instanceof ConfigError ? result.keys : []).toEqual(keys)
   })
 
+  it('refuses a misspelt BRANDING field, naming it as written, at the top level and per site', async () => {
+    const top = parseConfig({ ...good, BRANDING: JSON.stringify({ accentColour: '#8a1c7c', accent: '#8a1c7c' }) })
+    expect(top instanceof ConfigError ? top.keys : top).toEqual(['BRANDING.accentColour'])
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const site = siteFor(parseDeployment({ ...good, SITES: { 'a.example.com': { BRANDING: { colourScheme: 'dark' } } } }), 'a.example.com')
+    expect(site instanceof ConfigError ? site.keys : site).toEqual(['SITES.a.example.com.BRANDING.colourScheme'])
+  })
+
   it('names a site’s unknown keys (typos) and bad values, per site', async () => {
     const { parseDeployment, siteFor } = await import('../src/sites')
     const deployment = parseDeployment({ ...good, SITES: { 'a.example.com': { SITE_URL: 'nope', CONFIRM_MOD: 'direct' }, 'b.example.com': {} } })

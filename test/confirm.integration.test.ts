@@ -186,7 +186,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     const { result: res, lines } = await captureLogs(() => browser.get(confirmUrl))
     expect(res.headers.get('location')).toBe('/account/update-password')
     const line = lines.map((l) => { try { return JSON.parse(l) as { msg?: string; reason?: string } } catch { return {} } }).find((l) => l.msg === 'request')
-    expect(line?.reason).toBe('confirmed_code-recovery')
+    expect(line?.reason).toBe('confirmed_code_recovery')
   })
 
   it('explains the other-device case when the code verifier cookie is absent', async () => {
@@ -198,6 +198,17 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     expect(result.html).toContain('Open this link on the device where you asked for it')
     expect(result.html).toContain('href="/account/verify-code"')
     expect(result.html).toContain('href="/account/forgot-password"')
+  })
+
+  it('when Supabase refuses the exchange with its rate limit (429), the same link works a minute later', async () => {
+    const { browser, link } = await freshLink()
+    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    await control().injectFault({ path: '/auth/v1/token', method: 'POST', times: 1, status: 429, body: { code: 429, error_code: 'over_request_rate_limit', msg: 'Request rate limit reached' } })
+    const refused = await browser.get(confirmUrl)
+    expect(refused.headers.get('location')).toBe('/auth/auth-code-error?reason=rate_limited')
+    // Nothing was spent: the code is unused and this browser still holds its verifier.
+    const again = await browser.get(confirmUrl)
+    expect([again.status, again.headers.get('location')]).toEqual([303, '/account/update-password'])
   })
 
   it('continues when the same browser opens the code link again (reload, back button)', async () => {

@@ -6,7 +6,7 @@
  */
 import { env } from 'cloudflare:workers'
 import fc from 'fast-check'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, inject, it } from 'vitest'
 import { toDataPoint, type AuthEvent } from '../src/events'
 import { Browser, type Fetcher } from './browser'
 import { withBindings, withLimiters } from './deployment'
@@ -124,6 +124,32 @@ describe('auth events', () => {
       ['code_invalid', 400],
       ['code_verified', 303],
     ])
+  })
+
+  it('writes a {{ .ConfirmationURL }} link (?code=) as confirmed_code_recovery, not as "other"', async () => {
+    const dataset = recordingDataset()
+    const browser = new Browser({ fetcher: withBindings({ AUTH_EVENTS: dataset }) })
+    const user = await newUser()
+    await requestRecovery(browser, user.email)
+    const { link } = await recoveryEmail(user.email)
+    const verify = new URL(`${inject('authUrl')}/auth/v1/verify`)
+    verify.searchParams.set('token', new URL(link).searchParams.get('token_hash') ?? '')
+    verify.searchParams.set('type', 'recovery')
+    verify.searchParams.set('redirect_to', 'https://auth.example.com/auth/confirm?next=/account/update-password')
+    const location = (await fetch(verify, { redirect: 'manual' })).headers.get('location') ?? ''
+    expect((await browser.get(location)).status).toBe(303)
+    expect(dataset.points.map(named).filter((e) => e.route === '/auth/confirm').map((e) => [e.outcome, e.status])).toEqual([['confirmed_code_recovery', 303]])
+  })
+
+  it('counts a link failure once: the error page the redirect leads to is no second outcome', async () => {
+    const dataset = recordingDataset()
+    const browser = new Browser({ fetcher: withBindings({ AUTH_EVENTS: dataset }) })
+    const failed = await browser.get('/auth/confirm?code=0b7c1e1a-3f47-4a0e-9d8c-1c2f0e6a9b11')
+    expect(failed.headers.get('location')).toMatch(/^\/auth\/auth-code-error\?reason=/)
+    const page = await browser.follow(failed)
+    expect(page.status).toBeGreaterThanOrEqual(400)
+    await browser.follow(failed) // a reload
+    expect(dataset.points.map(named).map((e) => [e.route, e.outcome])).toEqual([['/auth/confirm', 'other_device']])
   })
 
   it('writes each failure with its fixed reason: an invalid link, Supabase down, a forged form post', async () => {

@@ -112,6 +112,14 @@ describe('the language menu', () => {
     expect(htmlTag(await res.text())).toBe('<html lang="es" dir="ltr">')
     expect(res.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
   })
+
+  it('keeps the saved choice when the query asks for a language the site does not offer', async () => {
+    const browser = new Browser()
+    browser.jar.set('lang', 'de')
+    const res = await browser.get('/?lang=pt', { 'accept-language': 'fr' })
+    expect(htmlTag(await res.text())).toBe('<html lang="de" dir="ltr">')
+    expect(res.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+  })
 })
 
 describe('per-site languages (LOCALES, DEFAULT_LOCALE)', () => {

@@ -31,6 +31,8 @@ function expectSecurityHeaders(res: Response, what: string) {
   expect(h.get('cache-control'), what).toMatch(/^private, no-store$|no-store/)
   expect(h.get('cache-control'), what).toMatch(/private|no-cache/)
   expect(h.get('vary'), what).toMatch(/Cookie/)
+  // Pages differ by language (README "Languages"): a shared cache must not serve one language's page for another.
+  expect(h.get('vary'), what).toMatch(/Accept-Language/)
   expect(h.get('content-security-policy'), what).toBe(CSP)
   expect(h.get('x-content-type-options'), what).toBe('nosniff')
   expect(h.get('referrer-policy'), what).toBe('same-origin')

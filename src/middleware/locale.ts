@@ -27,7 +27,9 @@ export function localeNegotiation(): MiddlewareHandler<AppEnv> {
     const isRead = c.req.method === 'GET' || c.req.method === 'HEAD'
     const asked = isRead ? c.req.query(LANG_PARAM) : undefined
     const remembered = getCookie(c, LANG_COOKIE)
-    const locale = negotiateLocale(c.req.header('Accept-Language'), asked ?? remembered, options)
+    // The query's choice, else the saved one: a `?lang=` the site does not offer leaves the saved choice standing.
+    const choice = [asked, remembered].find((value) => options.allowed.some((locale) => locale === value))
+    const locale = negotiateLocale(c.req.header('Accept-Language'), choice, options)
     if (asked !== undefined && locale === asked && remembered !== asked) {
       setCookie(c, LANG_COOKIE, locale, { path: '/', sameSite: 'Lax', secure: isSecureRequest(c), maxAge: LANG_COOKIE_MAX_AGE_SECONDS })
     }

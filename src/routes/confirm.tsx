@@ -87,7 +87,8 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   const kind = (data as { redirectType?: string | null }).redirectType === 'recovery' ? 'code-recovery' : 'code-other'
   if (kind === 'code-recovery') await rememberConfirmedLink(c, code)
   const next = nextTarget(c, rawNext, defaultNextFor(kind, c.get('config').siteUrl))
-  c.set('reason', `confirmed_${kind}`) // after nextTarget, which notes a refused next: the outcome wins
+  // After nextTarget, which notes a refused next: the outcome wins. Fixed codes use `_` only (events.ts).
+  c.set('reason', kind === 'code-recovery' ? 'confirmed_code_recovery' : 'confirmed_code_other')
   return continueAfterConfirm(c, { needsPasswordForm: kind === 'code-recovery', next, held, userId: data.user?.id })
 }
 

@@ -35,7 +35,10 @@ pageRoutes.get('/', (c) => {
 pageRoutes.get('/auth/auth-code-error', (c) => {
   const reason = c.req.query('reason')
   // Form-only reasons (weak_password, …) have no page of their own: read them as an incomplete link.
-  return renderReason(c, isReason(reason) && LINK_REASONS.has(reason) ? reason : 'link_invalid')
+  const page = renderReason(c, isReason(reason) && LINK_REASONS.has(reason) ? reason : 'link_invalid')
+  // This page shows an outcome the redirect to it already counted (log line and event): not a second one.
+  c.set('reason', undefined)
+  return page
 })
 
 pageRoutes.get('/healthz', (c) => c.json({ status: 'ok' }))
