@@ -4,11 +4,10 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { inject } from 'vitest'
 import { Browser, parseForms } from './browser'
 import { configuredLimiters, withBindings, withLimiters } from './deployment'
 import { anyNext, SEED } from './redirect-oracle'
-import { captureLogs, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
+import { captureLogs, codeLinkFor, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery } from './flow'
 
 /** What the page says for each failure that leaves the link usable (English catalogue). */
 const NOTICES: Record<string, string> = {
@@ -158,22 +157,13 @@ describe('/auth/confirm when Supabase Auth misbehaves', () => {
 })
 
 describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
-  /** Follow the stand-in's GET /verify like a browser, returning the /auth/confirm URL it redirects to. */
-  async function codeRedirect(tokenHash: string, next = '/account/update-password') {
-    const verify = new URL(`${inject('authUrl')}/auth/v1/verify`)
-    verify.searchParams.set('token', tokenHash)
-    verify.searchParams.set('type', 'recovery')
-    verify.searchParams.set('redirect_to', `https://auth.example.com/auth/confirm?next=${encodeURIComponent(next)}`)
-    const res = await fetch(verify, { redirect: 'manual' })
-    expect(res.status).toBe(303)
-    const location = new URL(res.headers.get('location') ?? '')
-    expect(location.searchParams.get('code')).toBeTruthy()
-    return location.href
-  }
+  /** The /auth/confirm?code= URL Supabase's GET /verify redirects to for the emailed link, with `next`. */
+  const codeRedirect = (link: string, next = '/account/update-password') =>
+    codeLinkFor(link, `https://auth.example.com/auth/confirm?next=${encodeURIComponent(next)}`)
 
   it('exchanges the code in the browser that asked for the reset', async () => {
     const { browser, link } = await freshLink()
-    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const confirmUrl = await codeRedirect(link)
     const res = await browser.get(confirmUrl)
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/account/update-password')
@@ -182,7 +172,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
 
   it('a refused next falls back to the form, and the log line still says the code was confirmed', async () => {
     const { browser, link } = await freshLink()
-    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '', 'https://evil.example/')
+    const confirmUrl = await codeRedirect(link, 'https://evil.example/')
     const { result: res, lines } = await captureLogs(() => browser.get(confirmUrl))
     expect(res.headers.get('location')).toBe('/account/update-password')
     const line = lines.map((l) => { try { return JSON.parse(l) as { msg?: string; reason?: string } } catch { return {} } }).find((l) => l.msg === 'request')
@@ -191,7 +181,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
 
   it('explains the other-device case when the code verifier cookie is absent', async () => {
     const { link } = await freshLink()
-    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const confirmUrl = await codeRedirect(link)
     const phone = new Browser()
     const result = await failure(phone, await phone.get(confirmUrl))
     expect(result.reason).toBe('other_device')
@@ -202,7 +192,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
 
   it('when Supabase refuses the exchange with its rate limit (429), the same link works a minute later', async () => {
     const { browser, link } = await freshLink()
-    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const confirmUrl = await codeRedirect(link)
     await control().injectFault({ path: '/auth/v1/token', method: 'POST', times: 1, status: 429, body: { code: 429, error_code: 'over_request_rate_limit', msg: 'Request rate limit reached' } })
     const refused = await browser.get(confirmUrl)
     expect(refused.headers.get('location')).toBe('/auth/auth-code-error?reason=rate_limited')
@@ -213,7 +203,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
 
   it('continues when the same browser opens the code link again (reload, back button)', async () => {
     const { browser, link } = await freshLink()
-    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const confirmUrl = await codeRedirect(link)
     expect((await browser.get(confirmUrl)).headers.get('location')).toBe('/account/update-password')
     const again = await browser.get(confirmUrl)
     expect(again.status).toBe(303)
@@ -224,7 +214,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     const limiters = configuredLimiters()
     const browser = new Browser({ fetcher: withBindings(limiters) })
     const { link } = await freshLink(browser)
-    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const confirmUrl = await codeRedirect(link)
     expect((await browser.get(confirmUrl)).headers.get('location')).toBe('/account/update-password')
     expect((await browser.get(confirmUrl)).headers.get('location')).toBe('/account/update-password')
     expect(limiters.CONFIRM_IP_LIMITER.calls).toHaveLength(1)
@@ -232,7 +222,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
 
   it('refuses a code used twice, even with the verifier', async () => {
     const { browser, link } = await freshLink()
-    const confirmUrl = await codeRedirect(new URL(link).searchParams.get('token_hash') ?? '')
+    const confirmUrl = await codeRedirect(link)
     // A copy of the same browser profile, taken before the first use.
     const copy = new Browser({ ip: browser.ip })
     for (const [name, value] of browser.jar) copy.jar.set(name, value)

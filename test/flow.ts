@@ -45,6 +45,20 @@ export async function recoveryEmail(email: string): Promise<RecoveryEmail> {
   return { link, code: extractCode(message.Text), html: message.HTML, text: message.Text }
 }
 
+/**
+ * The link a `{{ .ConfirmationURL }}` template would have sent for the same email: Supabase's GET /verify
+ * with the email's token, followed as a browser would, to the `/auth/confirm?code=…` it redirects to.
+ */
+export async function codeLinkFor(emailedLink: string, redirectTo = 'https://auth.example.com/auth/confirm?next=/account/update-password'): Promise<string> {
+  const verify = new URL(`${inject('authUrl')}/auth/v1/verify`)
+  verify.searchParams.set('token', new URL(emailedLink).searchParams.get('token_hash') ?? '')
+  verify.searchParams.set('type', 'recovery')
+  verify.searchParams.set('redirect_to', redirectTo)
+  const location = (await fetch(verify, { redirect: 'manual' })).headers.get('location') ?? ''
+  if (!new URL(location).searchParams.get('code')) throw new Error(`no code in ${location}`)
+  return location
+}
+
 /** Open the emailed link and press the confirm button: returns the redirect after verification. */
 export async function openLinkAndConfirm(browser: Browser, link: string): Promise<Response> {
   const page = await browser.get(link)
