@@ -46,15 +46,7 @@ export function replacedSessionCookies(
   storageKey: string,
   domain: string | undefined,
 ): { name: string; domain?: string }[] {
-  const deletions: { name: string; domain?: string }[] = []
-  for (const name of sent) {
-    if (!isSessionCookie(name, storageKey)) continue
-    if (!written.has(name)) {
-      deletions.push({ name })
-      if (domain) deletions.push({ name, domain })
-    } else if (domain) {
-      deletions.push({ name })
-    }
-  }
-  return deletions
+  return [...sent]
+    .filter((name) => isSessionCookie(name, storageKey))
+    .flatMap((name) => (!written.has(name) ? cookiesToClear([name], storageKey, domain) : domain ? [{ name }] : []))
 }

@@ -50,7 +50,6 @@ function createClient(
 ) {
   let cookies: { name: string; value: string }[] | undefined
   const hiddenSession = options.session === 'ignore' ? config.sessionCookieName : undefined
-  let replacedHidden = false
   return createServerClient(config.supabaseUrl, config.supabaseKey, {
     cookieOptions: {
       path: '/',
@@ -68,8 +67,7 @@ function createClient(
         if (isSealed()) return
         // A new session over one the client was not shown: the old session's cookies that would outlive
         // it go first (before the writes, which may reuse a name in another scope).
-        if (hiddenSession !== undefined && !replacedHidden && cookies.some(({ name, value }) => value !== '' && isSessionCookie(name, hiddenSession))) {
-          replacedHidden = true
+        if (hiddenSession !== undefined && cookies.some(({ name, value }) => value !== '' && isSessionCookie(name, hiddenSession))) {
           const written = new Set(cookies.map(({ name }) => name))
           for (const { name, domain } of replacedSessionCookies(Object.keys(getCookie(c)), written, hiddenSession, config.cookieDomain)) {
             deleteCookie(c, name, { path: '/', secure: isSecureRequest(c), ...(domain ? { domain } : {}) })
