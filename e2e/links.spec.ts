@@ -24,7 +24,7 @@ import {
 import type { StackInfo } from './support/stack-info'
 
 const EXPIRED = 'This link has expired or was already used'
-const OTHER_DEVICE = 'Open this link on the device where you asked for it'
+const OTHER_DEVICE = 'Open this link in the browser where you asked for it'
 
 async function expectExpiredPage(page: Page) {
   await expectReasonPage(page, EXPIRED)

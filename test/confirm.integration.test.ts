@@ -185,7 +185,7 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     const phone = new Browser()
     const result = await failure(phone, await phone.get(confirmUrl))
     expect(result.reason).toBe('other_device')
-    expect(result.html).toContain('Open this link on the device where you asked for it')
+    expect(result.html).toContain('Open this link in the browser where you asked for it')
     expect(result.html).toContain('href="/account/verify-code"')
     expect(result.html).toContain('href="/account/forgot-password"')
   })

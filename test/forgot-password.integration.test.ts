@@ -43,7 +43,7 @@ describe('forgot password', () => {
   it.each([
     ['session_missing', 'Your reset session has ended. Ask for a new link below.'],
     ['recovery_expired', 'Your reset session has ended. Ask for a new link below.'],
-    ['recovery_required', 'To set a new password, first open a link we email you.'],
+    ['recovery_required', 'To set a new password, you need a link from us: ask for one below, then open it.'],
   ])('says why the person was sent here (?reason=%s)', async (reason, notice) => {
     const html = await (await new Browser().get(`/account/forgot-password?reason=${reason}`)).text()
     expect(html).toContain(`<div class="notice" role="status">${notice}</div>`)

@@ -43,6 +43,16 @@ describe.each(LOCALES.filter((l) => l !== 'en'))('%s catalogue', (locale) => {
     }
   })
 
+  it('shows example addresses only at domains reserved for examples (RFC 2606), never at someone\'s real domain', () => {
+    for (const [path, value] of entries) {
+      for (const sentence of sentences(value)) {
+        for (const [, domain] of sentence.matchAll(/@([\p{L}\p{N}.-]+[\p{L}\p{N}])/gu)) {
+          expect(domain, `${locale} ${path}`).toMatch(/^(?:[\w-]+\.)*example\.(?:com|net|org)$|\.(?:example|test|invalid)$/)
+        }
+      }
+    }
+  })
+
   it('is not left in English', () => {
     for (const [path, value] of entries) {
       if (SAME_AS_ENGLISH[locale]?.includes(path) || path === 'titled' || path === 'update.weakSeparator') continue
@@ -70,5 +80,17 @@ describe('Translator', () => {
   it('fills markup into a sentence wherever the language puts it', () => {
     expect(fill('{link} danach', { link: 'L' })).toEqual(['', 'L', ' danach'])
     expect(fill('vor {a} und {b}.', { a: 'A', b: 'B' })).toEqual(['vor ', 'A', ' und ', 'B', '.'])
+  })
+})
+
+describe('French typography', () => {
+  it('puts a no-break space before : ; ? ! and inside « », so punctuation never starts a line', () => {
+    for (const [path, value] of leaves(CATALOGUES.fr)) {
+      for (const sentence of sentences(value)) {
+        // A colon in a URL (https:) is not punctuation; one followed by a space or the end is.
+        expect(sentence.match(/(?<![\u00a0\u202f])[:;?!](?=\s|$)/g), `fr ${path}: ${sentence}`).toBeNull()
+        expect(sentence.match(/« |(?<![\u00a0\u202f])»/g), `fr ${path}: ${sentence}`).toBeNull()
+      }
+    }
   })
 })

@@ -29,7 +29,7 @@ describe('who may set a new password', () => {
     const res = await browser.get('/account/update-password')
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_required')
-    expect(await (await browser.follow(res)).text()).toContain('To set a new password, first open a link we email you.')
+    expect(await (await browser.follow(res)).text()).toContain('To set a new password, you need a link from us: ask for one below, then open it.')
     // And a POST cannot go around it.
     const post = await browser.post('/account/update-password', {
       csrf_token: browser.jar.get('__Host-csrf') ?? '',
@@ -51,11 +51,11 @@ describe('who may set a new password', () => {
       await control().advanceClock(20 * 60)
     }
     const res = await browser.get('/account/update-password')
-    // The link was opened, just too long ago: "ask for a new link", not "first open a link".
+    // The link was opened, just too long ago: "ask for a new link", not "you need a link from us".
     expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_expired')
     const page = await (await browser.follow(res)).text()
     expect(page).toContain('Your reset session has ended. Ask for a new link below.')
-    expect(page).not.toContain('first open a link')
+    expect(page).not.toContain('you need a link from us')
   })
 })
 
@@ -216,7 +216,7 @@ describe('mistakes on the form', () => {
     const res = await submitNewPassword(browser, 'a new password 123')
     expect(res.status).toBe(403)
     const html = await res.text()
-    expect(html).toContain('Two-factor verification needed. Sign in with your second factor on the main site and change it there.')
+    expect(html).toContain('Two-factor verification needed. Sign in with your second factor on the main site and change your password there.')
     expect(html).toMatch(/<a href="https:\/\/www\.example\.com\/">Back to the site<\/a>/)
     expect(html).not.toContain('AAL2')
     expect((await signInWith(user.email, user.password)).error).toBeNull()

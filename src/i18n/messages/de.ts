@@ -31,7 +31,7 @@ export const de: Messages = {
     haveCodeLink: 'Code eingeben',
     invalidEmail: 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
     sessionMissing: 'Ihre Sitzung zum Zurücksetzen ist abgelaufen. Fordern Sie unten einen neuen Link an.',
-    recoveryRequired: 'Für ein neues Passwort öffnen Sie zuerst einen Link, den wir Ihnen per E-Mail senden.',
+    recoveryRequired: 'Für ein neues Passwort brauchen Sie einen Link von uns: Fordern Sie ihn unten an und öffnen Sie ihn dann.',
   },
   checkEmail: {
     title: 'Sehen Sie in Ihr Postfach',
@@ -42,7 +42,7 @@ export const de: Messages = {
       one: 'Nichts angekommen? Sehen Sie im Spam-Ordner nach oder warten Sie eine Minute und {link}.',
       other: 'Nichts angekommen? Sehen Sie im Spam-Ordner nach oder warten Sie {n} Minuten und {link}.',
     },
-    askAgain: 'fordern Sie erneut einen an',
+    askAgain: 'fordern Sie einen neuen Link an',
   },
   confirm: {
     intro: 'Klicken Sie auf die Schaltfläche, um fortzufahren. Der Link ist nur einmal gültig.',
@@ -57,7 +57,7 @@ export const de: Messages = {
   update: {
     title: 'Neues Passwort wählen',
     errorTitle: 'Fehler: neues Passwort wählen',
-    switched: 'Sie waren als {previous} angemeldet; jetzt sind Sie als {email} angemeldet. Unerwartet? Dann melden Sie sich unten ab.',
+    switched: 'Sie waren mit {previous} angemeldet; jetzt sind Sie mit {email} angemeldet. Unerwartet? Dann melden Sie sich unten ab.',
     forAccount: 'Sie wählen ein neues Passwort für {email}. Nicht Ihr Konto? Dann melden Sie sich unten ab.',
     password: 'Neues Passwort',
     hint: { one: 'Mindestens {n} Zeichen. Tipp: mehrere zusammenhanglose Wörter.', other: 'Mindestens {n} Zeichen. Tipp: mehrere zusammenhanglose Wörter.' },
@@ -70,7 +70,7 @@ export const de: Messages = {
       other: 'Verwenden Sie ein kürzeres Passwort: höchstens {n} Byte (Buchstaben mit Akzent, Emojis und nicht lateinische Schriften belegen je 2 bis 4 Byte).',
     },
     mismatch: 'Die Passwörter stimmen nicht überein.',
-    weak: 'Wählen Sie ein anderes Passwort: {reasons}.',
+    weak: 'Wählen Sie ein anderes Passwort, denn {reasons}.',
     weakSeparator: '; ',
     weakLength: 'es ist zu kurz',
     weakCharacters: 'es muss Klein- und Großbuchstaben, Ziffern und Sonderzeichen enthalten',
@@ -92,7 +92,7 @@ export const de: Messages = {
     code: 'Code',
     hint: '6 Ziffern, aus derselben E-Mail wie der Link.',
     submit: 'Weiter',
-    noCode: 'Kein Code, oder ist er abgelaufen? {link}',
+    noCode: 'Kein Code erhalten oder abgelaufen? {link}',
     askNew: 'Neue E-Mail anfordern',
     invalidEmail: 'Geben Sie eine E-Mail-Adresse wie name@example.com ein.',
     invalidCode: 'Geben Sie die 6 Ziffern aus der E-Mail ein.',
@@ -100,7 +100,7 @@ export const de: Messages = {
   account: {
     anotherAccount: 'einem anderen Konto',
     signedInTitle: 'Prüfen Sie, bei welchem Konto Sie angemeldet sind',
-    signedIn: 'Sie sind jetzt als {email} angemeldet; zuvor war dieser Browser als {previous} angemeldet.',
+    signedIn: 'Sie sind jetzt mit {email} angemeldet; zuvor war dieser Browser mit {previous} angemeldet.',
     advice: 'Unerwartet? Melden Sie sich ab und dann bei Ihrem eigenen Konto an.',
     continueAs: 'Weiter als {email}',
     notYou: 'Nicht Sie? Abmelden',
@@ -129,7 +129,7 @@ export const de: Messages = {
       message: 'Er wurde vielleicht abgeschnitten. Öffnen Sie ihn direkt aus der E-Mail.',
     },
     other_device: {
-      title: 'Öffnen Sie diesen Link auf dem Gerät, auf dem Sie ihn angefordert haben',
+      title: 'Öffnen Sie diesen Link in dem Browser, in dem Sie ihn angefordert haben',
       message: 'Er funktioniert nur in dem Browser, in dem er angefordert wurde. Fordern Sie hier einen neuen an.',
     },
     rate_limited: {

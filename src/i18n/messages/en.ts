@@ -32,11 +32,11 @@ export const en = {
     haveCodeLink: 'Enter the code',
     invalidEmail: 'Enter an email address like name@example.com.',
     sessionMissing: 'Your reset session has ended. Ask for a new link below.',
-    recoveryRequired: 'To set a new password, first open a link we email you.',
+    recoveryRequired: 'To set a new password, you need a link from us: ask for one below, then open it.',
   },
   checkEmail: {
     title: 'Check your email',
-    sent: 'If {email} has an account, we have sent it a link and a 6-digit code.',
+    sent: 'If {email} has an account, we have sent a link and a 6-digit code to it.',
     expiry: 'Both work once. Open the link on this device if you can.',
     haveCode: 'I have a code',
     nothing: { one: 'Nothing? Check your spam folder, or {link} in a minute.', other: 'Nothing? Check your spam folder, or {link} in {n} minutes.' },
@@ -127,7 +127,7 @@ export const en = {
       message: 'It may have been cut short. Open it straight from the email.',
     },
     other_device: {
-      title: 'Open this link on the device where you asked for it',
+      title: 'Open this link in the browser where you asked for it',
       message: 'It only works in the browser that asked for it. Ask for a new one here.',
     },
     rate_limited: {
@@ -157,11 +157,11 @@ export const en = {
     },
     mfa_required: {
       title: 'Two-factor verification needed',
-      message: 'Sign in with your second factor on the main site and change it there.',
+      message: 'Sign in with your second factor on the main site and change your password there.',
     },
     code_invalid: {
       title: 'That code did not work',
-      message: 'It is wrong, used or expired. Check the newest email.',
+      message: 'It is wrong, already used or expired. Check the newest email.',
     },
     unexpected: { title: 'Something went wrong', message: 'Nothing was changed. Try again, or ask for a new link.' },
   },

@@ -30,9 +30,9 @@ export const es: Messages = {
     submit: 'Enviarme un enlace',
     haveCode: '¿Ya tiene un código? {link}',
     haveCodeLink: 'Introducir el código',
-    invalidEmail: 'Escriba una dirección de correo como nombre@ejemplo.com.',
+    invalidEmail: 'Escriba una dirección de correo como nombre@example.com.',
     sessionMissing: 'Su sesión de restablecimiento ha terminado. Solicite un enlace nuevo más abajo.',
-    recoveryRequired: 'Para poner una contraseña nueva, abra primero el enlace que le enviaremos por correo.',
+    recoveryRequired: 'Para elegir una contraseña nueva, primero necesita un enlace por correo: solicítelo más abajo y ábralo.',
   },
   checkEmail: {
     title: 'Revise su correo',
@@ -58,7 +58,7 @@ export const es: Messages = {
   update: {
     title: 'Elija una contraseña nueva',
     errorTitle: 'Error: elija una contraseña nueva',
-    switched: 'Tenía la sesión iniciada como {previous}; ahora la tiene iniciada como {email}. ¿No lo esperaba? Cierre la sesión más abajo.',
+    switched: 'Tenía la sesión iniciada con {previous}; ahora la tiene iniciada con {email}. ¿No lo esperaba? Cierre la sesión más abajo.',
     forAccount: 'Está eligiendo una contraseña nueva para {email}. ¿No es su cuenta? Cierre la sesión más abajo.',
     password: 'Contraseña nueva',
     hint: { one: 'Al menos {n} carácter. Pruebe con varias palabras sin relación entre sí.', other: 'Al menos {n} caracteres. Pruebe con varias palabras sin relación entre sí.' },
@@ -95,13 +95,13 @@ export const es: Messages = {
     submit: 'Continuar',
     noCode: '¿No tiene código o ha caducado? {link}',
     askNew: 'Solicitar un correo nuevo',
-    invalidEmail: 'Escriba una dirección de correo como nombre@ejemplo.com.',
+    invalidEmail: 'Escriba una dirección de correo como nombre@example.com.',
     invalidCode: 'Escriba los 6 dígitos del correo.',
   },
   account: {
     anotherAccount: 'otra cuenta',
     signedInTitle: 'Compruebe en qué cuenta ha iniciado sesión',
-    signedIn: 'Ahora tiene la sesión iniciada como {email}; antes, este navegador la tenía iniciada como {previous}.',
+    signedIn: 'Ahora tiene la sesión iniciada con {email}; antes, este navegador la tenía iniciada con {previous}.',
     advice: '¿No lo esperaba? Cierre la sesión y entre en su propia cuenta.',
     continueAs: 'Continuar como {email}',
     notYou: '¿No es usted? Cerrar sesión',
@@ -130,7 +130,7 @@ export const es: Messages = {
       message: 'Puede que se haya cortado. Ábralo directamente desde el correo.',
     },
     other_device: {
-      title: 'Abra este enlace en el dispositivo donde lo solicitó',
+      title: 'Abra este enlace en el navegador donde lo solicitó',
       message: 'Solo funciona en el navegador donde se solicitó. Solicite aquí uno nuevo.',
     },
     rate_limited: {
@@ -162,7 +162,7 @@ export const es: Messages = {
     },
     mfa_required: {
       title: 'Se necesita la verificación en dos pasos',
-      message: 'Inicie sesión con su segundo factor en el sitio principal y cambie allí la contraseña.',
+      message: 'Inicie sesión en el sitio principal con la verificación en dos pasos y cambie allí la contraseña.',
     },
     code_invalid: {
       title: 'Ese código no ha funcionado',

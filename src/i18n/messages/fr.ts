@@ -29,9 +29,9 @@ export const fr: Messages = {
     submit: 'Envoyer le lien de réinitialisation',
     haveCode: 'Vous avez déjà un code ? {link}',
     haveCodeLink: 'Saisir le code',
-    invalidEmail: 'Saisissez une adresse e-mail comme nom@exemple.fr.',
+    invalidEmail: 'Saisissez une adresse e-mail comme nom@example.com.',
     sessionMissing: 'Votre session de réinitialisation a expiré. Demandez un nouveau lien ci-dessous.',
-    recoveryRequired: 'Pour définir un nouveau mot de passe, ouvrez d’abord le lien que nous vous enverrons par e-mail.',
+    recoveryRequired: 'Pour définir un nouveau mot de passe, il vous faut un lien de notre part : demandez-le ci-dessous, puis ouvrez-le.',
   },
   checkEmail: {
     title: 'Consultez vos e-mails',
@@ -57,7 +57,7 @@ export const fr: Messages = {
   update: {
     title: 'Choisir un nouveau mot de passe',
     errorTitle: 'Erreur : choisir un nouveau mot de passe',
-    switched: 'Vous étiez connecté en tant que {previous} ; vous êtes maintenant connecté en tant que {email}. Vous ne vous y attendiez pas ? Déconnectez-vous ci-dessous.',
+    switched: 'Vous étiez connecté avec {previous} ; vous êtes maintenant connecté avec {email}. Vous ne vous y attendiez pas ? Déconnectez-vous ci-dessous.',
     forAccount: 'Vous choisissez un nouveau mot de passe pour {email}. Ce n’est pas votre compte ? Déconnectez-vous ci-dessous.',
     password: 'Nouveau mot de passe',
     hint: { one: 'Au moins {n} caractère. Essayez quelques mots sans rapport entre eux.', other: 'Au moins {n} caractères. Essayez quelques mots sans rapport entre eux.' },
@@ -66,8 +66,8 @@ export const fr: Messages = {
     notYou: 'Vous n’êtes pas {email} ? Se déconnecter',
     tooShort: { one: 'Utilisez au moins {n} caractère.', other: 'Utilisez au moins {n} caractères.' },
     tooLong: {
-      one: 'Choisissez un mot de passe plus court : {n} octet au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
-      other: 'Choisissez un mot de passe plus court : {n} octets au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
+      one: 'Choisissez un mot de passe plus court : {n} octet au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
+      other: 'Choisissez un mot de passe plus court : {n} octets au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
     },
     mismatch: 'Les mots de passe ne correspondent pas.',
     weak: 'Choisissez un autre mot de passe : {reasons}.',
@@ -94,13 +94,13 @@ export const fr: Messages = {
     submit: 'Continuer',
     noCode: 'Pas de code, ou code expiré ? {link}',
     askNew: 'Demander un nouvel e-mail',
-    invalidEmail: 'Saisissez une adresse e-mail comme nom@exemple.fr.',
+    invalidEmail: 'Saisissez une adresse e-mail comme nom@example.com.',
     invalidCode: 'Saisissez les 6 chiffres reçus par e-mail.',
   },
   account: {
     anotherAccount: 'un autre compte',
     signedInTitle: 'Vérifiez à quel compte vous êtes connecté',
-    signedIn: 'Vous êtes maintenant connecté en tant que {email} ; ce navigateur était connecté en tant que {previous}.',
+    signedIn: 'Vous êtes maintenant connecté avec {email} ; ce navigateur était connecté avec {previous}.',
     advice: 'Vous ne vous y attendiez pas ? Déconnectez-vous, puis connectez-vous à votre propre compte.',
     continueAs: 'Continuer en tant que {email}',
     notYou: 'Ce n’est pas vous ? Se déconnecter',
@@ -129,7 +129,7 @@ export const fr: Messages = {
       message: 'Il a peut-être été tronqué. Ouvrez-le directement depuis l’e-mail.',
     },
     other_device: {
-      title: 'Ouvrez ce lien sur l’appareil où vous l’avez demandé',
+      title: 'Ouvrez ce lien dans le navigateur où vous l’avez demandé',
       message: 'Il ne fonctionne que dans le navigateur où il a été demandé. Demandez-en un nouveau ici.',
     },
     rate_limited: {
@@ -161,7 +161,7 @@ export const fr: Messages = {
     },
     mfa_required: {
       title: 'Vérification en deux étapes requise',
-      message: 'Connectez-vous sur le site principal avec votre second facteur, puis changez-y votre mot de passe.',
+      message: 'Connectez-vous sur le site principal avec la vérification en deux étapes, puis changez-y votre mot de passe.',
     },
     code_invalid: {
       title: 'Ce code n’a pas fonctionné',

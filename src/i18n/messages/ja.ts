@@ -31,7 +31,7 @@ export const ja: Messages = {
     haveCodeLink: 'コードを入力する',
     invalidEmail: 'name@example.com のような形式でメールアドレスを入力してください。',
     sessionMissing: '再設定のセッションが終了しました。下のフォームから新しいリンクをリクエストしてください。',
-    recoveryRequired: '新しいパスワードを設定するには、まずメールでお送りするリンクを開いてください。',
+    recoveryRequired: '新しいパスワードを設定するには、まず下のフォームから再設定用のリンクをリクエストし、メールのリンクを開いてください。',
   },
   checkEmail: {
     title: 'メールをご確認ください',
@@ -54,7 +54,7 @@ export const ja: Messages = {
   update: {
     title: '新しいパスワードの設定',
     errorTitle: 'エラー：新しいパスワードの設定',
-    switched: '{previous} でログインしていましたが、現在は {email} でログインしています。心当たりがない場合は、下のボタンからログアウトしてください。',
+    switched: '{previous}でログインしていましたが、現在は{email}でログインしています。心当たりがない場合は、下のボタンからログアウトしてください。',
     forAccount: '{email} の新しいパスワードを設定します。ご自分のアカウントでない場合は、下のボタンからログアウトしてください。',
     password: '新しいパスワード',
     hint: { other: '{n}文字以上。関連のない単語を組み合わせるのがおすすめです。' },
@@ -69,7 +69,7 @@ export const ja: Messages = {
     weakLength: '短すぎます',
     weakCharacters: '小文字・大文字・数字・記号が必要です',
     weakPwned: 'データ漏えいで流出したことがあります',
-    weakOther: '推測されやすすぎます',
+    weakOther: '簡単に推測されてしまいます',
   },
   changed: {
     pageTitle: 'パスワード変更完了',
@@ -94,7 +94,7 @@ export const ja: Messages = {
   account: {
     anotherAccount: '別のアカウント',
     signedInTitle: 'ログイン中のアカウントをご確認ください',
-    signedIn: '現在 {email} でログインしています。このブラウザは直前まで {previous} でログインしていました。',
+    signedIn: '現在{email}でログインしています。このブラウザは直前まで{previous}でログインしていました。',
     advice: '心当たりがない場合は、ログアウトしてからご自分のアカウントでログインしてください。',
     continueAs: '{email} として続ける',
     notYou: 'ご本人ではありませんか？ログアウト',
@@ -123,7 +123,7 @@ export const ja: Messages = {
       message: 'リンクが途中で切れている可能性があります。メールから直接開いてください。',
     },
     other_device: {
-      title: 'リクエストした端末でこのリンクを開いてください',
+      title: 'リクエストしたブラウザでこのリンクを開いてください',
       message: 'リクエストしたブラウザでしか使えません。ここで新しいリンクをリクエストしてください。',
     },
     rate_limited: {
