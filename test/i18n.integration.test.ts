@@ -170,7 +170,7 @@ describe('a whole reset in another language', () => {
     const de = { 'accept-language': 'de-DE,de;q=0.9' }
     const form = await browser.get('/account/forgot-password', de)
     const sent = await browser.post('/account/forgot-password', { email: user.email, csrf_token: /name="csrf_token" value="([^"]+)"/.exec(await form.text())?.[1] ?? '' }, de)
-    expect(h1(await sent.text())).toBe('Sehen Sie in Ihr Postfach')
+    expect(h1(await sent.text())).toBe('Prüfen Sie Ihr Postfach')
     const { link } = await recoveryEmail(user.email)
     const confirm = await browser.get(link, de)
     const confirmHtml = await confirm.text()

@@ -34,7 +34,7 @@ export const de: Messages = {
     recoveryRequired: 'Für ein neues Passwort brauchen Sie einen Link von uns: Fordern Sie ihn unten an und öffnen Sie ihn dann.',
   },
   checkEmail: {
-    title: 'Sehen Sie in Ihr Postfach',
+    title: 'Prüfen Sie Ihr Postfach',
     sent: 'Falls zu {email} ein Konto besteht, haben wir dorthin einen Link und einen 6-stelligen Code gesendet.',
     expiry: 'Beide sind nur einmal gültig. Öffnen Sie den Link möglichst auf diesem Gerät.',
     haveCode: 'Ich habe einen Code',
@@ -151,7 +151,7 @@ export const de: Messages = {
     weak_password: { title: 'Wählen Sie ein stärkeres Passwort', message: 'Dieses Passwort ist zu leicht zu erraten.' },
     same_password: { title: 'Das ist bereits Ihr Passwort', message: 'Behalten Sie es und fahren Sie fort, oder geben Sie unten ein anderes ein. (Wenn Sie es gerade gespeichert und keine Antwort gesehen haben, wurde es übernommen.)' },
     breached_password: {
-      title: 'Wählen Sie ein Passwort, das nicht geleakt wurde',
+      title: 'Wählen Sie ein Passwort, das in keinem Datenleck vorkommt',
       message: 'Dieses Passwort ist aus Datenlecks bekannt. Wählen Sie eines, das Sie noch nirgends verwendet haben.',
     },
     session_missing: { title: 'Ihre Sitzung zum Zurücksetzen ist abgelaufen', message: 'Diese Sitzungen sind nur kurz gültig. Fordern Sie einen neuen Link an.' },
@@ -183,7 +183,7 @@ export const de: Messages = {
   },
   errors: {
     notAllowedTitle: 'Nicht erlaubt',
-    notAllowed: 'Das kann diese Seite nicht',
+    notAllowed: 'Diese Aktion ist auf dieser Seite nicht möglich',
     notFoundTitle: 'Seite nicht gefunden',
     notFound: 'Öffnen Sie den Link erneut aus Ihrer E-Mail oder {link}.',
     askNew: 'fordern Sie einen neuen an',

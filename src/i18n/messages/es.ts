@@ -29,7 +29,7 @@ export const es: Messages = {
     email: 'Correo electrónico',
     submit: 'Enviarme un enlace',
     haveCode: '¿Ya tiene un código? {link}',
-    haveCodeLink: 'Introducir el código',
+    haveCodeLink: 'Escribir el código',
     invalidEmail: 'Escriba una dirección de correo como nombre@example.com.',
     sessionMissing: 'Su sesión de restablecimiento ha terminado. Solicite un enlace nuevo más abajo.',
     recoveryRequired: 'Para elegir una contraseña nueva, primero necesita un enlace por correo: solicítelo más abajo y ábralo.',
@@ -86,7 +86,7 @@ export const es: Messages = {
     notYou: '¿No ha sido usted? Restablezca su contraseña de nuevo ahora mismo.',
   },
   verify: {
-    title: 'Introduzca su código',
+    title: 'Escriba su código',
     errorTitle: 'Error: introduzca su código',
     intro: 'Escriba su dirección de correo y el código de 6 dígitos que le enviamos.',
     email: 'Correo electrónico',
@@ -116,7 +116,7 @@ export const es: Messages = {
   },
   actions: {
     newLink: 'Enviarme un enlace nuevo',
-    enterCode: 'Introducir el código de 6 dígitos del correo',
+    enterCode: 'Escribir el código de 6 dígitos del correo',
     newerCode: 'Tengo un código de un correo más reciente',
     startAgain: 'Empezar de nuevo',
   },
@@ -150,7 +150,7 @@ export const es: Messages = {
     },
     account_unavailable: { title: 'Esta cuenta no se puede usar ahora mismo', message: 'Contacte con soporte si cree que es un error.' },
     weak_password: { title: 'Elija una contraseña más segura', message: 'Esa es demasiado fácil de adivinar.' },
-    same_password: { title: 'Esa ya es su contraseña', message: 'Consérvela y continúe, o escriba otra abajo. (Si la guardó hace un momento y no vio respuesta, se guardó.)' },
+    same_password: { title: 'Esa ya es su contraseña', message: 'Consérvela y continúe, o escriba otra abajo. (Si la guardó hace un momento y no vio respuesta, el cambio ya se aplicó.)' },
     breached_password: {
       title: 'Elija una contraseña que no se haya filtrado',
       message: 'Aparece en filtraciones de datos. Elija una que no haya usado nunca en otro sitio.',

@@ -18,7 +18,7 @@ export const ja: Messages = {
     title: 'アカウントのヘルプ',
     intro: 'パスワードをお忘れですか？再設定用のリンクをメールでお送りします。',
     reset: 'パスワードを再設定する',
-    haveCode: 'コードを持っている',
+    haveCode: 'コードを入力する',
     back: 'サイトに戻る',
   },
   forgot: {
@@ -37,7 +37,7 @@ export const ja: Messages = {
     title: 'メールをご確認ください',
     sent: '{email} のアカウントが存在する場合、リンクと6桁のコードを送信しました。',
     expiry: 'どちらも1回限り有効です。できればこの端末でリンクを開いてください。',
-    haveCode: 'コードを持っている',
+    haveCode: 'コードを入力する',
     nothing: { other: '届かない場合は、迷惑メールフォルダを確認するか、{n}分後に{link}。' },
     askAgain: 'もう一度リクエストしてください',
   },
@@ -110,7 +110,7 @@ export const ja: Messages = {
   actions: {
     newLink: '新しいリンクを送信',
     enterCode: '代わりにメールの6桁のコードを入力する',
-    newerCode: '新しいメールのコードを持っている',
+    newerCode: '新しいメールのコードを入力する',
     startAgain: '最初からやり直す',
   },
   reasons: {
@@ -155,7 +155,7 @@ export const ja: Messages = {
       message: 'メインサイトに2段階認証でログインし、そこでパスワードを変更してください。',
     },
     code_invalid: {
-      title: 'コードが正しくありません',
+      title: 'このコードは使用できませんでした',
       message: 'コードが誤っているか、使用済みか、期限切れです。最新のメールをご確認ください。',
     },
     unexpected: { title: '問題が発生しました', message: '変更は行われていません。もう一度お試しいただくか、新しいリンクをリクエストしてください。' },
