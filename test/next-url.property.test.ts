@@ -55,6 +55,25 @@ describe('every redirect resolveNext builds', () => {
     expect(isAllowedTarget('https://www.example.com/x', options)).toBe(true)
   })
 
+  it('accepts a path only in the parser’s own form (no raw non-ASCII, dot segments or empty markers)', () => {
+    // `/café`, `/a/../b` or `/x?` land somewhere a browser decides, after re-encoding or normalising;
+    // the rule takes the form the URL parser would print, as for absolute URLs.
+    const nonCanonical = fc
+      .tuple(fc.constantFrom('/café', '/a/../b', '/./x', '/x?', '/x#', '/x?q=é', '/x#ü', '/日本'), fc.constantFrom('', '/y', '?z=1'))
+      .map(([path, tail]) => path + tail)
+    fc.assert(
+      fc.property(fc.oneof(anyNext, nonCanonical), (raw) => {
+        if (raw.startsWith('/') && isAllowedTarget(raw, options)) {
+          const url = new URL(raw, SELF)
+          expect(url.pathname + url.search + url.hash).toBe(raw)
+        }
+      }),
+      { numRuns: RUNS, seed: SEED + 4 },
+    )
+    for (const raw of ['/café', '/a/../b', '/x?', '/x#']) expect(isAllowedTarget(raw, options), raw).toBe(false)
+    expect(isAllowedTarget('/caf%C3%A9?q=%C3%A9#%C3%BC', options)).toBe(true)
+  })
+
   it('keeps legitimate targets: plain paths and allowed URLs come out unchanged', () => {
     const segment = fc.stringMatching(/^[a-z0-9_-]{1,12}$/)
     const safePath = fc

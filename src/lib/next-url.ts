@@ -91,8 +91,8 @@ function candidateTarget(raw: string, options: TargetOptions): string | { refuse
  * Pure: the invariant on every redirect and link target we build. A browser resolving `target`
  * against this Worker's origin lands on this origin or an allowed one, over http(s), with no
  * userinfo and no token parameter (query or fragment); the text itself has no control characters,
- * spaces or backslashes (which browsers strip or rewrite) and is either an absolute URL in its
- * canonical form or a path that starts with exactly one slash.
+ * spaces or backslashes (which browsers strip or rewrite) and is either an absolute URL or a path
+ * that starts with exactly one slash, in either case in the URL parser's own (canonical, ASCII) form.
  */
 export function isAllowedTarget(target: string, options: TargetOptions): boolean {
   if (target.length === 0 || target.length > MAX_NEXT_LENGTH || badCharactersRe.test(target)) return false
@@ -102,7 +102,9 @@ export function isAllowedTarget(target: string, options: TargetOptions): boolean
   const url = new URL(target, options.selfOrigin)
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return false
   if (url.username || url.password) return false
-  if (absolute && url.href !== target) return false
+  // Only the parser's own form: what a browser, a mail client and a log viewer all read alike (and
+  // nothing for the runtime to re-encode in a `Location` header).
+  if (absolute ? url.href !== target : url.pathname + url.search + url.hash !== target) return false
   if (url.origin !== options.selfOrigin && !options.allowedOrigins.includes(url.origin)) return false
   return !hasTokenParam(url)
 }
