@@ -9,7 +9,7 @@ import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AppEnv } from './app-env'
 import { readHeldAccount, type HeldAccount } from './lib/held-account'
-import { classifyAuthError } from './lib/reasons'
+import { classifyAuthError, isUnverifiable } from './lib/reasons'
 import type { SessionClaims } from './lib/recovery-session'
 
 export type ClaimsResult =
@@ -40,15 +40,6 @@ export async function readClaims(c: Context<AppEnv>): Promise<ClaimsResult> {
 export function heldAccount(c: Context<AppEnv>): HeldAccount | undefined {
   const cookies = getCookie(c)
   return readHeldAccount(new Map(Object.entries(cookies)), c.get('config').sessionCookieName)
-}
-
-/**
- * A token was there but does not verify: Supabase refused it (`bad_jwt`: a forged signature, `alg: none`,
- * an unknown or revoked key) or auth-js could not read it. Both are "no session" to the person; unlike a
- * missing or ended session they are worth a warning to the operator.
- */
-function isUnverifiable(error: { name?: string; code?: string }): boolean {
-  return error.code === 'bad_jwt' || error.name === 'AuthInvalidJwtError'
 }
 
 function noteInvalidSession(c: Context<AppEnv>): void {

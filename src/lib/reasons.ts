@@ -49,6 +49,15 @@ export interface UpstreamObservation {
   readonly timedOut: boolean
 }
 
+/**
+ * Pure: a token was there but does not verify: Supabase refused it (`bad_jwt`: a forged signature,
+ * `alg: none`, an unknown or revoked key) or auth-js could not read it. Both read as `session_missing`
+ * to the person; unlike a missing or ended session they are worth a warning to the operator.
+ */
+export function isUnverifiable(error: AuthErrorLike): boolean {
+  return error.code === 'bad_jwt' || error.name === 'AuthInvalidJwtError'
+}
+
 /** Pure: map a supabase-js error (and what the fetch wrapper saw) to a Reason. */
 export function classifyAuthError(error: AuthErrorLike, upstream: UpstreamObservation): Reason {
   if (upstream.timedOut) return 'upstream_timeout'
