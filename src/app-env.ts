@@ -47,6 +47,8 @@ export interface AppEnv {
      */
     supabase: (options?: ClientOptions) => SupabaseClient
     upstream: UpstreamState
+    /** The client's fetch to Supabase Auth (timeout, accounting in `upstream`), set with the client. */
+    upstreamFetch: typeof fetch
     /** The breached-password check's outcome code for the log line (breached-password.ts). */
     breachCheck: string | undefined
     /** The edge limiter that refused this request, if one did (lib/rate-limit.ts), for auth events. */

@@ -5,11 +5,14 @@
  * these instead of returning an error. Only an upstream outage is reported as such, so the page can
  * say so honestly.
  */
+import type { SupabaseClient } from '@supabase/supabase-js'
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
 import type { AppEnv } from './app-env'
 import { readHeldAccount, type HeldAccount } from './lib/held-account'
+import { textFromBase64Url } from './lib/base64url-text'
 import { classifyAuthError, isUnverifiable } from './lib/reasons'
+import { afterFetch, decideKeys, jwtHeader, keysOf, type KeyCache, type KeyDecision } from './lib/signing-keys'
 import type { SessionClaims } from './lib/recovery-session'
 
 export type ClaimsResult =
@@ -17,23 +20,66 @@ export type ClaimsResult =
   | { readonly kind: 'none' }
   | { readonly kind: 'upstream'; readonly reason: 'upstream_timeout' | 'upstream_unavailable' }
 
-/** The verified claims of this request's session (getClaims: a local JWT check with asymmetric keys). */
+/**
+ * The verified claims of this request's session: getClaims, a local JWT check with asymmetric keys,
+ * against this site's own project's keys (lib/signing-keys.ts), never auth-js's cache shared by storage key.
+ */
 export async function readClaims(c: Context<AppEnv>): Promise<ClaimsResult> {
-  let result: Awaited<ReturnType<ReturnType<AppEnv['Variables']['supabase']>['auth']['getClaims']>>
+  const auth = c.get('supabase')().auth
+  let result: Awaited<ReturnType<typeof auth.getClaims>>
   try {
-    result = await c.get('supabase')().auth.getClaims()
+    // The stored session, refreshed first when it has expired (as getClaims() does without a token).
+    const session = await auth.getSession()
+    if (session.error) return refused(c, session.error)
+    const token = session.data.session?.access_token
+    if (!token) return { kind: 'none' }
+    const keys = await keysFor(c, token)
+    if (keys.kind === 'upstream') return keys
+    if (keys.kind === 'unknown') {
+      noteInvalidSession(c)
+      return { kind: 'none' }
+    }
+    // The set as the project served it: getClaims takes it in preference to its own cache (its `jwks` option).
+    result = await auth.getClaims(token, keys.kind === 'use' ? { jwks: { keys: keys.keys as unknown as ServedKeys } } : {})
   } catch {
     noteInvalidSession(c)
     return { kind: 'none' }
   }
   const { data, error } = result
-  if (error) {
-    const reason = classifyAuthError(error, c.get('upstream'))
-    if (reason === 'upstream_timeout' || reason === 'upstream_unavailable') return { kind: 'upstream', reason }
-    if (reason !== 'session_missing' || isUnverifiable(error)) noteInvalidSession(c)
-    return { kind: 'none' }
-  }
+  if (error) return refused(c, error)
   return data?.claims ? { kind: 'session', claims: data.claims } : { kind: 'none' }
+}
+
+function refused(c: Context<AppEnv>, error: Parameters<typeof classifyAuthError>[0] & Parameters<typeof isUnverifiable>[0]): ClaimsResult {
+  const reason = classifyAuthError(error, c.get('upstream'))
+  if (reason === 'upstream_timeout' || reason === 'upstream_unavailable') return { kind: 'upstream', reason }
+  if (reason !== 'session_missing' || isUnverifiable(error)) noteInvalidSession(c)
+  return { kind: 'none' }
+}
+
+type ServedKeys = NonNullable<NonNullable<Parameters<SupabaseClient['auth']['getClaims']>[1]>['jwks']>['keys']
+
+/** This isolate's signing keys per project (SUPABASE_URL). */
+const keyCaches = new Map<string, KeyCache>()
+
+/** The keys to check `token` with: the site's project's, fetched (through the client's fetch) when the cache says so. */
+async function keysFor(c: Context<AppEnv>, token: string): Promise<KeyDecision | { kind: 'upstream'; reason: 'upstream_timeout' | 'upstream_unavailable' }> {
+  const header = jwtHeader(token, textFromBase64Url)
+  if (!header) return { kind: 'remote' } // not a JWT: getClaims says what it is
+  const { supabaseUrl, supabaseKey } = c.get('config')
+  const decision = decideKeys(header, keyCaches.get(supabaseUrl), Date.now())
+  if (decision.kind !== 'fetch') return decision
+  const upstream = c.get('upstream')
+  try {
+    const response = await c.get('upstreamFetch')(`${supabaseUrl}/auth/v1/.well-known/jwks.json`, { headers: { apikey: supabaseKey } })
+    const keys = response.ok ? keysOf(await response.json().catch(() => undefined)) : undefined
+    if (!keys) return { kind: 'upstream', reason: 'upstream_unavailable' }
+    const cache: KeyCache = { keys, fetchedAt: Date.now() }
+    keyCaches.set(supabaseUrl, cache)
+    return afterFetch(header, cache)
+  } catch {
+    return { kind: 'upstream', reason: upstream.timedOut ? 'upstream_timeout' : 'upstream_unavailable' }
+  }
 }
 
 /** The account this browser's session cookie names, read locally (no network, not verified). */

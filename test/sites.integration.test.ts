@@ -117,6 +117,22 @@ describe('isolation between sites', () => {
     expect(res.headers.get('location')).toBe('/account/forgot-password?reason=session_missing')
   })
 
+  it('a session from site A is no session on site B even right after site A checked it (one storage key, one isolate)', async () => {
+    // Both test projects live on 127.0.0.1, so supabase-js gives them one storage key (sb-127-auth-token)
+    // and auth-js one signing-key cache: site A's check leaves A's keys there for site B's next check.
+    const fetcher = deployment()
+    const a = new Browser({ fetcher, origin: A })
+    await resetUpToForm(a, controlA(), await userOn(controlA()))
+    expect((await a.get('/account/update-password')).status).toBe(200)
+    const b = new Browser({ fetcher, origin: B })
+    for (const [name, value] of a.jar) b.jar.set(name, value)
+    const { result, lines } = await captureLogs(() => b.get('/account/update-password'))
+    expect([result.status, result.headers.get('location')]).toEqual([303, '/account/forgot-password?reason=session_missing'])
+    expect(lines.some((line) => line.includes('"session_invalid"'))).toBe(true)
+    // And site A's session still works on site A after that.
+    expect((await a.get('/account/update-password')).status).toBe(200)
+  })
+
   it('a link from site A (its project’s token) spends nothing and fails on site B', async () => {
     const fetcher = deployment()
     const email = await userOn(controlA())

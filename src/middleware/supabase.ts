@@ -31,7 +31,10 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
         c.set('sealCookies', () => {
           sealed = true
         })
-        client = createClient(c, c.get('config'), options, upstream, () => sealed, () => markStarted())
+        const config = c.get('config')
+        const fetcher = timedFetch(config.upstreamTimeoutMs, upstream, () => markStarted(), forwardingFor(c, config))
+        c.set('upstreamFetch', fetcher)
+        client = createClient(c, config, options, fetcher, () => sealed)
       }
       return client
     })
@@ -44,9 +47,8 @@ function createClient(
   c: Context<AppEnv>,
   config: Config,
   options: ClientOptions,
-  upstream: UpstreamState,
+  fetcher: typeof fetch,
   isSealed: () => boolean,
-  onFetch: () => void,
 ) {
   let cookies: { name: string; value: string }[] | undefined
   const hiddenSession = options.session === 'ignore' ? config.sessionCookieName : undefined
@@ -79,7 +81,7 @@ function createClient(
         for (const [key, value] of Object.entries(headers ?? {})) c.header(key, value)
       },
     },
-    global: { fetch: timedFetch(config.upstreamTimeoutMs, upstream, onFetch, forwardingFor(c, config)) },
+    global: { fetch: fetcher },
   })
 }
 
