@@ -13,6 +13,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Config } from '../../src/config'
+import { isWithinDomain } from '../../src/sites'
 import { bindingsChecks } from './bindings'
 import type { DeploymentSite, ParsedDeployment, WorkerBindingsSetting } from './deployment'
 import { getAuthConfig, projectRefOf, type ManagementApiOptions } from './management-api'
@@ -89,7 +90,7 @@ export async function runDoctor(deployment: ParsedDeployment, options: DoctorOpt
   if (deployment.ignoredTopLevelSecretKey) environment.push(ignoredSecretKeyCheck())
   // Like the ignored secret key: listed only when there is something to say.
   const sessionKey = deployment.kind === 'sites' ? sessionKeyCheck(deployment.sites) : undefined
-  if (sessionKey?.status === 'warn') environment.push(sessionKey)
+  if (sessionKey?.status === 'fail') environment.push(sessionKey)
   const templates = readTemplates(options.templatesDir)
   const sites: SiteReport[] = environment.length ? [{ site: 'deployment', checks: environment }] : []
   const multiSite = deployment.kind === 'sites'
@@ -99,29 +100,32 @@ export async function runDoctor(deployment: ParsedDeployment, options: DoctorOpt
 
 /**
  * Sites on different Supabase projects whose hosts share a first label (`api.brand-a.com`,
- * `api.brand-b.com`) get one storage key from supabase-js, `sb-api-auth-token`: one session cookie name,
- * and one signing-key cache in an isolate (auth-js keys its JWKS cache by it).
+ * `api.brand-b.com`) get one session cookie name from supabase-js (`sb-api-auth-token`). Host-only
+ * cookies keep them apart; a COOKIE_DOMAIN that takes one site's cookie to the other's hostname makes
+ * the two projects' sessions overwrite each other there (and in the main sites' own clients).
+ * (Signing keys are cached per project, src/lib/signing-keys.ts, so the shared name costs nothing else.)
  */
 export function sessionKeyCheck(sites: readonly DeploymentSite[]): Check {
-  const title = 'Sites on different Supabase projects have different session keys'
-  const groups = new Map<string, { ids: string[]; urls: Set<string> }>()
-  for (const site of sites) {
-    if (!('siteId' in site.config)) continue
-    const group = groups.get(site.config.sessionCookieName) ?? { ids: [], urls: new Set<string>() }
-    group.ids.push(site.id)
-    group.urls.add(site.config.supabaseUrl)
-    groups.set(site.config.sessionCookieName, group)
+  const title = "Sites on different Supabase projects keep their session cookies apart"
+  const parsed = sites.flatMap((site) => ('siteId' in site.config ? [{ id: site.id, config: site.config }] : []))
+  const reaches = (from: (typeof parsed)[number], to: (typeof parsed)[number]) =>
+    from.config.cookieDomain !== undefined && isWithinDomain(to.id, from.config.cookieDomain)
+  const clashes: string[] = []
+  for (const [i, x] of parsed.entries()) {
+    for (const y of parsed.slice(i + 1)) {
+      if (x.config.sessionCookieName !== y.config.sessionCookieName || x.config.supabaseUrl === y.config.supabaseUrl) continue
+      if (reaches(x, y) || reaches(y, x)) {
+        clashes.push(`${x.id} (${x.config.supabaseUrl}) and ${y.id} (${y.config.supabaseUrl}) both name their session cookie ${x.config.sessionCookieName}, and COOKIE_DOMAIN sends one site's to the other: the two projects' sessions overwrite each other`)
+      }
+    }
   }
-  const shared = [...groups].filter(([, group]) => group.urls.size > 1)
-  if (shared.length === 0) return { id: 'session_key', title, status: 'pass' }
+  if (clashes.length === 0) return { id: 'session_key', title, status: 'pass' }
   return {
     id: 'session_key',
     title,
-    status: 'warn',
-    detail: shared
-      .map(([key, group]) => `${group.ids.join(', ')} use different projects (${[...group.urls].join(', ')}) but one storage key, ${key}: in an isolate serving both, a session of one project can pass the other site's local JWT check (its pages show it; Supabase refuses it when it is used), and each switch between them fetches the signing keys again`)
-      .join('; '),
-    fix: "give each project's URL its own first label (a custom domain such as api-a.brand-a.com), or serve those sites from separate Workers",
+    status: 'fail',
+    detail: clashes.join('; '),
+    fix: "give those sites cookie domains that do not cover each other, or each project's URL its own first label (a custom domain such as api-a.brand-a.com)",
   }
 }
 

@@ -173,32 +173,39 @@ describe('deploymentSites', () => {
     expect(deploymentSites({ SITES: '{' })).toEqual({ error: expect.objectContaining({ keys: ['SITES'] }) })
   })
 
-  it('warns when sites on different projects share one storage key (hosts with the same first label), and only then', () => {
+  it('fails when two projects share a session cookie name and a COOKIE_DOMAIN carries one site’s cookie to the other, and only then', () => {
     const key = 'sb_publishable_0000000000000000000000'
-    const sitesOf = (urls: Record<string, string>) => {
-      const parsed = deploymentSites({ SUPABASE_PUBLISHABLE_KEY: key, SITES: JSON.stringify(Object.fromEntries(Object.entries(urls).map(([host, url]) => [host, { SUPABASE_URL: url, SITE_URL: `https://${host.replace(/^auth\./, '')}` }]))) })
+    const sitesOf = (entries: Record<string, { url: string; domain?: string }>) => {
+      const parsed = deploymentSites({
+        SUPABASE_PUBLISHABLE_KEY: key,
+        SITES: JSON.stringify(Object.fromEntries(Object.entries(entries).map(([host, { url, domain }]) => [host, { SUPABASE_URL: url, SITE_URL: 'https://www.brand.com', ...(domain ? { COOKIE_DOMAIN: domain } : {}) }]))),
+      })
       if (!('sites' in parsed)) throw new Error('unreadable')
       return parsed.sites
     }
-    const clash = sessionKeyCheck(sitesOf({ 'auth.a.test': 'https://api.brand-a.com', 'auth.b.test': 'https://api.brand-b.com', 'auth.c.test': 'https://abcdefghijklmnopqrst.supabase.co' }))
-    expect(clash).toMatchObject({ id: 'session_key', status: 'warn' })
-    expect(clash.detail).toContain('auth.a.test, auth.b.test use different projects (https://api.brand-a.com, https://api.brand-b.com) but one storage key, sb-api-auth-token')
-    expect(clash.detail).not.toContain('auth.c.test')
-    // Hosted project URLs differ in their first label (the project ref); two sites on one project share it by design.
-    expect(sessionKeyCheck(sitesOf({ 'auth.a.test': 'https://abcdefghijklmnopqrst.supabase.co', 'auth.b.test': 'https://bcdefghijklmnopqrstu.supabase.co' })).status).toBe('pass')
-    expect(sessionKeyCheck(sitesOf({ 'auth.a.test': 'https://api.brand-a.com', 'www.a.test': 'https://api.brand-a.com' })).status).toBe('pass')
+    const shared = sessionKeyCheck(sitesOf({ 'auth-a.brand.com': { url: 'https://api.brand-a.com', domain: '.brand.com' }, 'auth-b.brand.com': { url: 'https://api.brand-b.com' } }))
+    expect(shared).toMatchObject({ id: 'session_key', status: 'fail' })
+    expect(shared.detail).toContain('auth-a.brand.com (https://api.brand-a.com) and auth-b.brand.com (https://api.brand-b.com) both name their session cookie sb-api-auth-token')
+    // Host-only cookies never meet; other first labels (hosted project refs) give other names; one project may share.
+    expect(sessionKeyCheck(sitesOf({ 'auth-a.brand.com': { url: 'https://api.brand-a.com' }, 'auth-b.brand.com': { url: 'https://api.brand-b.com' } })).status).toBe('pass')
+    expect(sessionKeyCheck(sitesOf({ 'auth-a.brand.com': { url: 'https://abcdefghijklmnopqrst.supabase.co', domain: '.brand.com' }, 'auth-b.brand.com': { url: 'https://bcdefghijklmnopqrstu.supabase.co', domain: '.brand.com' } })).status).toBe('pass')
+    expect(sessionKeyCheck(sitesOf({ 'auth-a.brand.com': { url: 'https://api.brand-a.com', domain: '.brand.com' }, 'auth-b.brand.com': { url: 'https://api.brand-a.com', domain: '.brand.com' } })).status).toBe('pass')
   })
 
-  it('the doctor lists that warning under "deployment" for such a pair, and nothing when there is none', async () => {
+  it('the doctor lists that failure under "deployment", and nothing when there is none', async () => {
     const key = 'sb_publishable_0000000000000000000000'
-    const run = (urls: [string, string]) =>
-      runDoctor(deploymentSites({ SUPABASE_PUBLISHABLE_KEY: key, SITE_URL: 'https://a.test', SITES: JSON.stringify({ 'auth.a.test': { SUPABASE_URL: urls[0] }, 'auth.b.test': { SUPABASE_URL: urls[1] } }) }), { timeoutMs: 500 })
-    // Two local projects on 127.0.0.1 and 127.0.0.2 (nothing listens): one storage key, sb-127-auth-token.
-    const clash = await run(['http://127.0.0.1:9', 'http://127.0.0.2:9'])
+    const run = (urls: [string, string], domain?: string) =>
+      runDoctor(
+        deploymentSites({ SUPABASE_PUBLISHABLE_KEY: key, SITE_URL: 'https://www.a.test', ...(domain ? { COOKIE_DOMAIN: domain } : {}), SITES: JSON.stringify({ 'auth.a.test': { SUPABASE_URL: urls[0] }, 'b.auth.a.test': { SUPABASE_URL: urls[1] } }) }),
+        { timeoutMs: 500 },
+      )
+    // Two local projects on 127.0.0.1 and 127.0.0.2 (nothing listens): one cookie name, sb-127-auth-token.
+    const clash = await run(['http://127.0.0.1:9', 'http://127.0.0.2:9'], '.a.test')
     expect(clash.sites[0]?.site).toBe('deployment')
-    expect(clash.sites[0]?.checks.map((c) => [c.id, c.status])).toEqual([['session_key', 'warn']])
-    const apart = await run(['http://127.0.0.1:9', 'http://localhost:9'])
-    expect(apart.sites.map((s) => s.site)).toEqual(['auth.a.test', 'auth.b.test'])
+    expect(clash.sites[0]?.checks.map((c) => [c.id, c.status])).toEqual([['session_key', 'fail']])
+    expect(clash.ok).toBe(false)
+    const hostOnly = await run(['http://127.0.0.1:9', 'http://127.0.0.2:9'])
+    expect(hostOnly.sites.map((s) => s.site)).toEqual(['auth.a.test', 'b.auth.a.test'])
   })
 
   it('notes a top-level SUPABASE_SECRET_KEY beside SITES (the Worker ignores it), as a flag, never the value', () => {
