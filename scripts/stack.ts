@@ -5,7 +5,7 @@
  * not part of the Worker.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { createServer } from 'node:net'
 import path from 'node:path'
@@ -198,6 +198,12 @@ function spawnWrangler(
   const args = ['dev', '--ip', '127.0.0.1', '--port', String(port), '--inspector-port', String(inspectorPort)]
   args.push('--persist-to', stateDir, '--show-interactive-dev-session=false')
   if (options.config) args.push('--config', options.config)
+  // The stack's bindings are all in `vars`. wrangler would lay a `.dev.vars` beside the config (an
+  // operator's real settings, say COOKIE_DOMAIN) over them and break the demo; given an env file, it
+  // reads that instead, and this one is empty.
+  const noDevVars = path.join(stateDir, 'empty.env')
+  writeFileSync(noDevVars, '')
+  args.push('--env-file', noDevVars)
   for (const [key, value] of Object.entries(vars)) args.push('--var', `${key}:${value}`)
   return spawn(bin, args, {
     cwd: REPO_ROOT,
