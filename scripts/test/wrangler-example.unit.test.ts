@@ -44,4 +44,16 @@ describe('the production example in wrangler.toml', () => {
     expect(production.analytics_engine_datasets.map((d: { binding: string }) => d.binding)).toEqual(['AUTH_EVENTS'])
     expect(production.routes?.length).toBeGreaterThan(0)
   })
+
+  it('repeats every top-level var (named environments inherit none), and keeps the log lines in Workers Logs', async () => {
+    const file = path.join(dir, 'wrangler.toml')
+    writeFileSync(file, uncommented())
+    const { unstable_readConfig } = await import('wrangler')
+    const top = unstable_readConfig({ config: file })
+    const production = unstable_readConfig({ config: file, env: 'production' })
+    expect(Object.keys(top.vars).filter((name) => !(name in production.vars))).toEqual([])
+    // Without it, the JSON lines (README "Logs") exist only while someone runs `wrangler tail`.
+    expect(top.observability?.enabled).toBe(true)
+    expect(production.observability?.enabled).toBe(true)
+  })
 })
