@@ -14,6 +14,7 @@ try {
     management: { baseUrl: invocation.managementUrl, token: invocation.token },
     assets: deployment.assets,
     bindings: deployment.workerBindings,
+    bindingNames: deployment.bindingNames,
     strict: invocation.strict,
     ...(invocation.projectRef ? { projectRef: invocation.projectRef } : {}),
   })

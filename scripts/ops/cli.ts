@@ -5,7 +5,7 @@
  * scripts/ops/deployment.ts).
  */
 import { parseArgs } from 'node:util'
-import { deploymentSites, readBindings, type ParsedDeployment, type WorkerBindingsSetting } from './deployment'
+import { deploymentSites, readBindings, secretBindingNames, type ParsedDeployment, type WorkerBindingsSetting } from './deployment'
 import type { AssetsSetting } from './translations'
 import { MANAGEMENT_API_URL } from './management-api'
 
@@ -54,11 +54,17 @@ export function parseInvocation(argv: readonly string[], environment: NodeJS.Pro
 export async function loadDeploymentFor(
   invocation: OpsInvocation,
   environment: NodeJS.ProcessEnv,
-): Promise<ParsedDeployment & { readonly assets: AssetsSetting | null; readonly workerBindings: WorkerBindingsSetting }> {
+): Promise<ParsedDeployment & { readonly assets: AssetsSetting | null; readonly workerBindings: WorkerBindingsSetting; readonly bindingNames: readonly string[] }> {
   const { bindings, routes, assets, workerBindings } = await readBindings({
     ...(invocation.configPath ? { configPath: invocation.configPath } : {}),
     ...(invocation.env ? { env: invocation.env } : {}),
     overlay: environment,
   })
-  return { ...deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) }), assets, workerBindings }
+  return {
+    ...deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) }),
+    assets,
+    workerBindings,
+    // The secrets SITES names (SUPABASE_SECRET_KEY_BINDING) are named by the operator, not misspelt settings.
+    bindingNames: Object.keys(bindings).filter((name) => !secretBindingNames(bindings).has(name)),
+  }
 }

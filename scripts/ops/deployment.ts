@@ -147,7 +147,7 @@ function datasetsOf(blocks: readonly { binding: string; dataset?: string }[] | u
 }
 
 /** SUPABASE_SECRET_KEY_BINDING names in SITES: Worker secrets the process environment may supply. */
-function secretBindingNames(bindings: Record<string, unknown>): Set<string> {
+export function secretBindingNames(bindings: Record<string, unknown>): Set<string> {
   const names = new Set<string>()
   const sites = typeof bindings.SITES === 'string' ? safeJson(bindings.SITES) : bindings.SITES
   if (typeof sites === 'object' && sites !== null) {

@@ -15,6 +15,7 @@ import path from 'node:path'
 import type { Config } from '../../src/config'
 import { isWithinDomain } from '../../src/sites'
 import { bindingsChecks } from './bindings'
+import { explainConfigKey, misspeltBindings } from './config-reasons'
 import type { DeploymentSite, ParsedDeployment, WorkerBindingsSetting } from './deployment'
 import { getAuthConfig, projectRefOf, type ManagementApiOptions } from './management-api'
 import { PROJECT_CHECK_TITLES, projectChecks, TEMPLATE_FILES, type Check, type TemplateFile } from './project'
@@ -36,6 +37,8 @@ export interface DoctorOptions {
   readonly bindings?: WorkerBindingsSetting
   /** A skipped check fails the run (`--strict`). */
   readonly strict?: boolean
+  /** The names of the environment's bindings (vars, .dev.vars), to catch a misspelt setting. */
+  readonly bindingNames?: readonly string[]
 }
 
 /** The checklist of one site. */
@@ -85,8 +88,9 @@ export async function runDoctor(deployment: ParsedDeployment, options: DoctorOpt
   const strict = options.strict ?? false
   const environment = options.bindings ? bindingsChecks(options.bindings) : []
   if ('error' in deployment) {
-    return summarise([{ site: 'deployment', checks: [configCheck(deployment.error.keys), ...environment] }], strict)
+    return summarise([{ site: 'deployment', checks: [configCheck(deployment.error.keys), ...environment, ...misspeltCheck(options.bindingNames)] }], strict)
   }
+  environment.push(...misspeltCheck(options.bindingNames))
   if (deployment.ignoredTopLevelSecretKey) environment.push(ignoredSecretKeyCheck())
   // Like the ignored secret key: listed only when there is something to say.
   const sessionKey = deployment.kind === 'sites' ? sessionKeyCheck(deployment.sites) : undefined
@@ -94,7 +98,12 @@ export async function runDoctor(deployment: ParsedDeployment, options: DoctorOpt
   const templates = readTemplates(options.templatesDir)
   const sites: SiteReport[] = environment.length ? [{ site: 'deployment', checks: environment }] : []
   const multiSite = deployment.kind === 'sites'
-  for (const site of deployment.sites) sites.push({ site: site.id, checks: await checkSite(site, templates, options, multiSite) })
+  // SUPABASE_PROJECT_REF names one project: it stands in only when every site whose SUPABASE_URL (a
+  // custom domain, a local stand-in) does not tell its project ref has the same SUPABASE_URL.
+  const unnamed = new Set(deployment.sites.flatMap((site) => ('siteId' in site.config && !projectRefOf(site.config.supabaseUrl) ? [site.config.supabaseUrl] : [])))
+  const refWithheld = unnamed.size > 1 && options.projectRef !== undefined
+  const siteOptions = refWithheld ? { ...options, projectRef: undefined } : options
+  for (const site of deployment.sites) sites.push({ site: site.id, checks: await checkSite(site, templates, siteOptions, multiSite, refWithheld) })
   return summarise(sites, strict)
 }
 
@@ -140,25 +149,58 @@ function ignoredSecretKeyCheck(): Check {
   }
 }
 
-function configCheck(keys: readonly string[] | undefined): Check {
+/** Binding names one slip away from a setting the Worker reads: it would ignore them without a word. */
+function misspeltCheck(names: readonly string[] | undefined): Check[] {
+  const misspelt = names ? misspeltBindings(names) : []
+  if (!misspelt.length) return []
+  return [
+    {
+      id: 'misspelt_binding',
+      title: 'Every setting is named as the Worker reads it',
+      status: 'warn',
+      detail: misspelt.map(({ name, meant }) => `${name} is not read by the Worker; did you mean ${meant}?`).join('; '),
+      fix: 'rename it (wrangler.toml [vars], .dev.vars or the Worker secret), or remove it if it is for something else',
+    },
+  ]
+}
+
+/** A single site's COOKIE_DOMAIN must cover the hostname it is served on (SITES entries are checked by the Worker). */
+function cookieDomainCheck(site: DeploymentSite, config: Config): Check[] {
+  if (config.cookieDomain === undefined || !site.workerOrigin) return []
+  const hostname = new URL(site.workerOrigin).hostname
+  const title = "COOKIE_DOMAIN covers this Worker's hostname"
+  if (isWithinDomain(hostname, config.cookieDomain)) return [{ id: 'cookie_domain', title, status: 'pass', detail: `${config.cookieDomain} covers ${hostname}` }]
+  return [
+    {
+      id: 'cookie_domain',
+      title,
+      status: 'fail',
+      detail: `${config.cookieDomain} does not cover ${hostname}: browsers drop every session cookie the Worker sets, so each reset ends at "session missing"`,
+      fix: `set COOKIE_DOMAIN to ${hostname}'s parent domain (e.g. .${hostname.split('.').slice(1).join('.') || hostname}) or remove it`,
+    },
+  ]
+}
+
+function configCheck(keys: readonly string[] | undefined, siteHost?: string): Check {
   const title = "The Worker's configuration parses"
   if (!keys) return { id: 'config', title, status: 'pass' }
   return {
     id: 'config',
     title,
     status: 'fail',
-    detail: `invalid or missing: ${keys.join(', ')}`,
+    // What each key must be, never its value (values may be secrets).
+    detail: `invalid or missing: ${keys.map((key) => `${key} (${explainConfigKey(key, siteHost)})`).join('; ')}`,
     fix: 'set them in wrangler.toml ([vars] or [env.<name>.vars]), .dev.vars, or as Worker secrets (README "Configuration")',
   }
 }
 
-async function checkSite(site: DeploymentSite, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean): Promise<Check[]> {
-  if (!('siteId' in site.config)) return [configCheck(site.config.keys)]
+async function checkSite(site: DeploymentSite, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean, refWithheld = false): Promise<Check[]> {
+  if (!('siteId' in site.config)) return [configCheck(site.config.keys, multiSite ? site.id : undefined)]
   const config = site.config
-  const checks: Check[] = [configCheck(undefined)]
+  const checks: Check[] = [configCheck(undefined), ...cookieDomainCheck(site, config)]
   if (options.assets !== undefined) checks.push(translationsCheck(config.locales, options.assets, existsSync))
   checks.push(...(await authChecks(config, options.timeoutMs ?? 5000)))
-  checks.push(...(await managementChecks(site, config, templates, options, multiSite)))
+  checks.push(...(await managementChecks(site, config, templates, options, multiSite, refWithheld)))
   return checks
 }
 
@@ -220,7 +262,7 @@ function jwtKeysCheck(url: string, jwks: Awaited<ReturnType<typeof getJson>>, su
   }
 }
 
-async function managementChecks(site: DeploymentSite, config: Config, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean): Promise<Check[]> {
+async function managementChecks(site: DeploymentSite, config: Config, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean, refWithheld: boolean): Promise<Check[]> {
   const title = "The project's auth settings (Management API)"
   const token = options.management?.token
   if (!options.management || !token) {
@@ -231,7 +273,12 @@ async function managementChecks(site: DeploymentSite, config: Config, templates:
     ]
   }
   const ref = projectRefOf(config.supabaseUrl, options.projectRef)
-  if (!ref) return [{ id: 'management_api', title, status: 'fail', detail: `cannot tell the project ref from ${config.supabaseUrl}`, fix: 'set SUPABASE_PROJECT_REF' }]
+  if (!ref) {
+    const fix = refWithheld
+      ? "SUPABASE_PROJECT_REF names one project, but sites with different SUPABASE_URLs that do not tell their project ref (custom domains) share it: run the doctor for those sites one at a time, with a config of one site each"
+      : 'set SUPABASE_PROJECT_REF'
+    return [{ id: 'management_api', title, status: 'fail', detail: `cannot tell the project ref from ${config.supabaseUrl}`, fix }]
+  }
   if (!site.workerOrigin) {
     return [{ id: 'management_api', title, status: 'fail', detail: "this Worker's origin is unknown", fix: 'add a custom-domain route to the wrangler environment, or pass --worker-url https://auth.example.com' }]
   }

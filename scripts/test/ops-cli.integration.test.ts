@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startLocalAuth, type LocalAuth } from '../../local-auth/index'
 import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from '../../local-auth/management'
 import { LIMITER_NAMES } from '../../src/config'
+import type { DoctorReport } from '../ops/doctor'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 let auth: LocalAuth
@@ -49,6 +50,16 @@ LOCALES = "en"
 [env.shared.vars]
 SUPABASE_URL = "${auth.url}"
 SITES = '{"auth.brand-a.test": {"SITE_URL": "https://www.brand-a.test"}, "auth.brand-b.test": {"SITE_URL": "https://www.brand-b.test"}}'
+
+# Two slips the Worker itself cannot see: a misspelt setting (ignored) and a cookie domain that does not
+# cover the route (browsers drop every session cookie).
+[env.slips]
+routes = [{ pattern = "auth.example.test", custom_domain = true }]
+[env.slips.vars]
+SUPABASE_URL = "${auth.url}"
+SITE_URL = "https://www.example.test"
+ALLOWED_REDIRECT_ORIGIN = "https://app.example.test"
+COOKIE_DOMAIN = ".other-brand.test"
 
 [env.production]
 routes = [{ pattern = "auth.example.test", custom_domain = true }]
@@ -142,6 +153,17 @@ describe('the commands', { timeout: 120_000 }, () => {
     const strict = await run('doctor.ts', ['--strict'], { SUPABASE_ACCESS_TOKEN: '' }, 'clean')
     expect(strict.stdout).toContain('9 checks were skipped (not run), which fails the run with --strict.')
     expect(strict.code).toBe(1)
+  })
+
+  it('doctor: a misspelt setting is a warning naming the one meant; a cookie domain that misses the route fails', async () => {
+    const { stdout, code } = await run('doctor.ts', ['--json'], { SUPABASE_ACCESS_TOKEN: '' }, 'slips')
+    const checks = (JSON.parse(stdout) as DoctorReport).sites.flatMap((site) => site.checks)
+    expect(checks.find((check) => check.id === 'misspelt_binding')).toMatchObject({
+      status: 'warn',
+      detail: 'ALLOWED_REDIRECT_ORIGIN is not read by the Worker; did you mean ALLOWED_REDIRECT_ORIGINS?',
+    })
+    expect(checks.find((check) => check.id === 'cookie_domain')).toMatchObject({ status: 'fail', detail: expect.stringContaining('.other-brand.test does not cover auth.example.test') })
+    expect(code).toBe(1)
   })
 
   it('configure refuses two SITES on one project before reading or changing anything (exit 1)', async () => {

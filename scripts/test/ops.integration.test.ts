@@ -92,6 +92,37 @@ describe('npm run doctor', () => {
     expect(bad.sites[0]?.checks[0]).toMatchObject({ id: 'config', status: 'fail', detail: expect.stringContaining('SITES.auth.a.test.SITE_URL') })
   })
 
+  it('says what each refused setting must be, and never its value', async () => {
+    const report = await runDoctor(deployment({ PASSWORD_MIN_LENGTH: '5', SUPABASE_PUBLISHABLE_KEY: auth.secretKey }))
+    const detail = report.sites[0]?.checks.find((c) => c.id === 'config')?.detail
+    expect(detail).toContain('PASSWORD_MIN_LENGTH (a whole number from 6 to 72)')
+    expect(detail).toContain('SUPABASE_PUBLISHABLE_KEY (the project\'s publishable key')
+    expect(JSON.stringify(report)).not.toContain(auth.secretKey)
+    const sites = await runDoctor(
+      deploymentSites(bindings({ SITES: JSON.stringify({ 'auth.a.test': { ALLOWED_REDIRECT_ORIGIN: 'https://app.a.test' }, 'auth.b.test': { BRANDING: { acent: '#000' } } }) })),
+    )
+    const details = sites.sites.map((s) => s.checks.find((c) => c.id === 'config')?.detail)
+    expect(details).toEqual([
+      'invalid or missing: SITES.auth.a.test.ALLOWED_REDIRECT_ORIGIN (not a site setting; did you mean ALLOWED_REDIRECT_ORIGINS?)',
+      'invalid or missing: SITES.auth.b.test.BRANDING.acent (not a BRANDING field; did you mean accent?)',
+    ])
+    const port = await runDoctor(deploymentSites(bindings({ SITES: JSON.stringify({ '127.0.0.1:8787': {} }) })))
+    expect(port.sites[0]?.checks[0]?.detail).toContain('SITES.127.0.0.1:8787 (a SITES key is a bare hostname as browsers send it')
+  })
+
+  it('with SITES on different projects whose URLs do not tell their refs, SUPABASE_PROJECT_REF checks none of them', async () => {
+    // Two sites on one such project share it (configure refuses that case itself); two projects cannot.
+    const one = await runDoctor(deploymentSites(bindings({ SITES: JSON.stringify({ 'auth.a.test': {}, 'auth.b.test': {} }) })), { management: management(), projectRef: LOCAL_PROJECT_REF })
+    expect(one.sites.map((s) => s.checks.find((c) => c.id === 'management_api'))).toMatchObject([{ status: 'pass' }, { status: 'pass' }])
+    const two = await runDoctor(deploymentSites(bindings({ SITES: JSON.stringify({ 'auth.a.test': {}, 'auth.b.test': { SUPABASE_URL: legacy.url } }) })), {
+      management: management(),
+      projectRef: LOCAL_PROJECT_REF,
+    })
+    for (const site of two.sites) {
+      expect(site.checks.find((c) => c.id === 'management_api')).toMatchObject({ status: 'fail', fix: expect.stringContaining('SUPABASE_PROJECT_REF names one project') })
+    }
+  })
+
   it('skips the project checks without SUPABASE_ACCESS_TOKEN (not a failure), and says how to enable them', async () => {
     const report = await doctor({}, '')
     const check = report.sites[0]?.checks.find((c) => c.id === 'management_api')
