@@ -4,11 +4,15 @@
  * failed (skipped checks are counted in the summary); with --strict, 0 only when every check ran and
  * passed (warnings aside). 1 otherwise; 2 when the deployment could not be read.
  */
-import { loadDeploymentFor, parseInvocation } from './ops/cli'
+import { loadDeploymentFor, parseInvocation, usage } from './ops/cli'
 import { formatReport, runDoctor } from './ops/doctor'
 
 try {
   const invocation = parseInvocation(process.argv.slice(2), process.env)
+  if (invocation.help) {
+    console.log(usage('doctor'))
+    process.exit(0)
+  }
   const deployment = await loadDeploymentFor(invocation, process.env)
   const report = await runDoctor(deployment, {
     management: { baseUrl: invocation.managementUrl, token: invocation.token },
@@ -17,6 +21,7 @@ try {
     bindingNames: deployment.bindingNames,
     strict: invocation.strict,
     ...(invocation.projectRef ? { projectRef: invocation.projectRef } : {}),
+    ...(invocation.emails ? { emails: invocation.emails } : {}),
   })
   console.log(invocation.json ? JSON.stringify(report, null, 2) : formatReport(report))
   process.exitCode = report.ok ? 0 : 1

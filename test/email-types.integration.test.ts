@@ -37,6 +37,31 @@ describe('every shipped template links to a working /auth/confirm', () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith('sb-127-auth-token'))).toBe(true)
   })
 
+  // The app's own redirect (signUp's emailRedirectTo, signInWithOtp's, updateUser's), which Supabase
+  // checked against its redirect URLs, reaches the email as {{ .RedirectTo }} and the Worker checks it
+  // again; without one it is Supabase's Site URL, here this Worker, which means SITE_URL.
+  it.each([
+    ['signup', 'https://app.example.com/welcome?tab=new', 'https://app.example.com/welcome?tab=new'],
+    ['magiclink', 'https://app.example.com/dashboard', 'https://app.example.com/dashboard'],
+    ['email_change', 'https://www.example.com/settings', 'https://www.example.com/settings'],
+    ['magiclink', 'https://auth.example.com', 'https://www.example.com/'],
+    ['signup', 'https://evil.example/phish', 'https://www.example.com/'],
+  ] as const)('%s email with the app’s redirect %s lands on %s', async (kind, redirectTo, landing) => {
+    const user = await newUser()
+    const minted = await control().mintToken({
+      email: user.email,
+      type: kind,
+      redirect_to: redirectTo,
+      ...(kind === 'email_change' ? { new_email: `new-${user.email}` } : {}),
+    })
+    const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm'))
+    expect(new URL(link ?? '').searchParams.get('next')).toBe(redirectTo)
+    const browser = new Browser()
+    const res = await openLinkAndConfirm(browser, link ?? '')
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe(landing)
+  })
+
   it('lets an invited person set their first password', async () => {
     const user = await newUser()
     const minted = await control().mintToken({ email: user.email, type: 'invite' })

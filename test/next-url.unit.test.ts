@@ -24,7 +24,8 @@ describe('resolveNext accepts', () => {
     expect(resolveNext(raw, options)).toEqual({ target: want })
   })
 
-  it.each([[undefined], [null], ['']])('falls back quietly when next is %j', (raw) => {
+  // An email's {{ .RedirectTo }} when the app asked for no redirect and Site URL is this Worker.
+  it.each([[undefined], [null], [''], ['/'], ['https://auth.example.com'], ['https://auth.example.com/']])('falls back quietly when next is %j', (raw) => {
     expect(resolveNext(raw, options)).toEqual({ target: options.fallback })
   })
 })

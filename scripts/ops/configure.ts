@@ -13,7 +13,7 @@ import type { Config } from '../../src/config'
 import type { ParsedDeployment } from './deployment'
 import { readTemplates } from './doctor'
 import { getAuthConfig, patchAuthConfig, projectRefOf, type ManagementApiOptions } from './management-api'
-import { desiredChanges, type FieldChange } from './project'
+import { desiredChanges, type FieldChange, type TemplateFile } from './project'
 
 /** What configure needs besides the deployment. */
 export interface ConfigureOptions {
@@ -23,6 +23,8 @@ export interface ConfigureOptions {
   /** PATCH the changes (default: only print them). */
   readonly apply?: boolean
   readonly templatesDir?: string
+  /** The Supabase emails this Worker handles (`--emails`); the others are left as the project has them. */
+  readonly emails?: readonly TemplateFile['name'][]
 }
 
 /** One site's outcome. */
@@ -58,7 +60,7 @@ export async function runConfigure(deployment: ParsedDeployment, options: Config
   if ('error' in deployment) {
     return { ok: false, sites: [{ site: 'deployment', changes: [], applied: false, error: `invalid configuration: ${deployment.error.keys.join(', ')}` }] }
   }
-  const templates = readTemplates(options.templatesDir)
+  const templates = readTemplates(options.templatesDir, options.emails)
 
   // 1. Each site's config, project ref and Worker origin (no I/O).
   const problems = new Map<string, SitePlan>()

@@ -37,6 +37,8 @@ export interface DoctorOptions {
   readonly bindings?: WorkerBindingsSetting
   /** A skipped check fails the run (`--strict`). */
   readonly strict?: boolean
+  /** The Supabase emails this Worker handles (`--emails`); the others are not checked. Default all five. */
+  readonly emails?: readonly TemplateFile['name'][]
   /** The names of the environment's bindings (vars, .dev.vars), to catch a misspelt setting. */
   readonly bindingNames?: readonly string[]
 }
@@ -75,11 +77,11 @@ function summarise(sites: readonly SiteReport[], strict: boolean): DoctorReport 
 
 const REPO_TEMPLATES = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../templates')
 
-/** The five templates of templates/, under their Management API names. */
-export function readTemplates(dir = REPO_TEMPLATES): TemplateFile[] {
+/** The templates of templates/ (all five, or the `emails` named), under their Management API names. */
+export function readTemplates(dir = REPO_TEMPLATES, emails?: readonly TemplateFile['name'][]): TemplateFile[] {
   const present = new Set(readdirSync(dir))
   return Object.entries(TEMPLATE_FILES)
-    .filter(([, file]) => present.has(file))
+    .filter(([name, file]) => present.has(file) && (!emails || (emails as readonly string[]).includes(name)))
     .map(([name, file]) => ({ name: name as TemplateFile['name'], file, content: readFileSync(path.join(dir, file), 'utf8') }))
 }
 
@@ -95,7 +97,7 @@ export async function runDoctor(deployment: ParsedDeployment, options: DoctorOpt
   // Like the ignored secret key: listed only when there is something to say.
   const sessionKey = deployment.kind === 'sites' ? sessionKeyCheck(deployment.sites) : undefined
   if (sessionKey?.status === 'fail') environment.push(sessionKey)
-  const templates = readTemplates(options.templatesDir)
+  const templates = readTemplates(options.templatesDir, options.emails)
   const sites: SiteReport[] = environment.length ? [{ site: 'deployment', checks: environment }] : []
   const multiSite = deployment.kind === 'sites'
   // SUPABASE_PROJECT_REF names one project: it stands in only when every site whose SUPABASE_URL (a

@@ -166,6 +166,19 @@ describe('the commands', { timeout: 120_000 }, () => {
     expect(code).toBe(1)
   })
 
+  it('--help prints the flags and does nothing else; a bad --emails list is refused by name (exit 2)', async () => {
+    const help = await run('doctor.ts', ['--help'])
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('--emails <list>')
+    expect(help.stdout).not.toContain('✓')
+    const configureHelp = await run('supabase-configure.ts', ['--help'], { SUPABASE_ACCESS_TOKEN: '' })
+    expect(configureHelp.code).toBe(0)
+    expect(configureHelp.stdout).toContain('--apply')
+    const bad = await run('doctor.ts', ['--emails', 'recovery,signup'])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toContain('not one of them: signup')
+  })
+
   it('configure refuses two SITES on one project before reading or changing anything (exit 1)', async () => {
     const shared = await run('supabase-configure.ts', ['--apply'], {}, 'shared')
     expect(shared.code).toBe(1)

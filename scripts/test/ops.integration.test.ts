@@ -213,6 +213,21 @@ describe('npm run supabase:configure', () => {
     expect(report.ok).toBe(true)
   })
 
+  it('--emails recovery: only the reset email is set and checked; the project keeps its own signup, magic-link, invite and email-change emails', async () => {
+    const before = await projectConfig()
+    const plan = await runConfigure(deployment(), { management: management() as { baseUrl: string; token: string }, projectRef: LOCAL_PROJECT_REF, apply: true, emails: ['recovery'] })
+    const fields = plan.sites[0]?.changes.map((c) => c.field) ?? []
+    expect(fields.filter((f) => f.startsWith('mailer_')).sort()).toEqual(['mailer_subjects_recovery', 'mailer_templates_recovery_content'])
+    const after = await projectConfig()
+    for (const name of ['confirmation', 'magic_link', 'invite', 'email_change']) {
+      expect(after[`mailer_templates_${name}_content`], name).toEqual(before[`mailer_templates_${name}_content`])
+    }
+    const options = { management: management(), projectRef: LOCAL_PROJECT_REF }
+    expect(failing(await runDoctor(deployment(), { ...options, emails: ['recovery'] }))).toEqual({ smtp: expect.any(String) })
+    // Without --emails the doctor still holds the project to all five.
+    expect(Object.keys(failing(await runDoctor(deployment(), options))).sort()).toEqual(['smtp', 'template_links', 'templates_match'])
+  })
+
   it('adds this Worker to the redirect URLs and never removes one', async () => {
     await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { uri_allow_list: 'https://app.example.test/**' })
     await configure(true)

@@ -52,6 +52,9 @@ export function resolveNext(raw: string | undefined | null, options: NextOptions
   const refuse = (refused: NextRefusal): NextDecision => ({ target: options.fallback, refused })
   const candidate = candidateTarget(raw, options)
   if (typeof candidate !== 'string') return refuse(candidate.refused)
+  // This Worker's own front page is nobody's destination: it is what an email's `{{ .RedirectTo }}`
+  // holds when the app asked for none and the project's Site URL is this Worker. Same as no `next`.
+  if (candidate === '/') return { target: options.fallback }
   // The one rule every output obeys, whatever the input checks above let through.
   return isAllowedTarget(candidate, options) ? { target: candidate } : refuse('unsafe_target')
 }
