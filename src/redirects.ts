@@ -9,7 +9,7 @@
  */
 import type { Context } from 'hono'
 import type { AppEnv } from './app-env'
-import { ERROR_PATH } from './constants'
+import { ERROR_PATH, MAX_NEXT_LENGTH } from './constants'
 import { isAllowedTarget, resolveNext, type TargetOptions } from './lib/next-url'
 import { requestUrl } from './lib/secure-request'
 
@@ -40,5 +40,8 @@ export function seeOther(c: Context<AppEnv>, target: string): Response {
 /** `path` with `next` carried along as a query parameter (only when it adds something). */
 export function withNext(path: string, next: string | undefined): string {
   if (!next || next === path) return path
-  return `${path}?${new URLSearchParams({ next })}`
+  const target = `${path}?${new URLSearchParams({ next })}`
+  // Encoding can nearly triple a long `next`: past the cap on what we build, the form goes without it
+  // (and ends on SITE_URL) rather than the link that did verify ending on the error page.
+  return target.length > MAX_NEXT_LENGTH ? path : target
 }

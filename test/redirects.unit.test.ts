@@ -12,8 +12,9 @@ import { Hono } from 'hono'
 import { describe, expect, it, vi } from 'vitest'
 import type { AppEnv } from '../src/app-env'
 import type { Config } from '../src/config'
-import { ERROR_PATH } from '../src/constants'
-import { seeOther } from '../src/redirects'
+import { ERROR_PATH, MAX_NEXT_LENGTH, SIGNED_IN_PATH, UPDATE_PASSWORD_PATH } from '../src/constants'
+import { isAllowedTarget, resolveNext } from '../src/lib/next-url'
+import { seeOther, withNext } from '../src/redirects'
 import { ALLOWED, anyNext, SEED, SELF, violation } from './redirect-oracle'
 
 const REFUSED = `${ERROR_PATH}?reason=unexpected`
@@ -60,5 +61,38 @@ describe('seeOther (every redirect a route builds)', () => {
     expect(JSON.parse(line)).toEqual({ msg: 'redirect_refused', id: 'req-1' })
     expect(line).not.toContain('evil')
     expect(line).not.toContain('pkce_secret')
+  })
+})
+
+describe('withNext (the new-password form and the signed-in page carry the confirmed next along)', () => {
+  // Whatever resolveNext accepted, the page it leads to must pass the backstop too: a link that did
+  // verify must never end on the error page because its `next` grew when encoded.
+  const options = { selfOrigin: SELF, allowedOrigins: ALLOWED, fallback: '/' }
+  // Characters a canonical path or query keeps as they are, several of which URLSearchParams encodes.
+  const kept = fc.constantFrom(...'abcXYZ019-._~!$&()*+,;=:@/'.split(''), '%C3%A9', '%20')
+  // A short pattern repeated to a length near the cap (long arrays would make shrinking crawl).
+  const tail = fc
+    .tuple(fc.array(kept, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1, max: 2000 }))
+    .map(([pattern, length]) => pattern.join('').repeat(Math.ceil(length / pattern.join('').length)).slice(0, length))
+  const longNext = fc.oneof(
+    tail.map((rest) => `/${rest}`),
+    fc.tuple(tail, tail).map(([path, query]) => `/${path.slice(0, 300)}?${query}`.slice(0, 2040)),
+    tail.map((rest) => `https://app.example.com/${rest}`.slice(0, 2048)),
+    anyNext,
+  )
+
+  it('always builds a target the backstop lets through, dropping a next too long once encoded', () => {
+    fc.assert(
+      fc.property(longNext, fc.constantFrom(UPDATE_PASSWORD_PATH, SIGNED_IN_PATH), (raw, path) => {
+        const decision = resolveNext(raw, options)
+        if (decision.refused || decision.target === '/') return
+        const target = withNext(path, decision.target)
+        expect(isAllowedTarget(target, options), target.slice(0, 80)).toBe(true)
+        // It keeps the next whenever that fits.
+        const full = `${path}?${new URLSearchParams({ next: decision.target })}`
+        expect(target).toBe(full.length <= MAX_NEXT_LENGTH ? full : path)
+      }),
+      { numRuns: 300, seed: SEED + 40, endOnFailure: true },
+    )
   })
 })
