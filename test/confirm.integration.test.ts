@@ -326,6 +326,26 @@ describe('edge limits on every way a link is confirmed', () => {
   })
 })
 
+describe('what /auth/confirm leaves in the log and at Supabase', () => {
+  it('an interstitial whose next goes elsewhere logs the refusal (next_refused_origin_not_allowed) and still shows the button', async () => {
+    const { result, lines } = await captureLogs(() =>
+      new Browser().get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery&next=${encodeURIComponent('https://evil.example')}`),
+    )
+    expect(result.status).toBe(200)
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request')
+    expect(line).toMatchObject({ method: 'GET', route: '/auth/confirm', status: 200, reason: 'next_refused_origin_not_allowed' })
+  })
+
+  it('a token hash with a percent sign is refused as link_invalid and never reaches Supabase, not even on the button', async () => {
+    const browser = new Browser()
+    const tokenHash = `${'a'.repeat(28)}%${'b'.repeat(27)}`
+    await control().clearRequests()
+    const res = await openLinkAndConfirm(browser, `/auth/confirm?token_hash=${encodeURIComponent(tokenHash)}&type=recovery`)
+    expect((await failure(browser, res)).reason).toBe('link_invalid')
+    expect((await control().requests()).filter((r) => r.path.endsWith('/verify'))).toEqual([])
+  })
+})
+
 describe('the interstitial names what the link does', () => {
   it.each([
     ['recovery', 'Reset your password', 'Continue to choose a new password'],

@@ -30,6 +30,9 @@ describe('parseConfirmRequest', () => {
     [{ token_hash: 'a'.repeat(201), type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
     [{ code: 'abcd-12' }, { kind: 'failed', reason: 'link_invalid' }],
     [{ code: 'c'.repeat(129) }, { kind: 'failed', reason: 'link_invalid' }],
+    // A percent sign (a value decoded once too often, or an encoding trick) is no token hash.
+    [{ token_hash: `${'a'.repeat(28)}%${'b'.repeat(27)}`, type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ token_hash: `pkce_${'a'.repeat(28)}%2F${'b'.repeat(25)}`, type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
     [{}, { kind: 'failed', reason: 'link_invalid' }],
   ])('%j → %j', (params, want) => {
     expect(parseConfirmRequest(params)).toEqual(want)
@@ -60,6 +63,8 @@ describe('classifyAuthError', () => {
     [{ code: 'reauthentication_needed', status: 400 }, 'reauthentication_needed'],
     [{ code: 'insufficient_aal', status: 401 }, 'mfa_required'],
     [{ code: 'user_banned', status: 403 }, 'account_unavailable'],
+    // The account was deleted while its session lived on (GoTrue: "User from sub claim in JWT does not exist").
+    [{ code: 'user_not_found', status: 403 }, 'account_unavailable'],
     [{ name: 'AuthRetryableFetchError', status: 0 }, 'upstream_unavailable'],
     [{ name: 'AuthRetryableFetchError', status: 503 }, 'upstream_unavailable'],
     [{ name: 'AuthUnknownError', status: 200 }, 'upstream_unavailable'],

@@ -170,6 +170,18 @@ describe('forged session cookies are no session', () => {
     }
   })
 
+  it('do not overwrite a reason already noted: a refused next stays the line’s reason, with session_invalid as its own line', async () => {
+    const [, token] = forgedTokens('victim@example.com')[0] ?? []
+    const { result, lines } = await captureLogs(() =>
+      new Browser().get(`/account/signed-in?next=${encodeURIComponent('https://evil.example')}`, { cookie: sessionCookie(token ?? '', 'victim@example.com') }),
+    )
+    expect(result.status).toBe(303)
+    expect(result.headers.get('location')).toBe('https://www.example.com/')
+    const parsed = lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+    expect(parsed.filter((line) => line.msg === 'session_invalid')).toHaveLength(1)
+    expect(parsed.find((line) => line.msg === 'request')).toMatchObject({ route: '/account/signed-in', status: 303, reason: 'next_refused_origin_not_allowed' })
+  })
+
   it('do not stop a real link from being confirmed in that browser', async () => {
     const user = await newUser()
     const browser = new Browser()

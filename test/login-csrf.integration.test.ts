@@ -10,7 +10,7 @@ import { describe, expect, inject, it } from 'vitest'
 import { extractLinks } from '../local-auth/client'
 import { Browser, parseForms, parseSetCookie } from './browser'
 import { withBindings } from './deployment'
-import { control, newUser, openLinkAndConfirm, submitNewPassword, type TestUser } from './flow'
+import { captureLogs, control, newUser, openLinkAndConfirm, submitNewPassword, type TestUser } from './flow'
 
 type LinkType = 'recovery' | 'magiclink' | 'signup' | 'invite' | 'email_change'
 
@@ -80,6 +80,17 @@ describe('an attacker’s own link, pressed by a signed-in victim', () => {
     const signedOut = await signOutFrom(browser, html)
     expect(await signedOut.text()).toContain('You are signed out')
     expect(browser.cookieNames().some((name) => name.startsWith('sb-127-auth-token'))).toBe(false)
+  })
+
+  it('logs the confirmation as a switch (confirmed_magiclink_switched_account), so operators can count them', async () => {
+    const victim = await newUser()
+    const attacker = await newUser()
+    const browser = await signedInAs(victim)
+    const page = await (await browser.get(await linkFor(attacker.email, 'magiclink'))).text()
+    const { result, lines } = await captureLogs(() => browser.submit(page))
+    expect(result.headers.get('location')).toMatch(/^\/account\/signed-in\b/)
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request')
+    expect(line).toMatchObject({ method: 'POST', route: '/auth/confirm', status: 303, reason: 'confirmed_magiclink_switched_account' })
   })
 
   it('the 6-digit code: the new-password form names both accounts', async () => {

@@ -2,7 +2,8 @@
  * `next` safety, table-driven (STYLE rule 43): what may and may not come out of resolveNext.
  */
 import { describe, expect, it } from 'vitest'
-import { resolveNext } from '../src/lib/next-url'
+import { MAX_NEXT_LENGTH } from '../src/constants'
+import { isAllowedTarget, resolveNext } from '../src/lib/next-url'
 
 const options = {
   selfOrigin: 'https://auth.example.com',
@@ -82,5 +83,17 @@ describe('resolveNext findings of the outside security test', () => {
     ['a token in the fragment', 'https://app.example.com/x#access_token=a&type=recovery', 'https://app.example.com/x'],
   ])('strips %s', (_name, raw, want) => {
     expect(resolveNext(raw, options)).toEqual({ target: want })
+  })
+})
+
+describe('isAllowedTarget length bound', () => {
+  const targets = { selfOrigin: options.selfOrigin, allowedOrigins: options.allowedOrigins }
+  it.each([
+    ['a path of exactly MAX_NEXT_LENGTH characters', true, MAX_NEXT_LENGTH],
+    ['a path one character longer', false, MAX_NEXT_LENGTH + 1],
+  ])('%s → %s', (_name, want, length) => {
+    const path = `/${'a'.repeat(length - 1)}`
+    expect(path).toHaveLength(length)
+    expect(isAllowedTarget(path, targets)).toBe(want)
   })
 })
