@@ -10,7 +10,7 @@ import { LIMITER_NAMES } from '../src/config'
 import { ipLimitKey } from '../src/lib/ip-key'
 import { Browser } from './browser'
 import { withLimiters } from './deployment'
-import { captureLogs, newUser, reachUpdateForm, requestRecovery } from './flow'
+import { captureLogs, control, newUser, openLinkAndConfirm, reachUpdateForm, requestRecovery, submitNewPassword } from './flow'
 
 describe('the edge limit bindings', () => {
   it('are all bound in wrangler.toml, with the documented limits', () => {
@@ -75,6 +75,24 @@ describe('per-address limits count one address however it is typed', () => {
     const statuses = []
     for (const typed of variants(email).slice(0, 4)) statuses.push((await requestRecovery(new Browser({ fetcher }), typed)).status)
     expect(statuses).toEqual([200, 200, 200, 429])
+  })
+})
+
+describe('the new-password limit counts per session, not per account', () => {
+  it('a second browser resetting the same account is not limited by the first one’s ten tries', async () => {
+    const user = await newUser()
+    const fetcher = withLimiters()
+    const first = new Browser({ fetcher })
+    await reachUpdateForm(first, user)
+    // The same account's reset in a second browser (a second link, minted for the same address).
+    const second = new Browser({ fetcher })
+    const minted = await control().mintToken({ email: user.email, type: 'recovery' })
+    expect((await second.follow(await openLinkAndConfirm(second, `/auth/confirm?token_hash=${minted.token_hash}&type=recovery`))).status).toBe(200)
+    const statuses: number[] = []
+    for (let i = 0; i < 11; i++) statuses.push((await submitNewPassword(first, `mismatch ${i} aaaa`, 'other')).status)
+    expect(statuses).toEqual([...Array<number>(10).fill(400), 429])
+    expect((await submitNewPassword(second, `mismatch second aaaa`, 'other')).status).toBe(400)
+    expect((await submitNewPassword(second, 'the second browser sets it 1')).status).toBe(200)
   })
 })
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { Browser, parseSetCookie } from './browser'
 import { withBindings } from './deployment'
-import { captureLogs, control, newUser, openLinkAndConfirm, reachUpdateForm, recoveryEmail, requestRecovery, signInWith } from './flow'
+import { captureLogs, control, newUser, openLinkAndConfirm, reachUpdateForm, recoveryEmail, requestRecovery, signInWith, submitNewPassword } from './flow'
 
 async function confirmedLink(browser = new Browser()) {
   const user = await newUser()
@@ -169,6 +169,26 @@ describe('sign-out', () => {
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('You are signed out')
     expect(browser.cookieNames()).not.toContain('sb-127-auth-token')
+  })
+
+  it('ends only this browser’s session: the same account’s reset in another browser still goes through (scope=local)', async () => {
+    const user = await newUser()
+    const here = new Browser()
+    const form = await (await reachUpdateForm(here, user)).text()
+    // The same account's reset open in a second browser (a second link, minted for the same address).
+    const there = new Browser()
+    const minted = await control().mintToken({ email: user.email, type: 'recovery' })
+    const landed = await there.follow(await openLinkAndConfirm(there, `/auth/confirm?token_hash=${minted.token_hash}&type=recovery`))
+    expect(landed.status).toBe(200)
+    expect(await control().sessionCount(user.email)).toBe(2)
+    await control().clearRequests()
+    const out = await here.submit(/<form method="post" action="\/account\/sign-out"[\s\S]*?<\/form>/.exec(form)?.[0] ?? '')
+    expect(await out.text()).toContain('You are signed out')
+    expect((await control().requests()).filter((r) => r.path === '/auth/v1/logout').map((r) => r.query.scope)).toEqual(['local'])
+    expect(await control().sessionCount(user.email)).toBe(1)
+    const changed = await submitNewPassword(there, 'set from the other browser 1')
+    expect(changed.status).toBe(200)
+    expect((await signInWith(user.email, 'set from the other browser 1')).error).toBeNull()
   })
 
   it('GET shows the button and changes nothing', async () => {

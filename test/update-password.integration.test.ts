@@ -222,6 +222,32 @@ describe('mistakes on the form', () => {
     expect((await signInWith(user.email, user.password)).error).toBeNull()
   })
 
+  it('an account deleted while its reset was open (user_not_found): the account-unavailable page (403), not an error', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const page = await browser.get('/account/update-password')
+    // An administrator deletes the account from the dashboard meanwhile; the session's JWT still verifies.
+    const id = (await signInWith(user.email, user.password)).data.user?.id ?? ''
+    const admin = createClient(inject('authUrl'), inject('serviceRoleKey'), { auth: { persistSession: false, autoRefreshToken: false } })
+    expect((await admin.auth.admin.deleteUser(id)).error).toBeNull()
+    const res = await browser.submit(await page.text(), { password: 'a new password 123', password_confirm: 'a new password 123' })
+    expect(res.status).toBe(403)
+    expect(await res.text()).toContain('This account cannot be used right now')
+  })
+
+  it('POSTed with next=/account/update-password (the form itself), Continue goes to the site, not back to the form', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const page = await browser.get('/account/update-password')
+    const done = await browser.submit(await page.text(), { password: 'a new password 456', password_confirm: 'a new password 456', next: '/account/update-password' })
+    expect(done.status).toBe(200)
+    const html = await done.text()
+    expect(html).toContain('<a class="button" href="https://www.example.com/">Continue</a>')
+    expect(html).not.toContain('href="/account/update-password"')
+  })
+
   it('carries a safe next to the success page, and drops an unsafe one', async () => {
     const user = await newUser()
     const browser = new Browser()
