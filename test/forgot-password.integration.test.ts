@@ -4,6 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { MAX_EMAIL_LENGTH } from '../src/constants'
 import { Browser, parseForms } from './browser'
 import { withLimiters } from './deployment'
 import { control, newUser, recoveryEmail, requestRecovery } from './flow'
@@ -136,6 +137,16 @@ describe('forgot password', () => {
     expect(html).toContain('aria-describedby="f-email-error"')
     expect(html).toContain('id="f-email-error"')
     expect(html).not.toContain('<script>alert(1)</script>')
+  })
+
+  it('re-shows at most MAX_EMAIL_LENGTH characters of a 5,000-character address', async () => {
+    const res = await requestRecovery(new Browser(), 'a'.repeat(5000))
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    const value = /<input id="f-email"[^>]*value="([^"]*)"/.exec(html)?.[1]
+    expect(value).toMatch(/^a+$/)
+    expect(value?.length).toBe(MAX_EMAIL_LENGTH)
+    expect(html.includes('a'.repeat(MAX_EMAIL_LENGTH + 1))).toBe(false)
   })
 
   it('limits requests per address at the edge (429 with Retry-After)', async () => {

@@ -190,6 +190,21 @@ describe('wrong content types, bodies and methods', () => {
     expect(res.status).toBe(status)
   })
 
+  it('a confirm button sent as text/plain: 415, and the way on is a new link, not a reload of /auth/confirm (it needs the emailed link)', async () => {
+    const browser = new Browser()
+    await browser.get('/account/forgot-password')
+    const token = browser.jar.get('__Host-csrf') ?? ''
+    const res = await browser.request('/auth/confirm', {
+      method: 'POST',
+      body: `csrf_token=${token}&token_hash=${'e'.repeat(56)}&type=recovery`,
+      headers: { 'content-type': 'text/plain', origin: browser.origin, 'sec-fetch-site': 'same-origin' },
+    })
+    expect(res.status).toBe(415)
+    const html = await res.text()
+    expect(html).toContain('<a class="button" href="/account/forgot-password">Start again</a>')
+    expect(html).not.toContain('href="/auth/confirm"')
+  })
+
   it.each(['PUT', 'DELETE', 'PATCH', 'OPTIONS', 'PROPFIND'])('%s on every route', async (method) => {
     for (const path of ['/', '/auth/confirm', '/account/forgot-password', '/account/update-password', '/account/verify-code', '/healthz']) {
       const res = await new Browser().request(path, { method })

@@ -151,6 +151,17 @@ describe('forged and malformed posts', () => {
     expect((await browser.post('/account/forgot-password', { csrf_token: 'planted', email: 'a@example.com' })).status).toBe(403)
   })
 
+  it.each([42, 44])('refuses a post whose token matches a planted CSRF cookie of %i characters (only 43 is the shape we issue)', async (length) => {
+    const browser = new Browser()
+    await formPage(browser)
+    const planted = 'A'.repeat(length)
+    browser.jar.set('__Host-csrf', planted)
+    const res = await browser.post('/account/forgot-password', { csrf_token: planted, email: 'a@example.com' })
+    expect(res.status).toBe(403)
+    // And the planted cookie is replaced by one of ours.
+    expect(browser.jar.get('__Host-csrf')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+  })
+
   it('refuses a post with neither Origin nor Sec-Fetch-Site', async () => {
     const browser = new Browser()
     const token = await formPage(browser)
@@ -199,6 +210,23 @@ describe('forged and malformed posts', () => {
       headers: { 'content-type': 'application/json', origin: browser.origin },
     })
     expect(res.status).toBe(415)
+  })
+
+  // The documented limit (docs/flow.md: "body over 8 KiB → 413"), written out rather than imported from
+  // src/constants.ts, so that a changed limit fails here instead of moving the test along with it.
+  const MAX_FORM_BYTES = 8 * 1024
+  it('reads a form body of exactly 8 KiB and refuses one byte more (413)', async () => {
+    const browser = new Browser()
+    const token = await formPage(browser)
+    const fields = (pad: number) => ({ csrf_token: token, email: `limit-${Date.now()}@example.com`, pad: 'x'.repeat(pad) })
+    const base = new URLSearchParams(fields(0)).toString().length
+    const body = (pad: number) => new URLSearchParams(fields(pad)).toString()
+    expect(new TextEncoder().encode(body(MAX_FORM_BYTES - base)).length).toBe(MAX_FORM_BYTES)
+    const over = await browser.post('/account/forgot-password', fields(MAX_FORM_BYTES - base + 1))
+    expect(over.status).toBe(413)
+    const exactly = await browser.post('/account/forgot-password', fields(MAX_FORM_BYTES - base))
+    expect(exactly.status).toBe(200)
+    expect(await exactly.text()).toContain('Check your email')
   })
 
   it('refuses an oversized body (413)', async () => {
