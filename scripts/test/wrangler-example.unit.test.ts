@@ -29,13 +29,17 @@ function uncommented(): string {
     .replace('directory = "./assets"', `directory = ${JSON.stringify(path.join(ROOT, 'assets'))}`)
 }
 
+/** The uncommented config as `wrangler deploy` reads it: the top level, and the production environment. */
+async function readExample() {
+  const file = path.join(dir, 'wrangler.toml')
+  writeFileSync(file, uncommented())
+  const { unstable_readConfig } = await import('wrangler')
+  return { top: unstable_readConfig({ config: file }), production: unstable_readConfig({ config: file, env: 'production' }) }
+}
+
 describe('the production example in wrangler.toml', () => {
   it('binds every edge limiter with the top-level limits, unique namespace ids, and the events dataset', async () => {
-    const file = path.join(dir, 'wrangler.toml')
-    writeFileSync(file, uncommented())
-    const { unstable_readConfig } = await import('wrangler')
-    const top = unstable_readConfig({ config: file })
-    const production = unstable_readConfig({ config: file, env: 'production' })
+    const { top, production } = await readExample()
     const limits = (config: typeof top) => Object.fromEntries(config.ratelimits.map((r: { name: string; simple: unknown }) => [r.name, r.simple]))
     expect(Object.keys(limits(production)).sort()).toEqual([...LIMITER_NAMES].sort())
     expect(limits(production)).toEqual(limits(top))
@@ -46,11 +50,7 @@ describe('the production example in wrangler.toml', () => {
   })
 
   it('repeats every top-level var (named environments inherit none), and keeps the log lines in Workers Logs', async () => {
-    const file = path.join(dir, 'wrangler.toml')
-    writeFileSync(file, uncommented())
-    const { unstable_readConfig } = await import('wrangler')
-    const top = unstable_readConfig({ config: file })
-    const production = unstable_readConfig({ config: file, env: 'production' })
+    const { top, production } = await readExample()
     expect(Object.keys(top.vars).filter((name) => !(name in production.vars))).toEqual([])
     // Without it, the JSON lines (README "Logs") exist only while someone runs `wrangler tail`.
     expect(top.observability?.enabled).toBe(true)
