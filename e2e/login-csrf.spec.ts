@@ -26,8 +26,8 @@ test("an attacker's link pressed by a signed-in victim shows both accounts and l
   // The victim is signed in (their own magic link).
   await signInAsVictim()
 
-  // The attacker's magic link, with next pointing at the site: the victim presses the button.
-  await page.goto(await linkOf(attacker.email, 'magiclink', `${stack.workerUrl}/`))
+  // The attacker's magic link, with next pointing at a page of the site: the victim presses the button.
+  await page.goto(await linkOf(attacker.email, 'magiclink', `${stack.workerUrl}/welcome`))
   await page.getByRole('button', { name: 'Continue to sign in' }).click()
   await expect(page).toHaveURL(/\/account\/signed-in\?next=/)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Check which account you are signed in to')
@@ -42,7 +42,7 @@ test("an attacker's link pressed by a signed-in victim shows both accounts and l
 
   // The attacker's recovery link: the form names both accounts, and signs out the same way.
   await signInAsVictim()
-  await page.goto(await linkOf(attacker.email, 'recovery', `${stack.workerUrl}/`))
+  await page.goto(await linkOf(attacker.email, 'recovery', `${stack.workerUrl}/welcome`))
   await page.getByRole('button', { name: 'Continue to choose a new password' }).click()
   await expect(page).toHaveURL(/\/account\/update-password\?next=/)
   await expect(page.getByRole('alert')).toContainText(`You were signed in as ${victim.email}`)
