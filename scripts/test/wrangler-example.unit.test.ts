@@ -49,11 +49,14 @@ describe('the production example in wrangler.toml', () => {
     expect(production.routes?.length).toBeGreaterThan(0)
   })
 
-  it('repeats every top-level var (named environments inherit none), and keeps the log lines in Workers Logs', async () => {
+  it('repeats every top-level var (named environments inherit none), and keeps our log lines in Workers Logs but not the URLs', async () => {
     const { top, production } = await readExample()
     expect(Object.keys(top.vars).filter((name) => !(name in production.vars))).toEqual([])
     // Without it, the JSON lines (README "Logs") exist only while someone runs `wrangler tail`.
     expect(top.observability?.enabled).toBe(true)
     expect(production.observability?.enabled).toBe(true)
+    // Invocation logs record each request's URL, and an emailed link's URL carries its token.
+    expect(top.observability?.logs?.invocation_logs).toBe(false)
+    expect(production.observability?.logs?.invocation_logs).toBe(false)
   })
 })
