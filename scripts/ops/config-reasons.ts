@@ -33,7 +33,6 @@ const BINDINGS: Readonly<Record<string, string>> = {
   LOCALES: `one or more of ${LOCALES.join(', ')}, comma-separated (in SITES, a JSON array)`,
   DEFAULT_LOCALE: `one of ${LOCALES.join(', ')}, and one of the site's LOCALES`,
   SITES: 'a JSON object, not empty, from each hostname to its settings; check that it is valid JSON',
-  env: 'the bindings as a whole could not be read',
 }
 
 const COLOUR = 'a #rgb or #rrggbb colour'
@@ -66,12 +65,16 @@ function distance(a: string, b: string): number {
   return previous[b.length]!
 }
 
-/** The known name closest to `name` (case-insensitive), when it is close enough to be a slip. */
+/**
+ * The known name closest to `name`, when it is close enough to be a slip: the same letters in another
+ * case (`site_url`), or one or two letters off (`ALLOWED_REDIRECT_ORIGIN`). Undefined for `name` itself.
+ */
 export function closestName(name: string, known: Iterable<string>): string | undefined {
   let best: { name: string; distance: number } | undefined
   for (const candidate of known) {
+    if (candidate === name) return undefined
     const d = distance(name.toUpperCase(), candidate.toUpperCase())
-    if (d > 0 && d <= Math.max(2, Math.floor(candidate.length / 5)) && (!best || d < best.distance)) best = { name: candidate, distance: d }
+    if (d <= Math.max(2, Math.floor(candidate.length / 5)) && (!best || d < best.distance)) best = { name: candidate, distance: d }
   }
   return best?.name
 }
@@ -86,6 +89,7 @@ const unknownName = (name: string, known: Iterable<string>, what: string) => {
  * `SITES.<key as written>`, or, for the site `siteHost`, `SITES.<host>.KEY` and `SITES.<host>.BRANDING.field`.
  */
 export function explainConfigKey(key: string, siteHost?: string): string {
+  if (key === 'env') return 'the bindings as a whole could not be read'
   const prefix = siteHost === undefined ? undefined : `SITES.${siteHost}.`
   const setting = prefix && key.startsWith(prefix) ? key.slice(prefix.length) : key.startsWith('SITES.') ? undefined : key
   if (setting === undefined) {
@@ -95,23 +99,33 @@ export function explainConfigKey(key: string, siteHost?: string): string {
     const field = setting.slice('BRANDING.'.length)
     return BRANDING[field] ?? unknownName(field, Object.keys(BRANDING), 'a BRANDING field')
   }
+  if (prefix && setting === 'SUPABASE_SECRET_KEY') {
+    // Never written in SITES: the Worker names it for the secret SUPABASE_SECRET_KEY_BINDING points at.
+    return `the Worker secret named by this site's SUPABASE_SECRET_KEY_BINDING must hold ${BINDINGS.SUPABASE_SECRET_KEY}`
+  }
   if (prefix) return SITE_KEYS.has(setting) ? (BINDINGS[setting] ?? 'not a valid value') : unknownName(setting, SITE_KEYS, 'a site setting')
   return BINDINGS[setting] ?? unknownName(setting, Object.keys(BINDINGS), 'a setting the Worker reads')
 }
 
-/** Every name a deployment's bindings may hold: the settings, the limiters, SITES and the events dataset. */
-const KNOWN_BINDINGS: ReadonlySet<string> = new Set([...Object.keys(BINDINGS), ...LIMITER_NAMES, 'AUTH_EVENTS', 'ASSETS'])
+/** Every name a deployment's top level may hold: the settings, the limiters, SITES and the events dataset. */
+const KNOWN_BINDINGS: ReadonlySet<string> = new Set(
+  [...Object.keys(BINDINGS), ...LIMITER_NAMES, 'AUTH_EVENTS', 'ASSETS'].filter((name) => name !== 'SUPABASE_SECRET_KEY_BINDING'),
+)
 
 /**
- * Pure: bindings whose names are one slip away from a setting the Worker reads (ALLOWED_REDIRECT_ORIGIN,
- * say), which the Worker would silently ignore; each with the name it probably meant.
+ * Pure: bindings the Worker would silently ignore though they look meant for it: one slip away from a
+ * setting (ALLOWED_REDIRECT_ORIGIN, site_url), or a site-only setting at the top level. Each with advice.
  */
-export function misspeltBindings(names: Iterable<string>): { name: string; meant: string }[] {
-  const found: { name: string; meant: string }[] = []
+export function misspeltBindings(names: Iterable<string>): { name: string; advice: string }[] {
+  const found: { name: string; advice: string }[] = []
   for (const name of names) {
     if (KNOWN_BINDINGS.has(name)) continue
+    if (name === 'SUPABASE_SECRET_KEY_BINDING') {
+      found.push({ name, advice: 'it is read only inside a SITES entry, where each site names its own secret' })
+      continue
+    }
     const meant = closestName(name, KNOWN_BINDINGS)
-    if (meant) found.push({ name, meant })
+    if (meant) found.push({ name, advice: `did you mean ${meant}?` })
   }
   return found
 }

@@ -103,9 +103,9 @@ export async function runDoctor(deployment: ParsedDeployment, options: DoctorOpt
   // SUPABASE_PROJECT_REF names one project: it stands in only when every site whose SUPABASE_URL (a
   // custom domain, a local stand-in) does not tell its project ref has the same SUPABASE_URL.
   const unnamed = new Set(deployment.sites.flatMap((site) => ('siteId' in site.config && !projectRefOf(site.config.supabaseUrl) ? [site.config.supabaseUrl] : [])))
-  const refWithheld = unnamed.size > 1 && options.projectRef !== undefined
-  const siteOptions = refWithheld ? { ...options, projectRef: undefined } : options
-  for (const site of deployment.sites) sites.push({ site: site.id, checks: await checkSite(site, templates, siteOptions, multiSite, refWithheld) })
+  const refAmbiguous = unnamed.size > 1
+  const siteOptions = refAmbiguous ? { ...options, projectRef: undefined } : options
+  for (const site of deployment.sites) sites.push({ site: site.id, checks: await checkSite(site, templates, siteOptions, multiSite, refAmbiguous) })
   return summarise(sites, strict)
 }
 
@@ -160,7 +160,7 @@ function misspeltCheck(names: readonly string[] | undefined): Check[] {
       id: 'misspelt_binding',
       title: 'Every setting is named as the Worker reads it',
       status: 'warn',
-      detail: misspelt.map(({ name, meant }) => `${name} is not read by the Worker; did you mean ${meant}?`).join('; '),
+      detail: misspelt.map(({ name, advice }) => `${name} is not read by the Worker; ${advice}`).join('; '),
       fix: 'rename it (wrangler.toml [vars], .dev.vars or the Worker secret), or remove it if it is for something else',
     },
   ]
@@ -178,9 +178,17 @@ function cookieDomainCheck(site: DeploymentSite, config: Config): Check[] {
       title,
       status: 'fail',
       detail: `${config.cookieDomain} does not cover ${hostname}: browsers drop every session cookie the Worker sets, so each reset ends at "session missing"`,
-      fix: `set COOKIE_DOMAIN to ${hostname}'s parent domain (e.g. .${hostname.split('.').slice(1).join('.') || hostname}) or remove it`,
+      fix: cookieDomainFix(hostname),
     },
   ]
+}
+
+/** A domain that covers `hostname`: its parent when that is not a bare public suffix (two labels or fewer), else the host itself. */
+function cookieDomainFix(hostname: string): string {
+  const labels = hostname.split('.')
+  if (/^[\d.]+$/.test(hostname) || hostname.includes(':')) return 'remove COOKIE_DOMAIN: on an IP address cookies are host-only'
+  if (labels.length <= 2) return `set COOKIE_DOMAIN to .${hostname} (covering its subdomains too) or remove it`
+  return `set COOKIE_DOMAIN to .${labels.slice(1).join('.')} (shared with the site's other hostnames) or remove it`
 }
 
 function configCheck(keys: readonly string[] | undefined, siteHost?: string): Check {
@@ -196,13 +204,13 @@ function configCheck(keys: readonly string[] | undefined, siteHost?: string): Ch
   }
 }
 
-async function checkSite(site: DeploymentSite, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean, refWithheld = false): Promise<Check[]> {
+async function checkSite(site: DeploymentSite, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean, refAmbiguous = false): Promise<Check[]> {
   if (!('siteId' in site.config)) return [configCheck(site.config.keys, multiSite ? site.id : undefined)]
   const config = site.config
   const checks: Check[] = [configCheck(undefined), ...cookieDomainCheck(site, config)]
   if (options.assets !== undefined) checks.push(translationsCheck(config.locales, options.assets, existsSync))
   checks.push(...(await authChecks(config, options.timeoutMs ?? 5000)))
-  checks.push(...(await managementChecks(site, config, templates, options, multiSite, refWithheld)))
+  checks.push(...(await managementChecks(site, config, templates, options, multiSite, refAmbiguous)))
   return checks
 }
 
@@ -264,7 +272,7 @@ function jwtKeysCheck(url: string, jwks: Awaited<ReturnType<typeof getJson>>, su
   }
 }
 
-async function managementChecks(site: DeploymentSite, config: Config, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean, refWithheld: boolean): Promise<Check[]> {
+async function managementChecks(site: DeploymentSite, config: Config, templates: readonly TemplateFile[], options: DoctorOptions, multiSite: boolean, refAmbiguous: boolean): Promise<Check[]> {
   const title = "The project's auth settings (Management API)"
   const token = options.management?.token
   if (!options.management || !token) {
@@ -276,8 +284,8 @@ async function managementChecks(site: DeploymentSite, config: Config, templates:
   }
   const ref = projectRefOf(config.supabaseUrl, options.projectRef)
   if (!ref) {
-    const fix = refWithheld
-      ? "SUPABASE_PROJECT_REF names one project, but sites with different SUPABASE_URLs that do not tell their project ref (custom domains) share it: run the doctor for those sites one at a time, with a config of one site each"
+    const fix = refAmbiguous
+      ? "SUPABASE_PROJECT_REF names one project, but sites with different SUPABASE_URLs that do not tell their project ref (custom domains) would share it: run the doctor for those sites one at a time, with a config of one site each and its SUPABASE_PROJECT_REF"
       : 'set SUPABASE_PROJECT_REF'
     return [{ id: 'management_api', title, status: 'fail', detail: `cannot tell the project ref from ${config.supabaseUrl}`, fix }]
   }

@@ -24,6 +24,10 @@ describe('explainConfigKey', () => {
     expect(explainConfigKey('BRANDING.accent')).toContain('WCAG AA contrast')
   })
 
+  it('a site whose named secret is not a secret key is told so, not that SUPABASE_SECRET_KEY is misspelt', () => {
+    expect(explainConfigKey('SITES.a.test.SUPABASE_SECRET_KEY', 'a.test')).toMatch(/^the Worker secret named by this site's SUPABASE_SECRET_KEY_BINDING must hold an sb_secret_/)
+  })
+
   it('a hostname key that is not one (a port, a scheme) is explained as such', () => {
     expect(explainConfigKey('SITES.auth.a.test:8787')).toMatch(/^a SITES key is a bare hostname/)
     expect(explainConfigKey('SITES')).toContain('valid JSON')
@@ -32,7 +36,8 @@ describe('explainConfigKey', () => {
 
 describe('misspeltBindings', () => {
   it('finds a slip of one or two letters in any setting or limiter name, and names the one meant', () => {
-    const names = [...SITE_KEYS, ...LIMITER_NAMES, 'SITES']
+    // The top level's names (SUPABASE_SECRET_KEY_BINDING is read only inside SITES).
+    const names = [...[...SITE_KEYS].filter((name) => name !== 'SUPABASE_SECRET_KEY_BINDING'), ...LIMITER_NAMES, 'SITES']
     fc.assert(
       fc.property(fc.constantFrom(...names), fc.nat(), fc.constantFrom('drop', 'double', 'swap'), (name, at, slip) => {
         const i = at % (name.length - 1)
@@ -48,7 +53,16 @@ describe('misspeltBindings', () => {
   })
 
   it('leaves alone the settings themselves and names far from every setting (other Workers’ vars)', () => {
-    expect(misspeltBindings([...SITE_KEYS, ...LIMITER_NAMES, 'SITES', 'AUTH_EVENTS', 'ASSETS', 'SUPABASE_SECRET_KEY'])).toEqual([])
-    expect(misspeltBindings(['SENTRY_DSN', 'API_TOKEN', 'FEATURE_FLAGS', 'DATABASE_URL'])).toEqual([])
+    const topLevel = [...SITE_KEYS].filter((name) => name !== 'SUPABASE_SECRET_KEY_BINDING')
+    expect(misspeltBindings([...topLevel, ...LIMITER_NAMES, 'SITES', 'AUTH_EVENTS', 'ASSETS', 'SUPABASE_SECRET_KEY'])).toEqual([])
+    expect(misspeltBindings(['SENTRY_DSN', 'API_TOKEN', 'FEATURE_FLAGS', 'DATABASE_URL', 'DEV', 'ENVS'])).toEqual([])
+  })
+
+  it('catches a setting in the wrong case, and a site-only setting at the top level', () => {
+    expect(misspeltBindings(['site_url', 'Cookie_Domain'])).toEqual([
+      { name: 'site_url', advice: 'did you mean SITE_URL?' },
+      { name: 'Cookie_Domain', advice: 'did you mean COOKIE_DOMAIN?' },
+    ])
+    expect(misspeltBindings(['SUPABASE_SECRET_KEY_BINDING'])[0]?.advice).toContain('only inside a SITES entry')
   })
 })

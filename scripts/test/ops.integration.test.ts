@@ -92,6 +92,17 @@ describe('npm run doctor', () => {
     expect(bad.sites[0]?.checks[0]).toMatchObject({ id: 'config', status: 'fail', detail: expect.stringContaining('SITES.auth.a.test.SITE_URL') })
   })
 
+  it('a single site\'s COOKIE_DOMAIN that misses its hostname fails, with a domain that covers it', async () => {
+    const miss = await runDoctor(deployment({ COOKIE_DOMAIN: '.other-brand.test' }))
+    expect(miss.sites[0]?.checks.find((c) => c.id === 'cookie_domain')).toMatchObject({ status: 'fail', fix: expect.stringContaining('set COOKIE_DOMAIN to .example.test') })
+    const apex = await runDoctor(deploymentSites(bindings({ COOKIE_DOMAIN: '.other-brand.test' }), { workerUrl: 'https://example.test' }))
+    expect(apex.sites[0]?.checks.find((c) => c.id === 'cookie_domain')?.fix).toContain('set COOKIE_DOMAIN to .example.test (covering')
+    const ip = await runDoctor(deploymentSites(bindings({ COOKIE_DOMAIN: '.other-brand.test' }), { workerUrl: 'http://127.0.0.1:8787' }))
+    expect(ip.sites[0]?.checks.find((c) => c.id === 'cookie_domain')?.fix).toBe('remove COOKIE_DOMAIN: on an IP address cookies are host-only')
+    const covered = await runDoctor(deployment({ COOKIE_DOMAIN: '.example.test' }))
+    expect(covered.sites[0]?.checks.find((c) => c.id === 'cookie_domain')).toMatchObject({ status: 'pass' })
+  })
+
   it('says what each refused setting must be, and never its value', async () => {
     const report = await runDoctor(deployment({ PASSWORD_MIN_LENGTH: '5', SUPABASE_PUBLISHABLE_KEY: auth.secretKey }))
     const detail = report.sites[0]?.checks.find((c) => c.id === 'config')?.detail
@@ -121,6 +132,9 @@ describe('npm run doctor', () => {
     for (const site of two.sites) {
       expect(site.checks.find((c) => c.id === 'management_api')).toMatchObject({ status: 'fail', fix: expect.stringContaining('SUPABASE_PROJECT_REF names one project') })
     }
+    // Without the ref, the advice is the same: setting it would not help.
+    const unset = await runDoctor(deploymentSites(bindings({ SITES: JSON.stringify({ 'auth.a.test': {}, 'auth.b.test': { SUPABASE_URL: legacy.url } }) })), { management: management() })
+    expect(unset.sites[0]?.checks.find((c) => c.id === 'management_api')?.fix).toContain('one site each and its SUPABASE_PROJECT_REF')
   })
 
   it('skips the project checks without SUPABASE_ACCESS_TOKEN (not a failure), and says how to enable them', async () => {
