@@ -98,7 +98,10 @@ export function desiredChanges(current: AuthConfig, target: SiteTarget, template
     set(`mailer_templates_${file.name}_content`, desiredTemplate(file, siteUrl, target.workerOrigin))
     set(`mailer_subjects_${file.name}`, subjectOf(file.content))
   }
-  set('password_min_length', target.config.passwordMinLength)
+  // Raised to the Worker's minimum, never lowered: a project stricter than PASSWORD_MIN_LENGTH keeps its
+  // own rule for every other way in (signup, the app's own forms); the doctor says to raise ours instead.
+  const minimum = current.password_min_length
+  if (typeof minimum !== 'number' || minimum < target.config.passwordMinLength) set('password_min_length', target.config.passwordMinLength)
   return changes
 }
 
@@ -203,13 +206,16 @@ export function projectChecks(current: AuthConfig, target: SiteTarget, templates
           `raise "Rate limit for sending emails" under Authentication → Rate Limits (rate_limit_email_sent) to at least ${MIN_EMAIL_BUDGET_PER_HOUR}, or your peak hourly resets; it needs custom SMTP`,
         ),
   )
+  const projectMinimum = current.password_min_length
   checks.push(
-    current.password_min_length === config.passwordMinLength
+    projectMinimum === config.passwordMinLength
       ? pass('password_min_length', String(config.passwordMinLength))
       : fail(
           'password_min_length',
-          `project ${String(current.password_min_length ?? 'unset')}, Worker ${config.passwordMinLength}`,
-          `set Minimum password length to ${config.passwordMinLength} (Authentication → Providers → Email), or PASSWORD_MIN_LENGTH to the project's; or ${configure}`,
+          `project ${String(projectMinimum ?? 'unset')}, Worker ${config.passwordMinLength}`,
+          typeof projectMinimum === 'number' && projectMinimum > config.passwordMinLength
+            ? `set PASSWORD_MIN_LENGTH to ${projectMinimum}, the project's (the Worker would otherwise offer passwords Supabase refuses; configure never lowers the project's minimum)`
+            : `set Minimum password length to ${config.passwordMinLength} (Authentication → Providers → Email), or PASSWORD_MIN_LENGTH to the project's; or ${configure}`,
         ),
   )
   const forwarding = current.security_sb_forwarded_for_enabled === true

@@ -28,7 +28,7 @@ let seen: string[] = []
 let refusePatch = new Set<string>()
 
 beforeAll(async () => {
-  const [a, b, c] = await Promise.all([0, 1, 2].map(() => startLocalAuth({ siteUrl: 'https://www.example.test', passwordMinLength: 10 })))
+  const [a, b, c] = await Promise.all([0, 1, 2].map(() => startLocalAuth({ siteUrl: 'https://www.example.test', passwordMinLength: 6 })))
   projects = { [REF.a]: a as LocalAuth, [REF.b]: b as LocalAuth, [REF.c]: c as LocalAuth }
   api = createServer((req, res) => {
     const chunks: Buffer[] = []

@@ -18,8 +18,8 @@ let auth: LocalAuth
 let legacy: LocalAuth
 
 beforeAll(async () => {
-  // The project as a new one is: Site URL the main site, no redirect URLs, Supabase's minimum above ours.
-  auth = await startLocalAuth({ siteUrl: 'https://www.example.test', passwordMinLength: 10 })
+  // The project as a new one is: Site URL the main site, no redirect URLs, Supabase's default minimum (6).
+  auth = await startLocalAuth({ siteUrl: 'https://www.example.test', passwordMinLength: 6 })
   legacy = await startLocalAuth({ siteUrl: 'https://www.example.test', jwtAlgorithm: 'HS256' })
 })
 afterAll(async () => {
@@ -64,7 +64,7 @@ describe('npm run doctor', () => {
     const text = formatReport(report)
     expect(text).toContain('✓ Supabase Auth is reachable and healthy')
     expect(text).toContain('✓ JWT signing keys are asymmetric: ES256')
-    expect(text).toContain('✗ Password minimum matches PASSWORD_MIN_LENGTH: project 10, Worker 8')
+    expect(text).toContain('✗ Password minimum matches PASSWORD_MIN_LENGTH: project 6, Worker 8')
     expect(text).toContain('5 checks failed.')
   })
 
@@ -205,7 +205,7 @@ describe('npm run supabase:configure', () => {
       ].sort(),
     )
     const diff = formatPlan(plan, false)
-    expect(diff).toContain('~ password_min_length: 10 → 8')
+    expect(diff).toContain('~ password_min_length: 6 → 8')
     expect(diff).toContain(`~ uri_allow_list: "" → "${WORKER_URL}/auth/confirm**"`)
     expect(diff).toContain('~ mailer_subjects_recovery: "Reset Your Password" → "Reset your password"')
     expect(diff).toContain(`      + <p><a href="${WORKER_URL}/auth/confirm?token_hash={{ .TokenHash }}&type=recovery&next=/account/update-password">Reset my password</a></p>`)
@@ -240,6 +240,14 @@ describe('npm run supabase:configure', () => {
     expect(failing(await runDoctor(deployment(), { ...options, emails: ['recovery'] }))).toEqual({ smtp: expect.any(String) })
     // Without --emails the doctor still holds the project to all five.
     expect(Object.keys(failing(await runDoctor(deployment(), options))).sort()).toEqual(['smtp', 'template_links', 'templates_match'])
+  })
+
+  it('never lowers a stricter project minimum: the doctor says to raise PASSWORD_MIN_LENGTH instead', async () => {
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { password_min_length: 12 })
+    const plan = await configure(true)
+    expect(plan.sites[0]?.changes.map((c) => c.field)).not.toContain('password_min_length')
+    expect((await projectConfig()).password_min_length).toBe(12)
+    expect(failing(await doctor()).password_min_length).toContain('set PASSWORD_MIN_LENGTH to 12')
   })
 
   it('adds this Worker to the redirect URLs and never removes one', async () => {
