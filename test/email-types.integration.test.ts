@@ -2,10 +2,24 @@
  * The other shipped templates (signup, magic link, invite, email change) also go through
  * /auth/confirm: each link, rendered by the stand-in from templates/, confirms and lands where it should.
  */
-import { describe, expect, it } from 'vitest'
+import { describe, expect, inject, it } from 'vitest'
 import { extractLinks } from '../local-auth/client'
 import { Browser } from './browser'
 import { control, newUser, openLinkAndConfirm } from './flow'
+
+/** The stand-in's Management API, as a team changes templates in the dashboard (null: back to the shipped file). */
+async function management(method: 'GET' | 'PATCH', body?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { token, projectRef } = inject('management')
+  const res = await fetch(`${inject('authUrl')}/v1/projects/${projectRef}/config/auth`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  })
+  expect(res.status).toBe(200)
+  return (await res.json()) as Record<string, unknown>
+}
+const projectConfig = () => management('GET')
+const setTemplate = (name: string, content: string | null) => management('PATCH', { [`mailer_templates_${name}_content`]: content })
 
 describe('every shipped template links to a working /auth/confirm', () => {
   it.each([
@@ -37,29 +51,36 @@ describe('every shipped template links to a working /auth/confirm', () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith('sb-127-auth-token'))).toBe(true)
   })
 
-  // The app's own redirect (signUp's emailRedirectTo, signInWithOtp's, updateUser's), which Supabase
-  // checked against its redirect URLs, reaches the email as {{ .RedirectTo }} and the Worker checks it
-  // again; without one it is Supabase's Site URL, here this Worker, which means SITE_URL.
+  // The opt-in variant of these templates (README): `&next={{ .RedirectTo }}` on the link, for apps whose
+  // emailRedirectTo is a page. Supabase checked it against its redirect URLs; the Worker checks it again,
+  // and this Worker's own front page (Site URL, when the app asked for nothing) counts as no next.
   it.each([
-    ['signup', 'https://app.example.com/welcome?tab=new', 'https://app.example.com/welcome?tab=new'],
-    ['magiclink', 'https://app.example.com/dashboard', 'https://app.example.com/dashboard'],
-    ['email_change', 'https://www.example.com/settings', 'https://www.example.com/settings'],
-    ['magiclink', 'https://auth.example.com', 'https://www.example.com/'],
-    ['signup', 'https://evil.example/phish', 'https://www.example.com/'],
-  ] as const)('%s email with the app’s redirect %s lands on %s', async (kind, redirectTo, landing) => {
-    const user = await newUser()
-    const minted = await control().mintToken({
-      email: user.email,
-      type: kind,
-      redirect_to: redirectTo,
-      ...(kind === 'email_change' ? { new_email: `new-${user.email}` } : {}),
-    })
-    const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm'))
-    expect(new URL(link ?? '').searchParams.get('next')).toBe(redirectTo)
-    const browser = new Browser()
-    const res = await openLinkAndConfirm(browser, link ?? '')
-    expect(res.status).toBe(303)
-    expect(res.headers.get('location')).toBe(landing)
+    ['signup', 'confirmation', 'https://app.example.com/welcome?tab=new', 'https://app.example.com/welcome?tab=new'],
+    ['magiclink', 'magic_link', 'https://app.example.com/dashboard', 'https://app.example.com/dashboard'],
+    ['email_change', 'email_change', 'https://www.example.com/settings', 'https://www.example.com/settings'],
+    ['magiclink', 'magic_link', 'https://auth.example.com', 'https://www.example.com/'],
+    ['signup', 'confirmation', 'https://evil.example/phish', 'https://www.example.com/'],
+  ] as const)('%s email (%s) with next={{ .RedirectTo }} and the app’s redirect %s lands on %s', async (kind, template, redirectTo, landing) => {
+    const shipped = String((await projectConfig())[`mailer_templates_${template}_content`])
+    const variant = shipped.replace(/(href="\{\{ \.SiteURL \}\}\/auth\/confirm\?token_hash=\{\{ \.TokenHash \}\}&type=[a-z_]+)"/, '$1&next={{ .RedirectTo }}"')
+    expect(variant).not.toBe(shipped)
+    await setTemplate(template, variant)
+    try {
+      const user = await newUser()
+      const minted = await control().mintToken({
+        email: user.email,
+        type: kind,
+        redirect_to: redirectTo,
+        ...(kind === 'email_change' ? { new_email: `new-${user.email}` } : {}),
+      })
+      const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm'))
+      expect(new URL(link ?? '').searchParams.get('next')).toBe(redirectTo)
+      const res = await openLinkAndConfirm(new Browser(), link ?? '')
+      expect(res.status).toBe(303)
+      expect(res.headers.get('location')).toBe(landing)
+    } finally {
+      await setTemplate(template, null)
+    }
   })
 
   it('lets an invited person set their first password', async () => {

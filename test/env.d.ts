@@ -2,6 +2,8 @@
 declare module 'vitest' {
   export interface ProvidedContext {
     authUrl: string
+    /** The stand-in's Management API access (local-auth/management.ts). */
+    management: { token: string; projectRef: string }
     anonKey: string
     serviceRoleKey: string
     publishableKey: string

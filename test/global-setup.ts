@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import type { TestProject } from 'vitest/node'
 import { startLocalAuth } from '../local-auth/index'
+import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from '../local-auth/management'
 import { startLocalPwned } from '../local-pwned/index'
 import { TEST_ORIGIN } from './origin'
 
@@ -13,6 +14,8 @@ export default async function setup(project: TestProject) {
   // Supabase's minimum (10) above the Worker's (8), so Supabase's own weak_password answer is reachable.
   const auth = await startLocalAuth({ siteUrl: TEST_ORIGIN, passwordMinLength: 10 })
   project.provide('authUrl', auth.url)
+  // Its Management API (templates, as a team would change them in the dashboard).
+  project.provide('management', { token: LOCAL_ACCESS_TOKEN, projectRef: LOCAL_PROJECT_REF })
   project.provide('anonKey', auth.anonKey)
   project.provide('serviceRoleKey', auth.serviceRoleKey)
   // For the SUPABASE_SECRET_KEY tests (Sb-Forwarded-For); Supabase's limits stay off unless a test turns them on.
