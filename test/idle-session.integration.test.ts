@@ -59,6 +59,14 @@ const cookieNames = (res: Response) =>
     .map((c) => (c.split('=')[0] ?? '').replace(/-flow-[0-9a-f]+-/, '-flow-<id>-'))
     .sort()
 
+/** `user` confirms their emailed link in a browser holding another account's expired session (whole or chunked). */
+async function confirmOverOldSession(user: TestUser, chunked = false, browser = new Browser()): Promise<{ browser: Browser; confirmed: Response }> {
+  const holding = await browserHolding(await oldSession(await newUser(), 'expired'), chunked, browser)
+  await requestRecovery(new Browser(), user.email)
+  const { link } = await recoveryEmail(user.email)
+  return { browser: holding, confirmed: await openLinkAndConfirm(holding, link) }
+}
+
 /** The address the new-password form is for (its "for <address>" line, after any account-switch notice). */
 async function namedAccount(browser: Browser): Promise<string | undefined> {
   const page = await browser.get('/account/update-password')
@@ -121,13 +129,9 @@ describe('confirming a link or a code', () => {
   })
 
   it('replaces an old whole session cookie with a new chunked one: the old cookie is deleted, so the new session is the one read', async () => {
-    const other = await newUser()
     // A large profile makes the new session too big for one cookie.
     const user = await newUser({ user_metadata: { bio: 'x'.repeat(3000) } })
-    const browser = await browserHolding(await oldSession(other, 'expired'))
-    await requestRecovery(new Browser(), user.email)
-    const { link } = await recoveryEmail(user.email)
-    const confirmed = await openLinkAndConfirm(browser, link)
+    const { browser, confirmed } = await confirmOverOldSession(user)
     const set = confirmed.headers.getSetCookie().map(parseSetCookie)
     expect(set.filter((c) => c.name === SESSION).map((c) => c.maxAge)).toContain(0)
     expect(set.filter((c) => c.name.startsWith(`${SESSION}.`) && c.value !== '').length).toBeGreaterThan(1)
@@ -138,12 +142,8 @@ describe('confirming a link or a code', () => {
   })
 
   it('replaces an old chunked session with a new whole one: the old chunks are deleted', async () => {
-    const other = await newUser()
     const user = await newUser()
-    const browser = await browserHolding(await oldSession(other, 'expired'), true)
-    await requestRecovery(new Browser(), user.email)
-    const { link } = await recoveryEmail(user.email)
-    const confirmed = await openLinkAndConfirm(browser, link)
+    const { browser, confirmed } = await confirmOverOldSession(user, true)
     const deleted = confirmed.headers.getSetCookie().map(parseSetCookie).filter((c) => c.maxAge === 0).map((c) => c.name)
     expect(deleted).toEqual(expect.arrayContaining([`${SESSION}.0`, `${SESSION}.1`]))
     expect(browser.cookieNames().filter((name) => name.startsWith(SESSION) && !name.includes('verifier'))).toEqual([SESSION])
@@ -151,12 +151,8 @@ describe('confirming a link or a code', () => {
   })
 
   it('with COOKIE_DOMAIN, deletes the old chunks domain-wide and host-only, as @supabase/ssr deletes what it sees', async () => {
-    const other = await newUser()
     const user = await newUser()
-    const browser = await browserHolding(await oldSession(other, 'expired'), true, new Browser({ fetcher: withBindings({ COOKIE_DOMAIN: '.example.com' }) }))
-    await requestRecovery(new Browser(), user.email)
-    const { link } = await recoveryEmail(user.email)
-    const confirmed = await openLinkAndConfirm(browser, link)
+    const { browser, confirmed } = await confirmOverOldSession(user, true, new Browser({ fetcher: withBindings({ COOKIE_DOMAIN: '.example.com' }) }))
     const deletions = confirmed.headers
       .getSetCookie()
       .map(parseSetCookie)
@@ -169,12 +165,8 @@ describe('confirming a link or a code', () => {
 
   it('with COOKIE_DOMAIN, deletes a host-only old cookie of the same name before writing the new one domain-wide', async () => {
     // Left from before COOKIE_DOMAIN was set: the browser would keep it beside the domain-wide one and send it first.
-    const other = await newUser()
     const user = await newUser()
-    const browser = await browserHolding(await oldSession(other, 'expired'), false, new Browser({ fetcher: withBindings({ COOKIE_DOMAIN: '.example.com' }) }))
-    await requestRecovery(new Browser(), user.email)
-    const { link } = await recoveryEmail(user.email)
-    const confirmed = await openLinkAndConfirm(browser, link)
+    const { browser, confirmed } = await confirmOverOldSession(user, false, new Browser({ fetcher: withBindings({ COOKIE_DOMAIN: '.example.com' }) }))
     const lines = confirmed.headers
       .getSetCookie()
       .map(parseSetCookie)
