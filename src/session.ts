@@ -69,16 +69,17 @@ async function keysFor(c: Context<AppEnv>, token: string): Promise<KeyDecision |
   const { supabaseUrl, supabaseKey } = c.get('config')
   const decision = decideKeys(header, keyCaches.get(supabaseUrl), Date.now())
   if (decision.kind !== 'fetch') return decision
-  const upstream = c.get('upstream')
+  // A timeout may strike while the body is read as well as before the answer: the same outage either way.
+  const outage = () => ({ kind: 'upstream', reason: c.get('upstream').timedOut ? 'upstream_timeout' : 'upstream_unavailable' }) as const
   try {
     const response = await c.get('upstreamFetch')(`${supabaseUrl}/auth/v1/.well-known/jwks.json`, { headers: { apikey: supabaseKey } })
     const keys = response.ok ? keysOf(await response.json().catch(() => undefined)) : undefined
-    if (!keys) return { kind: 'upstream', reason: 'upstream_unavailable' }
+    if (!keys) return outage()
     const cache: KeyCache = { keys, fetchedAt: Date.now() }
     keyCaches.set(supabaseUrl, cache)
     return afterFetch(header, cache)
   } catch {
-    return { kind: 'upstream', reason: upstream.timedOut ? 'upstream_timeout' : 'upstream_unavailable' }
+    return outage()
   }
 }
 

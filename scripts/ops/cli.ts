@@ -103,11 +103,12 @@ export async function loadDeploymentFor(
     ...(invocation.env ? { env: invocation.env } : {}),
     overlay: environment,
   })
+  // The secrets SITES names (SUPABASE_SECRET_KEY_BINDING) are named by the operator, not misspelt settings.
+  const secrets = secretBindingNames(bindings)
   return {
     ...deploymentSites(bindings, { routes, ...(invocation.workerUrl ? { workerUrl: invocation.workerUrl } : {}) }),
     assets,
     workerBindings,
-    // The secrets SITES names (SUPABASE_SECRET_KEY_BINDING) are named by the operator, not misspelt settings.
-    bindingNames: Object.keys(bindings).filter((name) => !secretBindingNames(bindings).has(name)),
+    bindingNames: Object.keys(bindings).filter((name) => !secrets.has(name)),
   }
 }

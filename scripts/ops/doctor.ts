@@ -88,11 +88,8 @@ export function readTemplates(dir = REPO_TEMPLATES, emails?: readonly TemplateFi
 /** Run every check for every site of the deployment. */
 export async function runDoctor(deployment: ParsedDeployment, options: DoctorOptions = {}): Promise<DoctorReport> {
   const strict = options.strict ?? false
-  const environment = options.bindings ? bindingsChecks(options.bindings) : []
-  if ('error' in deployment) {
-    return summarise([{ site: 'deployment', checks: [configCheck(deployment.error.keys), ...environment, ...misspeltCheck(options.bindingNames)] }], strict)
-  }
-  environment.push(...misspeltCheck(options.bindingNames))
+  const environment = [...(options.bindings ? bindingsChecks(options.bindings) : []), ...misspeltCheck(options.bindingNames)]
+  if ('error' in deployment) return summarise([{ site: 'deployment', checks: [configCheck(deployment.error.keys), ...environment] }], strict)
   if (deployment.ignoredTopLevelSecretKey) environment.push(ignoredSecretKeyCheck())
   // Like the ignored secret key: listed only when there is something to say.
   const sessionKey = deployment.kind === 'sites' ? sessionKeyCheck(deployment.sites) : undefined
@@ -183,10 +180,10 @@ function cookieDomainCheck(site: DeploymentSite, config: Config): Check[] {
   ]
 }
 
-/** A domain that covers `hostname`: its parent when that is not a bare public suffix (two labels or fewer), else the host itself. */
+/** What to set instead: the parent domain, unless that is a bare public suffix (two labels or fewer: the host itself), or nothing on an IP. */
 function cookieDomainFix(hostname: string): string {
-  const labels = hostname.split('.')
   if (/^[\d.]+$/.test(hostname) || hostname.includes(':')) return 'remove COOKIE_DOMAIN: on an IP address cookies are host-only'
+  const labels = hostname.split('.')
   if (labels.length <= 2) return `set COOKIE_DOMAIN to .${hostname} (covering its subdomains too) or remove it`
   return `set COOKIE_DOMAIN to .${labels.slice(1).join('.')} (shared with the site's other hostnames) or remove it`
 }

@@ -51,6 +51,11 @@ LOCALES = "en"
 SUPABASE_URL = "${auth.url}"
 SITES = '{"auth.brand-a.test": {"SITE_URL": "https://www.brand-a.test"}, "auth.brand-b.test": {"SITE_URL": "https://www.brand-b.test"}}'
 
+# A site naming the Worker secret that holds its key: the operator's own name, never a misspelt setting.
+[env.named.vars]
+SUPABASE_URL = "${auth.url}"
+SITES = '{"auth.brand-a.test": {"SITE_URL": "https://www.brand-a.test", "SUPABASE_SECRET_KEY_BINDING": "SUPABASE_SECRET_KEYS"}}'
+
 # Two slips the Worker itself cannot see: a misspelt setting (ignored) and a cookie domain that does not
 # cover the route (browsers drop every session cookie).
 [env.slips]
@@ -164,6 +169,14 @@ describe('the commands', { timeout: 120_000 }, () => {
     })
     expect(checks.find((check) => check.id === 'cookie_domain')).toMatchObject({ status: 'fail', detail: expect.stringContaining('.other-brand.test does not cover auth.example.test') })
     expect(code).toBe(1)
+  })
+
+  it('doctor: the secret a SITES entry names is not taken for a misspelt setting, however close its name', async () => {
+    const { stdout } = await run('doctor.ts', ['--json'], { SUPABASE_ACCESS_TOKEN: '', SUPABASE_SECRET_KEYS: auth.secretKey }, 'named')
+    const report = JSON.parse(stdout) as DoctorReport
+    expect(report.sites.flatMap((site) => site.checks).find((check) => check.id === 'config')).toMatchObject({ status: 'pass' })
+    expect(report.sites.flatMap((site) => site.checks).map((check) => check.id)).not.toContain('misspelt_binding')
+    expect(stdout).not.toContain(auth.secretKey)
   })
 
   it('--help prints the flags and does nothing else; a bad --emails list is refused by name (exit 2)', async () => {
