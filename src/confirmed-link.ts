@@ -28,14 +28,27 @@ export async function rememberConfirmedLink(c: Context<AppEnv>, linkSecret: stri
   })
 }
 
-/** True for a second click on the link this browser confirmed, while its recovery session is fresh. */
-export async function continuesConfirmedLink(c: Context<AppEnv>, linkSecret: string): Promise<boolean> {
+/**
+ * `continue` for a second click on the link this browser confirmed, while its recovery session is
+ * fresh; `verify` when the link is not known to have been used here; `upstream` when the session could
+ * not be checked (Supabase unreachable): sending the spent link to Supabase again would say "expired".
+ */
+export type ConfirmedLinkCheck =
+  | { readonly kind: 'continue' }
+  | { readonly kind: 'verify' }
+  | { readonly kind: 'upstream'; readonly reason: 'upstream_timeout' | 'upstream_unavailable' }
+
+export async function checkConfirmedLink(c: Context<AppEnv>, linkSecret: string): Promise<ConfirmedLinkCheck> {
   const remembered = getCookie(c, confirmedLinkCookie(c))
-  if (!remembered || remembered !== (await sha256(linkSecret))) return false
+  if (!remembered || remembered !== (await sha256(linkSecret))) return VERIFY
   const session = await readClaims(c)
-  if (session.kind !== 'session') return false
-  return isFreshRecoverySession(session.claims, Math.floor(Date.now() / 1000), c.get('config').recoveryMaxAgeSeconds)
+  if (session.kind === 'upstream') return session
+  if (session.kind !== 'session') return VERIFY
+  return isFreshRecoverySession(session.claims, Math.floor(Date.now() / 1000), c.get('config').recoveryMaxAgeSeconds) ? CONTINUE : VERIFY
 }
+
+const CONTINUE: ConfirmedLinkCheck = { kind: 'continue' }
+const VERIFY: ConfirmedLinkCheck = { kind: 'verify' }
 
 /** After the password is changed the link has done its job. */
 export function forgetConfirmedLink(c: Context<AppEnv>): void {

@@ -11,7 +11,8 @@ import { getCookie } from 'hono/cookie'
 import type { AppEnv } from './app-env'
 import { readHeldAccount, type HeldAccount } from './lib/held-account'
 import { textFromBase64Url } from './lib/base64url-text'
-import { classifyAuthError, isUnverifiable } from './lib/reasons'
+import { classifyAuthError, isUnverifiable, outageReason } from './lib/reasons'
+import { unlessUpstreamFails, UPSTREAM_FAILED } from './middleware/supabase'
 import { afterFetch, decideKeys, jwtHeader, keysOf, type KeyCache, type KeyDecision } from './lib/signing-keys'
 import type { SessionClaims } from './lib/recovery-session'
 
@@ -28,8 +29,10 @@ export async function readClaims(c: Context<AppEnv>): Promise<ClaimsResult> {
   const auth = c.get('supabase')().auth
   let result: Awaited<ReturnType<typeof auth.getClaims>>
   try {
-    // The stored session, refreshed first when it has expired (as getClaims() does without a token).
-    const session = await auth.getSession()
+    // The stored session, refreshed first when it has expired (as getClaims() does without a token);
+    // a refresh that fails is not waited out while auth-js retries it.
+    const session = await unlessUpstreamFails(c, auth.getSession())
+    if (session === UPSTREAM_FAILED) return { kind: 'upstream', reason: outageReason(c.get('upstream')) }
     if (session.error) return refused(c, session.error)
     const token = session.data.session?.access_token
     if (!token) return { kind: 'none' }
@@ -69,8 +72,8 @@ async function keysFor(c: Context<AppEnv>, token: string): Promise<KeyDecision |
   const { supabaseUrl, supabaseKey } = c.get('config')
   const decision = decideKeys(header, keyCaches.get(supabaseUrl), Date.now())
   if (decision.kind !== 'fetch') return decision
-  // A timeout may strike while the body is read as well as before the answer: the same outage either way.
-  const outage = () => ({ kind: 'upstream', reason: c.get('upstream').timedOut ? 'upstream_timeout' : 'upstream_unavailable' }) as const
+  // The fetch reads the body itself: a timeout while it is read counts as one before the answer.
+  const outage = () => ({ kind: 'upstream', reason: outageReason(c.get('upstream')) }) as const
   try {
     const response = await c.get('upstreamFetch')(`${supabaseUrl}/auth/v1/.well-known/jwks.json`, { headers: { apikey: supabaseKey } })
     const keys = response.ok ? keysOf(await response.json().catch(() => undefined)) : undefined

@@ -109,7 +109,10 @@ describe('/auth/confirm when Supabase Auth misbehaves', () => {
   it.each([
     { name: 'answers 500', fault: { status: 500, body: { code: 'unexpected_failure', message: 'boom' } }, reason: 'upstream_unavailable', status: 502 },
     { name: 'answers 503 with HTML', fault: { status: 503, body: '<html>maintenance</html>' }, reason: 'upstream_unavailable', status: 502 },
-    { name: 'answers 200 with a malformed body', fault: { status: 200, body: 'malformed' }, reason: 'upstream_unavailable', status: 502 },
+    // A success status is Supabase having acted (a spent link) even when the body is lost: "could not tell", never "nothing was changed".
+    { name: 'answers 200 with a malformed body', fault: { status: 200, body: 'malformed' }, reason: 'upstream_timeout', status: 504 },
+    { name: 'answers 200 without a session', fault: { status: 200, body: { foo: 1 } }, reason: 'upstream_timeout', status: 504 },
+    { name: 'is behind a gateway that times out (504 HTML)', fault: { status: 504, body: '<html>504 Gateway Time-out</html>' }, reason: 'upstream_timeout', status: 504 },
     { name: 'drops the connection', fault: { drop: true }, reason: 'upstream_unavailable', status: 502 },
     { name: 'is slower than the timeout', fault: { delay_ms: 4000 }, reason: 'upstream_timeout', status: 504 },
     {

@@ -6,7 +6,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { defaultNextFor, parseConfirmRequest } from '../src/lib/confirm-request'
 import { describeWeakPassword, validatePasswordForm } from '../src/lib/password-form'
-import { classifyAuthError, REASONS, statusFor } from '../src/lib/reasons'
+import { classifyAuthError, outageReason, REASONS, statusFor } from '../src/lib/reasons'
 import { isFreshRecoverySession, maskEmail, staleRecoveryKind } from '../src/lib/recovery-session'
 
 const HASH = 'pkce_' + 'ab'.repeat(28)
@@ -75,6 +75,25 @@ describe('classifyAuthError', () => {
 
   it('calls any failure after our timeout fired a timeout', () => {
     expect(classifyAuthError({ name: 'AuthRetryableFetchError', status: 0 }, { timedOut: true })).toBe('upstream_timeout')
+  })
+
+  it('never says "nothing was changed" when Supabase may have acted: a gateway timeout, or any network error after a success status', () => {
+    const networkError = fc.record({ name: fc.constantFrom('AuthRetryableFetchError', 'TypeError'), status: fc.constantFrom(0, undefined) })
+    fc.assert(
+      fc.property(networkError, fc.integer({ min: 200, max: 299 }), (error, lastStatus) => {
+        expect(classifyAuthError(error, { timedOut: false, lastStatus })).toBe('upstream_timeout')
+        expect(outageReason({ timedOut: false, lastStatus })).toBe('upstream_timeout')
+      }),
+    )
+    for (const status of [504, 524]) expect(classifyAuthError({ name: 'AuthRetryableFetchError', status }, ok)).toBe('upstream_timeout')
+    // An error that came with its own status, or no answer at all, is judged as before.
+    fc.assert(
+      fc.property(networkError, fc.oneof(fc.constant(undefined), fc.integer({ min: 300, max: 599 }).filter((s) => s !== 504 && s !== 524)), (error, lastStatus) => {
+        expect(classifyAuthError(error, { timedOut: false, lastStatus })).toBe('upstream_unavailable')
+        expect(outageReason({ timedOut: false, lastStatus })).toBe('upstream_unavailable')
+      }),
+    )
+    expect(classifyAuthError({ code: 'same_password', status: 422 }, { timedOut: false, lastStatus: 200 })).toBe('same_password')
   })
 
   it('gives every reason a status', () => {

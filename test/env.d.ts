@@ -17,6 +17,8 @@ declare module 'vitest' {
     rateLimits: Record<string, { limit: number; period: number }>
     /** The local range server (local-pwned/), the Worker's BREACHED_PASSWORD_API_URL. */
     pwnedUrl: string
+    /** The main stand-in behind test/lossy-proxy.ts. */
+    lossyAuthUrl: string
   }
 }
 

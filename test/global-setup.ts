@@ -8,6 +8,7 @@ import type { TestProject } from 'vitest/node'
 import { startLocalAuth } from '../local-auth/index'
 import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from '../local-auth/management'
 import { startLocalPwned } from '../local-pwned/index'
+import { startLossyProxy } from './lossy-proxy-server'
 import { TEST_ORIGIN } from './origin'
 
 export default async function setup(project: TestProject) {
@@ -35,8 +36,11 @@ export default async function setup(project: TestProject) {
   // The local Pwned Passwords range server: BREACHED_PASSWORD_API_URL for the Worker.
   const pwned = await startLocalPwned()
   project.provide('pwnedUrl', pwned.url)
+  // The same project behind a proxy that can lose an answer after the stand-in acted (test/lossy-proxy-server.ts).
+  const lossy = await startLossyProxy(auth.url)
+  project.provide('lossyAuthUrl', lossy.url)
   return async () => {
-    await Promise.all([auth.stop(), legacy.stop(), pwned.stop(), siteB.stop()])
+    await Promise.all([auth.stop(), legacy.stop(), pwned.stop(), siteB.stop(), lossy.stop()])
   }
 }
 

@@ -5,43 +5,11 @@
  * step, as for anyone), a dead one makes no SDK warnings, and a new session replaces every cookie of
  * the old one, whole or chunked.
  */
-import { stringToBase64URL } from '@supabase/ssr'
-import { createClient } from '@supabase/supabase-js'
 import { describe, expect, inject, it } from 'vitest'
 import { Browser, parseSetCookie } from './browser'
 import { withBindings } from './deployment'
-import { captureLogs, codeLinkFor, control, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery, type TestUser } from './flow'
-
-const SESSION = 'sb-127-auth-token'
-
-/** A session cookie value for `user` whose access token has expired: live (refreshable) or ended (refresh token unknown). */
-async function oldSession(user: TestUser, state: 'expired' | 'ended'): Promise<string> {
-  const supabase = createClient(inject('authUrl'), inject('anonKey'), { auth: { persistSession: false, autoRefreshToken: false } })
-  const { data } = await supabase.auth.signInWithPassword(user)
-  if (!data.session) throw new Error('no session')
-  const session = { ...data.session, expires_at: Math.floor(Date.now() / 1000) - 60 }
-  if (state === 'ended') session.refresh_token = 'endedsession'
-  return `base64-${stringToBase64URL(JSON.stringify(session))}`
-}
-
-/** The browser of that person, holding `value` whole or in two chunks, as @supabase/ssr writes a large one. */
-async function browserHolding(value: string, chunked = false, browser = new Browser()): Promise<Browser> {
-  await browser.get('/account/forgot-password')
-  if (!chunked) browser.jar.set(SESSION, value)
-  else {
-    browser.jar.set(`${SESSION}.0`, value.slice(0, 600))
-    browser.jar.set(`${SESSION}.1`, value.slice(600))
-  }
-  return browser
-}
-
-/** What reached the stand-in, as `METHOD path[?grant_type]`. */
-async function callsDuring<T>(run: () => Promise<T>): Promise<{ result: T; calls: string[]; lines: string[] }> {
-  await control().clearRequests()
-  const { result, lines } = await captureLogs(run)
-  const calls = (await control().requests()).map((r) => `${r.method} ${r.path}${r.query.grant_type ? `?grant_type=${r.query.grant_type}` : ''}`)
-  return { result, calls, lines }
-}
+import { codeLinkFor, newUser, openLinkAndConfirm, recoveryEmail, requestRecovery, type TestUser } from './flow'
+import { browserHolding, callsDuring, oldSession, SESSION } from './old-session'
 
 /** Lines that are not the Worker's own JSON lines (SDK warnings, stack traces). */
 const foreign = (lines: string[]) =>

@@ -136,6 +136,8 @@ describe('reset with the code from the email', () => {
   it.each([
     ['is down', { status: 503, body: 'unavailable' }, 502, 'The sign-in service is having trouble.'],
     ['is too slow', { delay_ms: 4000 }, 504, 'The sign-in service is taking too long.'],
+    // A success status without a session: no sign-in to report, and the code may be spent.
+    ['answers 200 without a session', { status: 200, body: { foo: 1 } }, 504, 'The sign-in service is taking too long.'],
   ])('when Supabase %s: the form again with the address and what happened, and the same code works after', async (_name, fault, status, text) => {
     const user = await newUser()
     await requestRecovery(new Browser(), user.email)

@@ -47,6 +47,8 @@ export interface AuthErrorLike {
 export interface UpstreamObservation {
   /** Our AbortSignal.timeout fired. */
   readonly timedOut: boolean
+  /** The status of the last call's answer, once its headers came. */
+  readonly lastStatus?: number | undefined
 }
 
 /**
@@ -58,9 +60,24 @@ export function isUnverifiable(error: AuthErrorLike): boolean {
   return error.code === 'bad_jwt' || error.name === 'AuthInvalidJwtError'
 }
 
+/**
+ * Pure: whether Supabase answered with a success status whose body then failed (broke off, stalled past
+ * the timeout, could not be read): it acted, and we do not know the outcome.
+ */
+function lostAfterSuccess(upstream: UpstreamObservation): boolean {
+  return upstream.lastStatus !== undefined && upstream.lastStatus >= 200 && upstream.lastStatus < 300
+}
+
+/** Pure: what a failed call was, when no supabase-js error says more: no complete answer, or just a failure. */
+export function outageReason(upstream: UpstreamObservation): 'upstream_timeout' | 'upstream_unavailable' {
+  return upstream.timedOut || lostAfterSuccess(upstream) ? 'upstream_timeout' : 'upstream_unavailable'
+}
+
 /** Pure: map a supabase-js error (and what the fetch wrapper saw) to a Reason. */
 export function classifyAuthError(error: AuthErrorLike, upstream: UpstreamObservation): Reason {
-  if (upstream.timedOut) return 'upstream_timeout'
+  // No complete answer: Supabase may have acted, so the page says we could not tell (a gateway's
+  // timeout too: 504, Cloudflare's 524), never "nothing was changed".
+  if (upstream.timedOut || error.status === 504 || error.status === 524) return 'upstream_timeout'
   if (error.name === 'AuthPKCECodeVerifierMissingError') return 'other_device'
   switch (error.code) {
     case 'otp_expired':
@@ -99,6 +116,8 @@ export function classifyAuthError(error: AuthErrorLike, upstream: UpstreamObserv
   }
   if (error.name === 'AuthSessionMissingError' || error.name === 'AuthInvalidJwtError') return 'session_missing'
   if (error.status === 429) return 'rate_limited'
+  // A network-type error (no status) after a success status: the body failed, Supabase had acted.
+  if (!error.status && lostAfterSuccess(upstream)) return 'upstream_timeout'
   // Network failures (status 0), 5xx, and bodies that are not JSON (AuthUnknownError).
   if (error.status === undefined || error.status === 0 || error.status >= 500 || error.name === 'AuthUnknownError') {
     return 'upstream_unavailable'

@@ -3,7 +3,10 @@
  * request's Cookie header, `setAll` appends one Set-Cookie per cookie plus the no-cache headers
  * @supabase/ssr passes. Calls to Supabase Auth go through a fetch with a timeout, so an outage
  * becomes an honest 504 page instead of a hang; with SUPABASE_SECRET_KEY that fetch also forwards the
- * person's address (lib/supabase-forwarding.ts decides which calls may carry the key).
+ * person's address (lib/supabase-forwarding.ts decides which calls may carry the key). auth-js retries a
+ * failed refresh with backoff for up to 30 s (GoTrueClient `_refreshAccessToken`): a request asks each
+ * thing once, so a retry is refused, and the calls that may refresh are raced against that refusal
+ * (`unlessUpstreamFails`); the retries auth-js keeps making in the background reach no one.
  */
 import { createServerClient, parseCookieHeader } from '@supabase/ssr'
 import type { SupabaseClient } from '@supabase/supabase-js'
@@ -18,7 +21,7 @@ import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwar
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
   return async function supabaseClient_(c, next) {
-    const upstream: UpstreamState = { timedOut: false, calls: 0, ms: 0 }
+    const upstream: UpstreamState = { timedOut: false, failed: false, calls: 0, ms: 0 }
     c.set('upstream', upstream)
     let sealed = false
     // Created on first use, with what only a request that calls Supabase needs (a page that never
@@ -28,11 +31,14 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
       if (!client) {
         let markStarted: () => void = () => {}
         c.set('upstreamStarted', new Promise<void>((resolve) => (markStarted = resolve)))
+        let markFailed: () => void = () => {}
+        c.set('upstreamFailed', new Promise<void>((resolve) => (markFailed = resolve)))
         c.set('sealCookies', () => {
           sealed = true
         })
         const config = c.get('config')
-        const fetcher = timedFetch(config.upstreamTimeoutMs, upstream, () => markStarted(), forwardingFor(c, config))
+        const hooks = { onFetch: () => markStarted(), onFailure: () => markFailed() }
+        const fetcher = timedFetch(config.upstreamTimeoutMs, upstream, hooks, forwardingFor(c, config))
         c.set('upstreamFetch', fetcher)
         client = createClient(c, config, options, fetcher, () => sealed)
       }
@@ -113,20 +119,38 @@ function forwardingFor(c: Context<AppEnv>, config: Config): ForwardingOptions | 
 }
 
 /**
- * fetch with AbortSignal.timeout, recording what happened for error classification and logs; with
- * forwarding, the secret key and Sb-Forwarded-For where lib/supabase-forwarding.ts allows them.
+ * fetch with AbortSignal.timeout, recording what happened for error classification and logs (the
+ * status of the last answer too: a body that then breaks off or stalls came after Supabase acted); with
+ * forwarding, the secret key and Sb-Forwarded-For where lib/supabase-forwarding.ts allows them. A
+ * request asks Supabase each thing once: the same call again is auth-js retrying after a failure, so it
+ * is refused without reaching Supabase and the request stops waiting (`upstreamFailed`).
  */
-function timedFetch(timeoutMs: number, upstream: UpstreamState, onFetch: () => void, forwarding?: ForwardingOptions): typeof fetch {
+function timedFetch(
+  timeoutMs: number,
+  upstream: UpstreamState,
+  hooks: { readonly onFetch: () => void; readonly onFailure: () => void },
+  forwarding?: ForwardingOptions,
+): typeof fetch {
+  const made = new Set<string>()
   return async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
+    const call = `${init?.method ?? 'GET'} ${url}`
+    if (made.has(call)) {
+      upstream.failed = true
+      hooks.onFailure()
+      throw new TypeError('Supabase Auth failed once in this request: not asked again')
+    }
+    made.add(call)
+    upstream.lastStatus = undefined
     upstream.calls++
-    onFetch()
+    hooks.onFetch()
     const timeout = AbortSignal.timeout(timeoutMs)
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     const headers = forwarding ? forwardedHeaders(url, new Headers(init?.headers), forwarding) : undefined
     const started = Date.now()
     try {
       const response = await fetch(input, { ...init, ...(headers ? { headers } : {}), signal })
+      upstream.lastStatus = response.status
       if (response.status === 429) upstream.refusedCode = await refusalCode(response)
       return response
     } catch (error) {
@@ -136,6 +160,17 @@ function timedFetch(timeoutMs: number, upstream: UpstreamState, onFetch: () => v
       upstream.ms += Date.now() - started
     }
   }
+}
+
+/** Sentinel of `unlessUpstreamFails`. */
+export const UPSTREAM_FAILED: unique symbol = Symbol('upstream failed')
+
+/**
+ * `work` (a supabase-js call that may refresh the session), or UPSTREAM_FAILED as soon as auth-js
+ * retries a failed call, instead of waiting while it keeps retrying. Call after the client exists.
+ */
+export function unlessUpstreamFails<T>(c: Context<AppEnv>, work: Promise<T>): Promise<T | typeof UPSTREAM_FAILED> {
+  return Promise.race([work, c.get('upstreamFailed').then((): typeof UPSTREAM_FAILED => UPSTREAM_FAILED)])
 }
 
 /** Supabase's code for a 429 (`over_request_rate_limit`, `over_email_send_rate_limit`), for the log line. */

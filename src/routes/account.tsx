@@ -12,6 +12,7 @@ import { forgetSwitch, readSwitch } from '../account-switch'
 import { forgetConfirmedLink } from '../confirmed-link'
 import { isSecureRequest } from '../lib/secure-request'
 import { cookiesToClear } from '../lib/session-items'
+import { unlessUpstreamFails, UPSTREAM_FAILED } from '../middleware/supabase'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
 import { SignedInPage, SignedOutPage, SignOutPage } from '../views/account-pages'
@@ -46,8 +47,9 @@ signOutRoutes.get('/', (c) => {
 signOutRoutes.post('/', async (c) => {
   let told = false
   try {
-    const { error } = await c.get('supabase')().auth.signOut({ scope: 'local' })
-    told = !error
+    // An expired session is refreshed first: if that fails, the cookies go now, not after auth-js's retries.
+    const outcome = await unlessUpstreamFails(c, c.get('supabase')().auth.signOut({ scope: 'local' }))
+    told = outcome !== UPSTREAM_FAILED && !outcome.error
   } catch {
     told = false
   }

@@ -16,7 +16,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../app-env'
 import { continueAfterConfirm } from '../after-confirm'
 import type { EmailOtpType } from '../config'
-import { continuesConfirmedLink, rememberConfirmedLink } from '../confirmed-link'
+import { checkConfirmedLink, rememberConfirmedLink } from '../confirmed-link'
 import { ERROR_PATH } from '../constants'
 import { defaultNextFor, parseConfirmRequest, type ConfirmRequest } from '../lib/confirm-request'
 import { clientIp, isOverLimit } from '../lib/rate-limit'
@@ -40,7 +40,9 @@ confirmRoutes.get('/', async (c) => {
   if (request.kind === 'code') return exchangeCode(c, request.code, request.next)
 
   const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
-  if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
+  const seen = await checkConfirmedLink(c, request.tokenHash)
+  if (seen.kind === 'continue') return continueSameBrowser(c, namesTheAccount(request.type), next)
+  if (seen.kind === 'upstream') return confirmAgain(c, request, seen.reason)
   if (c.get('config').confirmMode === 'direct' && c.req.method === 'GET' && namesTheAccount(request.type)) {
     // Verifying on GET is confirming: the same per-IP limit as the button's POST.
     if (await overConfirmLimit(c)) return confirmAgain(c, request, 'rate_limited')
@@ -57,7 +59,9 @@ confirmRoutes.post('/', async (c) => {
   if (await overConfirmLimit(c)) return request.kind === 'token' ? confirmAgain(c, request, 'rate_limited') : redirectToError(c, 'rate_limited')
   if (request.kind !== 'token') return redirectToError(c, request.kind === 'failed' ? request.reason : 'link_invalid')
   const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
-  if (await continuesConfirmedLink(c, request.tokenHash)) return continueSameBrowser(c, namesTheAccount(request.type), next)
+  const seen = await checkConfirmedLink(c, request.tokenHash)
+  if (seen.kind === 'continue') return continueSameBrowser(c, namesTheAccount(request.type), next)
+  if (seen.kind === 'upstream') return confirmAgain(c, request, seen.reason)
   return verifyTokenHash(c, request, next)
 })
 
@@ -69,6 +73,9 @@ async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: 
     const reason = classifyAuthError(error, c.get('upstream'))
     return isRetryable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason)
   }
+  // Supabase answers a verified link with a session; a 200 without one is no sign-in (a proxy's page, a
+  // broken answer), not a success to remember or report, and Supabase may have spent the link: could not tell.
+  if (!data.session) return confirmAgain(c, request, 'upstream_timeout')
   if (type === 'recovery' || type === 'invite' || type === 'magiclink') await rememberConfirmedLink(c, tokenHash)
   c.set('reason', `confirmed_${type}`)
   return continueAfterConfirm(c, { needsPasswordForm: namesTheAccount(type), next, held, userId: data.user?.id })
@@ -76,9 +83,11 @@ async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: 
 
 async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | undefined) {
   // Reloading the page after the exchange: the verifier is gone, but this browser holds the session.
-  if (await continuesConfirmedLink(c, code)) {
+  const seen = await checkConfirmedLink(c, code)
+  if (seen.kind === 'continue') {
     return continueSameBrowser(c, true, nextTarget(c, rawNext, defaultNextFor('code-recovery', c.get('config').siteUrl)))
   }
+  if (seen.kind === 'upstream') return redirectToError(c, seen.reason)
   if (await overConfirmLimit(c)) return redirectToError(c, 'rate_limited')
   const held = heldAccount(c)
   const { data, error } = await c.get('supabase')({ session: 'ignore' }).auth.exchangeCodeForSession(code)

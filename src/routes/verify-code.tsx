@@ -63,6 +63,8 @@ verifyCodeRoutes.post('/', async (c) => {
   }
   const held = heldAccount(c)
   const { data, error } = await c.get('supabase')({ session: 'ignore' }).auth.verifyOtp({ email, token: code, type: 'recovery' })
+  // A 200 without a session is no sign-in, and the code may be spent (see routes/confirm.tsx): could not tell.
+  if (!error && !data.session) return formAgain(c, echoEmail, 'upstream_timeout')
   if (!error) {
     c.set('reason', 'code_verified')
     return continueAfterConfirm(c, { needsPasswordForm: true, next: UPDATE_PASSWORD_PATH, held, userId: data.user?.id })
