@@ -51,6 +51,29 @@ describe('every shipped template links to a working /auth/confirm', () => {
     expect(res.headers.getSetCookie().some((c) => c.startsWith('sb-127-auth-token'))).toBe(true)
   })
 
+  it.each([
+    ['signup', ['Back to the site']],
+    ['magiclink', ['Back to the site']],
+    ['email_change', ['Back to the site']],
+    ['invite', ['Send me a new link', 'I have a code from a newer email']],
+  ] as const)('%s link used already: the error page offers %j, never a password reset for a link that was none', async (kind, offered) => {
+    const user = await newUser()
+    const minted = await control().mintToken({ email: user.email, type: kind, ...(kind === 'email_change' ? { new_email: `new-${user.email}` } : {}) })
+    const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm')) ?? ''
+    expect((await openLinkAndConfirm(new Browser(), link)).status).toBe(303)
+    // The same link again, from another browser (a second device, or the mail app's own browser).
+    const other = new Browser()
+    const refused = await openLinkAndConfirm(other, link)
+    const page = await other.follow(refused)
+    expect(page.status).toBe(410)
+    const html = await page.text()
+    expect(html).toContain('This link has expired or was already used')
+    const list = /<ul class="actions">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? ''
+    const actions = [...list.matchAll(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].map((m) => ({ href: m[1], label: m[2] }))
+    expect(actions.map((a) => a.label)).toEqual([...offered])
+    if (kind !== 'invite') expect(actions[0]?.href).toBe('https://www.example.com/')
+  })
+
   // The opt-in variant of these templates (README): `&next={{ .RedirectTo }}` on the link, for apps whose
   // emailRedirectTo is a page. Supabase checked it against its redirect URLs; the Worker checks it again,
   // and this Worker's own front page (Site URL, when the app asked for nothing) counts as no next.

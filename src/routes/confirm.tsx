@@ -71,7 +71,7 @@ async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: 
   const { data, error } = await c.get('supabase')({ session: 'ignore' }).auth.verifyOtp({ type, token_hash: tokenHash })
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
-    return isRetryable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason)
+    return isRetryable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason, type)
   }
   // Supabase answers a verified link with a session; a 200 without one is no sign-in (a proxy's page, a
   // broken answer), not a success to remember or report, and Supabase may have spent the link: could not tell.
@@ -134,7 +134,8 @@ function confirmAgain(c: Context<AppEnv>, request: TokenRequest, reason: Reason)
   return renderPage(c, status, copyFor(reason, t).title, page)
 }
 
-function redirectToError(c: Context<AppEnv>, reason: Reason) {
+/** The error page; for a link of `type` that was no reset (sign-up, magic link, email change), with the site as the way forward. */
+function redirectToError(c: Context<AppEnv>, reason: Reason, type?: EmailOtpType) {
   c.set('reason', reason)
-  return seeOther(c, `${ERROR_PATH}?reason=${reason}`)
+  return seeOther(c, `${ERROR_PATH}?reason=${reason}${type && !namesTheAccount(type) ? '&for=site' : ''}`)
 }

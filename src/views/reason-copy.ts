@@ -46,11 +46,21 @@ const HREF: Readonly<Record<ActionName, string>> = {
 /** Reasons only the site's people can undo: their support link (BRANDING.support) comes first. */
 const SUPPORT_FIRST: ReadonlySet<Reason> = new Set<Reason>(['account_unavailable'])
 
+/** Reasons of a link that could not be used, whose ways forward are a new reset link or a code. */
+const RESET_WAYS: ReadonlySet<Reason> = new Set<Reason>(['link_expired', 'link_invalid'])
+
 /**
  * The copy for `reason` in `t`'s language (English when none is given). `support` is the site's
- * support link, when it has one: offered first where only a person can help.
+ * support link, when it has one: offered first where only a person can help. `site`, for a link that
+ * was no password reset (a sign-up, a magic link, an email change): its way forward is the site, where
+ * the person signs in or asks again, not a reset link or a reset code.
  */
-export function copyFor(reason: Reason, t: Translator = ENGLISH, support?: { readonly href: string }): ReasonCopy {
+export function copyFor(
+  reason: Reason,
+  t: Translator = ENGLISH,
+  support?: { readonly href: string },
+  site?: { readonly href: string },
+): ReasonCopy {
   // Typed against Reason: a new reason without words in the catalogues fails the typecheck here.
   const words: Readonly<Record<Reason, { readonly title: string; readonly message: string | Plural }>> = t.m.reasons
   const { title, message } = words[reason]
@@ -60,7 +70,9 @@ export function copyFor(reason: Reason, t: Translator = ENGLISH, support?: { rea
     message: typeof message === 'string' ? message : t.count(message, Math.ceil(RATE_LIMIT_RETRY_AFTER_SECONDS / 60)),
     actions: [
       ...(support && SUPPORT_FIRST.has(reason) ? [{ href: support.href, label: t.m.layout.support }] : []),
-      ...ACTIONS[reason].map((name) => ({ href: HREF[name], label: t.m.actions[name] })),
+      ...(site && RESET_WAYS.has(reason)
+        ? [{ href: site.href, label: t.m.landing.back }]
+        : ACTIONS[reason].map((name) => ({ href: HREF[name], label: t.m.actions[name] }))),
     ],
   }
 }

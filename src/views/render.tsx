@@ -75,10 +75,10 @@ export function failWith(c: Context<AppEnv>, reason: Reason): number {
 }
 
 /** The full-page explanation of a Reason, with its status (and Retry-After for 429). */
-export function renderReason(c: Context<AppEnv>, reason: Reason): Response | Promise<Response> {
+export function renderReason(c: Context<AppEnv>, reason: Reason, site?: { readonly href: string }): Response | Promise<Response> {
   const status = failWith(c, reason)
   const t = translatorOf(c)
-  const copy = copyFor(reason, t, c.get('config')?.branding.support)
+  const copy = copyFor(reason, t, c.get('config')?.branding.support, site)
   return renderPage(
     c,
     status,
