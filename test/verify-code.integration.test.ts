@@ -85,6 +85,20 @@ describe('reset with the code from the email', () => {
     expect(res.headers.get('location')).toBe('/account/update-password')
   })
 
+  it('takes a code typed in full-width digits (a Japanese input method) and signs the person in', async () => {
+    const user = await newUser()
+    await requestRecovery(new Browser(), user.email)
+    const { code = '' } = await recoveryEmail(user.email)
+    const fullWidth = (digits: string) => digits.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)))
+    const phone = new Browser()
+    // Typed on a phone's Japanese keyboard: full-width digits, a full-width hyphen between the groups.
+    const res = await submitCode(phone, user.email, `${fullWidth(code.slice(0, 3))}\uff0d${fullWidth(code.slice(3))}`)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/update-password')
+    expect((await submitNewPassword(phone, 'set with a japanese keyboard')).status).toBe(200)
+    expect((await signInWith(user.email, 'set with a japanese keyboard')).error).toBeNull()
+  })
+
   it('sends a longer code on to Supabase (projects may set GOTRUE_MAILER_OTP_LENGTH up to 10)', async () => {
     const user = await newUser()
     await control().clearRequests()

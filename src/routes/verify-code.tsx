@@ -11,6 +11,7 @@ import { continueAfterConfirm } from '../after-confirm'
 import { MAX_EMAIL_LENGTH, UPDATE_PASSWORD_PATH } from '../constants'
 import { EMAIL_FORMAT_RE } from '../lib/email-format'
 import { lazy } from '../lib/lazy'
+import { normaliseCode } from '../lib/otp-code'
 import { clientIp, emailKey, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, isRetryable, type Reason } from '../lib/reasons'
 import { heldAccount } from '../session'
@@ -25,7 +26,7 @@ const codeForm = lazy(() =>
   // Supabase's own format check (lib/email-format.ts).
   email: z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH), z.regex(EMAIL_FORMAT_RE, { error: 'invalidEmail' })),
   code: z.pipe(
-    z.pipe(z.string(), z.transform((v) => v.replace(/[\s-]/g, ''))),
+    z.pipe(z.string(), z.transform(normaliseCode)),
     z.string().check(z.regex(/^\d{6,10}$/, { error: 'invalidCode' })),
   ),
   }),
