@@ -71,7 +71,10 @@ async function chooseNewPasswordByKeyboard(page: Page) {
     await page.keyboard.press('Enter')
   }
   await attempt(NEW_PASSWORD, 'something else')
-  await expect(again).toHaveAccessibleDescription('The passwords do not match.')
+  // Both fields come back empty: the focus is on the first, which says to type the password in both.
+  await expect(password).toBeFocused()
+  await expect(password).toHaveAccessibleDescription(/The passwords did not match\. Enter your new password in both fields\./)
+  await expect(again).not.toHaveAttribute('aria-invalid', 'true')
   await attempt('short', 'short')
   await expect(password).toHaveAccessibleDescription(/Use at least 8 characters\./)
   await attempt(NEW_PASSWORD, NEW_PASSWORD)

@@ -94,7 +94,8 @@ describe('the 72-byte cap in other scripts', () => {
 
 describe('mistakes on the form', () => {
   it.each([
-    ['passwords that do not match', 'first password here', 'second password here', 'password_confirm', 'The passwords do not match.'],
+    // Both fields come back empty, so the first one says what to do with both.
+    ['passwords that do not match', 'first password here', 'second password here', 'password', 'The passwords did not match. Enter your new password in both fields.'],
     ['a password shorter than the minimum', 'short', 'short', 'password', 'Use at least 8 characters.'],
     ['a password over 72 bytes', 'é'.repeat(40), 'é'.repeat(40), 'password', 'Use a shorter password: at most 72 bytes (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).'],
   ])('%s → 400 with the message tied to its field', async (_name, password, confirm, field, message) => {
@@ -107,6 +108,9 @@ describe('mistakes on the form', () => {
     expect(html).toContain(`id="f-${field}-error">${message.replace(/'/g, '&#39;')}</p>`)
     expect(html).toMatch(new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`))
     expect(html).not.toContain(password) // passwords are never echoed back
+    // Typing starts again in the first field, which both cases leave empty.
+    expect(html).toMatch(/id="f-password"[^>]*\bautofocus\b/)
+    expect(html).not.toMatch(/id="f-password_confirm"[^>]*\bautofocus\b/)
   })
 
   it("shows Supabase's weak_password reasons", async () => {

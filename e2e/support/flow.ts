@@ -144,16 +144,18 @@ export async function submitNewPassword(page: Page, password: string, again = pa
 export async function chooseNewPasswordWithMistakes(page: Page, password = NEW_PASSWORD): Promise<void> {
   await submitNewPassword(page, password, `${password} typo`)
   await expectUpdateForm(page)
-  await expect(passwordAgainField(page)).toHaveAttribute('aria-invalid', 'true')
-  await expect(passwordAgainField(page)).toHaveAccessibleDescription('The passwords do not match.')
-  await expect(page.getByText('The passwords do not match.')).toBeVisible()
+  // Both fields come back empty: the first says so, and has the focus, so typing starts there again.
+  await expect(passwordField(page)).toHaveAttribute('aria-invalid', 'true')
+  await expect(passwordField(page)).toHaveAccessibleDescription(/The passwords did not match\. Enter your new password in both fields\./)
+  await expect(passwordField(page)).toBeFocused()
+  await expect(page.getByText('The passwords did not match.')).toBeVisible()
 
   await submitNewPassword(page, 'short', 'short')
   await expectUpdateForm(page)
   await expect(passwordField(page)).toHaveAttribute('aria-invalid', 'true')
   await expect(passwordField(page)).toHaveAccessibleDescription(/Use at least 8 characters\./)
   await expect(page.getByText('Use at least 8 characters.')).toBeVisible()
-  await expect(page.getByText('The passwords do not match.')).toHaveCount(0)
+  await expect(page.getByText('The passwords did not match.')).toHaveCount(0)
 
   await submitNewPassword(page, password)
   await expectPasswordChanged(page)

@@ -39,8 +39,10 @@ function buildSchema(minLength: number) {
       password_confirm: z.string(),
     })
     .check(
+      // On the first field: the page comes back with both fields empty (passwords are never sent back),
+      // so that is where typing starts again, and the message it carries says to fill in both.
       z.refine((v) => v.password === v.password_confirm, {
-        path: ['password_confirm'],
+        path: ['password'],
         error: 'mismatch',
       }),
     )

@@ -63,7 +63,8 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
           error={errors.password}
           minlength={props.minLength}
           maxlength={MAX_PASSWORD_BYTES}
-          autofocus={!errors.password_confirm || Boolean(errors.password)}
+          // Always the first field: both come back empty (never echoed), so typing starts here again.
+          autofocus
         />
         <Field
           name="password_confirm"
@@ -73,7 +74,6 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
           error={errors.password_confirm}
           minlength={props.minLength}
           maxlength={MAX_PASSWORD_BYTES}
-          autofocus={Boolean(errors.password_confirm) && !errors.password}
         />
         <button type="submit">{m.update.submit}</button>
       </form>

@@ -69,7 +69,7 @@ export const de: Messages = {
       one: 'Verwenden Sie ein kürzeres Passwort: höchstens {n} Byte (Buchstaben mit Akzent, Emojis und nicht lateinische Schriften belegen je 2 bis 4 Byte).',
       other: 'Verwenden Sie ein kürzeres Passwort: höchstens {n} Byte (Buchstaben mit Akzent, Emojis und nicht lateinische Schriften belegen je 2 bis 4 Byte).',
     },
-    mismatch: 'Die Passwörter stimmen nicht überein.',
+    mismatch: 'Die Passwörter stimmten nicht überein. Geben Sie Ihr neues Passwort in beide Felder ein.',
     weak: 'Wählen Sie ein anderes Passwort, denn {reasons}.',
     weakSeparator: '; ',
     weakLength: 'es ist zu kurz',

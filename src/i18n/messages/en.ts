@@ -67,7 +67,7 @@ export const en = {
       one: 'Use a shorter password: at most {n} byte (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).',
       other: 'Use a shorter password: at most {n} bytes (accented letters, emoji and non-Latin scripts take 2 to 4 bytes each).',
     },
-    mismatch: 'The passwords do not match.',
+    mismatch: 'The passwords did not match. Enter your new password in both fields.',
     weak: 'Choose another password: {reasons}.',
     weakSeparator: '; ',
     weakLength: 'it is too short',

@@ -70,7 +70,7 @@ export const es: Messages = {
       one: 'Use una contraseña más corta: como máximo {n} byte (las letras con tilde, los emojis y las escrituras no latinas ocupan de 2 a 4 bytes cada uno).',
       other: 'Use una contraseña más corta: como máximo {n} bytes (las letras con tilde, los emojis y las escrituras no latinas ocupan de 2 a 4 bytes cada uno).',
     },
-    mismatch: 'Las contraseñas no coinciden.',
+    mismatch: 'Las contraseñas no coincidían. Escriba la contraseña nueva en los dos campos.',
     weak: 'Elija otra contraseña: {reasons}.',
     weakSeparator: '; ',
     weakLength: 'es demasiado corta',

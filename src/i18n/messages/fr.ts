@@ -69,7 +69,7 @@ export const fr: Messages = {
       one: 'Choisissez un mot de passe plus court : {n} octet au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
       other: 'Choisissez un mot de passe plus court : {n} octets au plus (les lettres accentuées, les emojis et les écritures non latines prennent chacun 2 à 4 octets).',
     },
-    mismatch: 'Les mots de passe ne correspondent pas.',
+    mismatch: 'Les mots de passe ne correspondaient pas. Saisissez votre nouveau mot de passe dans les deux champs.',
     weak: 'Choisissez un autre mot de passe : {reasons}.',
     weakSeparator: ' ; ',
     weakLength: 'il est trop court',

@@ -63,7 +63,7 @@ export const ja: Messages = {
     notYou: '{email} ではありませんか？ログアウト',
     tooShort: { other: '{n}文字以上にしてください。' },
     tooLong: { other: 'もっと短いパスワードにしてください。上限は{n}バイトです（かな・漢字・絵文字は1文字で3〜4バイト）。' },
-    mismatch: 'パスワードが一致しません。',
+    mismatch: 'パスワードが一致しませんでした。新しいパスワードを両方の欄に入力してください。',
     weak: '別のパスワードを選んでください。{reasons}。',
     weakSeparator: '。',
     weakLength: '短すぎます',
