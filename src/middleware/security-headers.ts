@@ -1,5 +1,6 @@
 /**
- * Headers on every response: a strict CSP (no inline anything) and the rest of what Hono's
+ * Headers on every response: a strict CSP (no inline styles; one inline script, allowed by its hash:
+ * views/submit-guard.ts) and the rest of what Hono's
  * secureHeaders() sends by default, plus the cache rules that keep session cookies out of shared caches
  * (field notes §3.5) and HSTS on https. `form-action` lists the allowed redirect origins because Chrome
  * applies it to the redirect that follows a form POST (our confirm POST 303s to `next`).
@@ -13,13 +14,15 @@ import { type Config, ConfigError } from '../config'
 import { requestUrl } from '../lib/secure-request'
 import { loadSiteConfig } from '../sites'
 import { NO_STORE } from '../constants'
+import { submitGuardSource } from '../views/submit-guard'
 
 type HeaderList = ReadonlyArray<readonly [name: string, value: string]>
 
 /** Everything set on every response for this config (HSTS aside, which depends on the request's scheme). */
-function headersFor(config: Config | ConfigError): HeaderList {
+function headersFor(config: Config | ConfigError, scriptSource: string): HeaderList {
   const csp = [
     "default-src 'none'",
+    `script-src ${scriptSource}`,
     "style-src 'self'",
     ["img-src 'self'", ...(config instanceof ConfigError ? [] : config.branding.imageOrigins)].join(' '),
     `form-action ${formActionSources(config)}`,
@@ -56,7 +59,7 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     const url = requestUrl(c.req.raw)
     const config = configOrFallback(c.env, url.hostname)
     let list = perConfig.get(config)
-    if (!list) perConfig.set(config, (list = headersFor(config)))
+    if (!list) perConfig.set(config, (list = headersFor(config, await submitGuardSource())))
     await next()
     const headers = c.res.headers
     // Set after the handler, overwriting what it set (as secureHeaders did): these values always win.

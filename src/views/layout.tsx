@@ -1,6 +1,6 @@
 /**
- * The one page layout. No scripts, no inline styles: every page works with JavaScript off and under
- * a CSP without 'unsafe-inline'. The site's branding (name, logo, stylesheet, footer, support and legal
+ * The one page layout. No inline styles, and one script, allowed by its hash (views/submit-guard.ts:
+ * each form is sent once): every page works with JavaScript off and under a CSP without 'unsafe-inline'. The site's branding (name, logo, stylesheet, footer, support and legal
  * links) comes from its configuration; a page without one (an unknown hostname) is plain. `<html lang
  * dir>` follow the negotiated language; the site's name carries translate="no".
  * Requests do not render the layout: it is cut once per configuration and language into static parts
@@ -10,6 +10,7 @@ import type { Child } from 'hono/jsx'
 import { raw } from 'hono/utils/html'
 import type { Branding } from '../branding'
 import type { Translator } from '../i18n/catalogue'
+import { SUBMIT_GUARD_SCRIPT } from './submit-guard'
 import { type CutValue, cutMemo, htmlThroughCut } from './template'
 
 export interface LayoutProps {
@@ -34,6 +35,7 @@ export function Layout({ title, appName, branding, t, menu, children }: LayoutPr
         <meta name="robots" content="noindex, nofollow" />
         <title>{`${title} · ${appName}`}</title>
         {branding ? <link rel="stylesheet" href={branding.stylesheet.path} /> : null}
+        <script>{raw(SUBMIT_GUARD_SCRIPT)}</script>
       </head>
       <body>
         <a class="skip" href="#content">
