@@ -33,6 +33,9 @@ export const ACCOUNT_SWITCH_COOKIE_PLAIN = 'account-switch'
 /** Form field that carries the CSRF token. */
 export const CSRF_FIELD = 'csrf_token'
 
+/** New-password form field naming the account (the session's user id) the form was shown for. */
+export const ACCOUNT_FIELD = 'account_id'
+
 /** Where the recovery flow sends people after the link, and where they ask for a new one. */
 export const UPDATE_PASSWORD_PATH = '/account/update-password'
 export const FORGOT_PASSWORD_PATH = '/account/forgot-password'

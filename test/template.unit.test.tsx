@@ -60,11 +60,12 @@ describe('page bodies from cuts', () => {
         t,
         value,
         value,
+        value,
         fc.option(value, { nil: undefined }),
         fc.option(value, { nil: undefined }),
         fc.integer({ min: 6, max: 72 }),
-        (t, csrfToken, email, next, switchedFrom, minLength) => {
-          const props = { t, csrfToken, email, next, switchedFrom, minLength }
+        (t, csrfToken, email, userId, next, switchedFrom, minLength) => {
+          const props = { t, csrfToken, email, userId, next, switchedFrom, minLength }
           expect(freshUpdateFormHtml(props)).toBe(String(<UpdatePasswordForm {...props} />))
         },
       ),
@@ -74,8 +75,8 @@ describe('page bodies from cuts', () => {
 
   it('the password-changed page equals its component', () => {
     fc.assert(
-      fc.property(t, value, (t, continueTo) => {
-        expect(passwordChangedHtml(t, continueTo)).toBe(String(<PasswordChangedPage t={t} continueTo={continueTo} />))
+      fc.property(t, value, value, (t, email, continueTo) => {
+        expect(passwordChangedHtml(t, email, continueTo)).toBe(String(<PasswordChangedPage t={t} email={email} continueTo={continueTo} />))
       }),
       { numRuns: 300 },
     )

@@ -2,8 +2,10 @@
  * /account/update-password: names the account in full (and, after a link switched accounts, the one
  * this browser held before), only for a fresh recovery session (AMR recovery/otp/magiclink/invite
  * within RECOVERY_MAX_AGE_SECONDS), checked with getClaims(): with asymmetric signing keys that is a
- * local JWT check against cached JWKS, no round trip. POST → updateUser({ password }); Supabase then
- * signs out every other session of the user (contract §6.9).
+ * local JWT check against cached JWKS, no round trip. POST → updateUser({ password }) only when the
+ * form was shown for the account the browser holds now (another tab may have switched it: a 409 and
+ * the form again for the account held now); Supabase then signs out every other session of the user
+ * (contract §6.9).
  */
 import { Hono } from 'hono/tiny'
 import type { Context } from 'hono'
@@ -11,7 +13,8 @@ import type { AppEnv } from '../app-env'
 import { forgetSwitch, readSwitch } from '../account-switch'
 import { refuseBreachedPassword } from '../breached-password'
 import { forgetConfirmedLink } from '../confirmed-link'
-import { FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
+import { ACCOUNT_FIELD, FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
+import { checkFormAccount } from '../lib/form-account'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/reasons'
@@ -34,6 +37,15 @@ updatePasswordRoutes.post('/', async (c) => {
   const session = await readRecoverySession(c)
   if (session instanceof Response) return session
   const form = c.get('form')
+  const account = checkFormAccount(form[ACCOUNT_FIELD], session.userId)
+  if (!account.ok) {
+    // Another tab switched this browser's account since the form was shown (or the form predates the
+    // field): nothing goes to Supabase; the form again, for the account held now, naming it. 409: the
+    // form is well made, it conflicts with the browser's current state (RFC 9110 §15.5.10).
+    c.set('reason', account.reason)
+    const t = translatorOf(c)
+    return renderForm(c, session, form.next, 409, { form: t.text(t.m.update.accountChanged, { email: session.email }) })
+  }
   if (await isOverLimit(c, 'UPDATE_SESSION_LIMITER', `session:${session.sessionId}`)) {
     // The session is still good: the form again with the wait, not a page that sends them to ask for a new email.
     return renderForm(c, session, form.next, failWith(c, 'rate_limited'), { form: titledMessage('rate_limited', translatorOf(c)) })
@@ -59,7 +71,7 @@ updatePasswordRoutes.post('/', async (c) => {
   forgetConfirmedLink(c)
   forgetSwitch(c)
   const t = translatorOf(c)
-  return renderPageHtml(c, 200, t.m.changed.pageTitle, passwordChangedHtml(t, target))
+  return renderPageHtml(c, 200, t.m.changed.pageTitle, passwordChangedHtml(t, session.email, target))
 })
 
 /** Where "Continue" goes once the password is settled: the checked `next`, or the site. */
@@ -71,6 +83,8 @@ function continueTarget(c: Context<AppEnv>, next: string | undefined): string {
 
 interface RecoverySession {
   readonly email: string
+  /** The session's user id (`sub`), which the form carries back. */
+  readonly userId: string
   readonly sessionId: string
   /** The address of the account this browser held before the link switched it (login CSRF notice). */
   readonly switchedFrom: string | undefined
@@ -88,7 +102,7 @@ async function readRecoverySession(c: Context<AppEnv>): Promise<RecoverySession 
   if (!isFreshRecoverySession(claims, now, c.get('config').recoveryMaxAgeSeconds)) {
     return redirectToForgot(c, staleRecoveryKind(claims) === 'ended' ? 'recovery_expired' : 'recovery_required')
   }
-  return { email: claims.email, sessionId: claims.session_id, switchedFrom: readSwitch(c, claims.sub) }
+  return { email: claims.email, userId: claims.sub, sessionId: claims.session_id, switchedFrom: readSwitch(c, claims.sub) }
 }
 
 function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recovery_required' | 'recovery_expired') {
@@ -134,6 +148,7 @@ function renderForm(
     t,
     csrfToken: c.get('csrfToken'),
     email: session.email,
+    userId: session.userId,
     switchedFrom: session.switchedFrom,
     minLength: c.get('config').passwordMinLength,
     next,

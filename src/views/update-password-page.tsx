@@ -2,9 +2,10 @@
  * The new-password form and the success page. The form names the account in full (the person who
  * holds the link for that mailbox may see it), says which account this browser held before when a
  * link switched it, and offers a sign-out: a link someone else sent cannot sign anyone in unnoticed.
- * A hidden username field lets password managers store the new password against the right account.
+ * A hidden username field lets password managers store the new password against the right account,
+ * and a hidden account id lets the save be refused once another tab has switched the browser's account.
  */
-import { FORGOT_PASSWORD_PATH, MAX_PASSWORD_BYTES, UPDATE_PASSWORD_PATH } from '../constants'
+import { ACCOUNT_FIELD, FORGOT_PASSWORD_PATH, MAX_PASSWORD_BYTES, UPDATE_PASSWORD_PATH } from '../constants'
 import { fill, type Translator } from '../i18n/catalogue'
 import type { UpdatePasswordErrors } from '../lib/password-form'
 import { Address, CsrfField, Field, Notice, SignOutForm } from './components'
@@ -16,6 +17,8 @@ export interface UpdatePasswordFormProps {
   readonly t: Translator
   readonly csrfToken: string
   readonly email: string
+  /** The session's user id: sent back with the form, so a save for another account is refused (lib/form-account.ts). */
+  readonly userId: string
   /** The address of the account this browser held before this link, when it was another one. */
   readonly switchedFrom?: string | undefined
   readonly minLength: number
@@ -52,6 +55,7 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
       ) : null}
       <form method="post" action={UPDATE_PASSWORD_PATH} novalidate>
         <CsrfField token={props.csrfToken} />
+        <input type="hidden" name={ACCOUNT_FIELD} value={props.userId} />
         {props.next !== undefined ? <input type="hidden" name="next" value={props.next} /> : null}
         <input type="email" name="username" autocomplete="username" value={props.email} hidden readonly />
         <Field
@@ -82,11 +86,12 @@ export function UpdatePasswordForm(props: UpdatePasswordFormProps) {
   )
 }
 
-export function PasswordChangedPage(props: { readonly t: Translator; readonly continueTo: string }) {
+export function PasswordChangedPage(props: { readonly t: Translator; readonly email: string; readonly continueTo: string }) {
   const { m } = props.t
   return (
     <>
       <h1>{m.changed.title}</h1>
+      <p>{fill(m.changed.forAccount, { email: <Address>{props.email}</Address> })}</p>
       <Notice kind="ok">{m.changed.saved}</Notice>
       <ul class="actions">
         <li>
@@ -109,7 +114,7 @@ export function PasswordChangedPage(props: { readonly t: Translator; readonly co
 export function freshUpdateFormHtml(props: Omit<UpdatePasswordFormProps, 'errors'>): string {
   const { t, minLength, next, switchedFrom } = props
   // Values the variant shows, and where the optional ones sit among them (-1: not shown).
-  const values = [props.csrfToken, props.email]
+  const values = [props.csrfToken, props.email, props.userId]
   const nextAt = next === undefined ? -1 : values.push(next) - 1
   const switchedAt = switchedFrom ? values.push(switchedFrom) - 1 : -1
   const switched = switchedFrom === undefined ? 'same' : switchedFrom ? 'named' : 'unnamed'
@@ -118,6 +123,7 @@ export function freshUpdateFormHtml(props: Omit<UpdatePasswordFormProps, 'errors
       t={t}
       csrfToken={String(v[0])}
       email={String(v[1])}
+      userId={String(v[2])}
       minLength={minLength}
       next={nextAt < 0 ? undefined : String(v[nextAt])}
       switchedFrom={switchedAt < 0 ? switchedFrom : String(v[switchedAt])}
@@ -125,7 +131,9 @@ export function freshUpdateFormHtml(props: Omit<UpdatePasswordFormProps, 'errors
   ))
 }
 
-/** The success page's markup: cut once per language, then filled with where "Continue" goes. */
-export function passwordChangedHtml(t: Translator, continueTo: string): string {
-  return htmlThroughCut(cuts, t, 'changed', [continueTo], ([href]) => <PasswordChangedPage t={t} continueTo={href!} />)
+/** The success page's markup: cut once per language, then filled with the account and where "Continue" goes. */
+export function passwordChangedHtml(t: Translator, email: string, continueTo: string): string {
+  return htmlThroughCut(cuts, t, 'changed', [email, continueTo], ([address, href]) => (
+    <PasswordChangedPage t={t} email={address!} continueTo={href!} />
+  ))
 }

@@ -59,6 +59,7 @@ export const de: Messages = {
     errorTitle: 'Fehler: neues Passwort wählen',
     switched: 'Sie waren mit {previous} angemeldet; jetzt sind Sie mit {email} angemeldet. Unerwartet? Dann melden Sie sich unten ab.',
     forAccount: 'Sie wählen ein neues Passwort für {email}. Nicht Ihr Konto? Dann melden Sie sich unten ab.',
+    accountChanged: 'Es wurde nichts gespeichert: Dieser Browser ist jetzt mit {email} angemeldet, vielleicht über einen Link in einem anderen Tab. Ein Passwort, das Sie unten speichern, gilt für {email}.',
     password: 'Neues Passwort',
     hint: { one: 'Mindestens {n} Zeichen. Tipp: mehrere zusammenhanglose Wörter.', other: 'Mindestens {n} Zeichen. Tipp: mehrere zusammenhanglose Wörter.' },
     again: 'Neues Passwort wiederholen',
@@ -80,6 +81,7 @@ export const de: Messages = {
   changed: {
     pageTitle: 'Passwort geändert',
     title: 'Ihr Passwort wurde geändert',
+    forAccount: 'Das neue Passwort gilt für {email}.',
     saved: 'Ihre anderen Geräte wurden abgemeldet.',
     continue: 'Weiter',
     notYou: 'Das waren nicht Sie? Setzen Sie Ihr Passwort sofort erneut zurück.',

@@ -57,6 +57,7 @@ export const en = {
     errorTitle: 'Error: choose a new password',
     switched: 'You were signed in as {previous}; you are now signed in as {email}. Not expected? Sign out below.',
     forAccount: 'You are choosing a new password for {email}. Not your account? Sign out below.',
+    accountChanged: 'Nothing was saved: this browser is now signed in as {email}, perhaps from a link opened in another tab. A password you save below will be for {email}.',
     password: 'New password',
     hint: { other: 'At least {n} characters. Try a few unrelated words.' },
     again: 'New password again',
@@ -78,6 +79,7 @@ export const en = {
   changed: {
     pageTitle: 'Password changed',
     title: 'Your password has been changed',
+    forAccount: 'The new password is for {email}.',
     saved: 'Your other devices have been signed out.',
     continue: 'Continue',
     notYou: 'Not you? Reset your password again now.',

@@ -60,6 +60,7 @@ export const es: Messages = {
     errorTitle: 'Error: elija una contraseña nueva',
     switched: 'Tenía la sesión iniciada con {previous}; ahora la tiene iniciada con {email}. ¿No lo esperaba? Cierre la sesión más abajo.',
     forAccount: 'Está eligiendo una contraseña nueva para {email}. ¿No es su cuenta? Cierre la sesión más abajo.',
+    accountChanged: 'No se ha guardado nada: este navegador tiene ahora la sesión iniciada con {email}, quizá por un enlace abierto en otra pestaña. La contraseña que guarde abajo será la de {email}.',
     password: 'Contraseña nueva',
     hint: { one: 'Al menos {n} carácter. Pruebe con varias palabras sin relación entre sí.', other: 'Al menos {n} caracteres. Pruebe con varias palabras sin relación entre sí.' },
     again: 'Repita la contraseña nueva',
@@ -81,6 +82,7 @@ export const es: Messages = {
   changed: {
     pageTitle: 'Contraseña cambiada',
     title: 'Su contraseña se ha cambiado',
+    forAccount: 'La nueva contraseña es la de {email}.',
     saved: 'Se ha cerrado la sesión en sus demás dispositivos.',
     continue: 'Continuar',
     notYou: '¿No ha sido usted? Restablezca su contraseña de nuevo ahora mismo.',

@@ -59,6 +59,7 @@ export const fr: Messages = {
     errorTitle: 'Erreur : choisir un nouveau mot de passe',
     switched: 'Vous étiez connecté avec {previous} ; vous êtes maintenant connecté avec {email}. Vous ne vous y attendiez pas ? Déconnectez-vous ci-dessous.',
     forAccount: 'Vous choisissez un nouveau mot de passe pour {email}. Ce n’est pas votre compte ? Déconnectez-vous ci-dessous.',
+    accountChanged: 'Rien n’a été enregistré : ce navigateur est maintenant connecté avec {email}, peut-être via un lien ouvert dans un autre onglet. Le mot de passe que vous enregistrerez ci-dessous sera celui de {email}.',
     password: 'Nouveau mot de passe',
     hint: { one: 'Au moins {n} caractère. Essayez quelques mots sans rapport entre eux.', other: 'Au moins {n} caractères. Essayez quelques mots sans rapport entre eux.' },
     again: 'Confirmer le nouveau mot de passe',
@@ -80,6 +81,7 @@ export const fr: Messages = {
   changed: {
     pageTitle: 'Mot de passe modifié',
     title: 'Votre mot de passe a été modifié',
+    forAccount: 'Le nouveau mot de passe est celui de {email}.',
     saved: 'Vos autres appareils ont été déconnectés.',
     continue: 'Continuer',
     notYou: 'Ce n’était pas vous ? Réinitialisez à nouveau votre mot de passe sans attendre.',
