@@ -108,6 +108,25 @@ describe('a new password Supabase saved, with its answer lost on the way back', 
   })
 })
 
+describe('a refusal this Worker has no words for', () => {
+  it('an unknown 4xx code from PUT /user keeps the form (the session is still good): saving again works', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const page = await browser.get('/account/update-password')
+    await control().injectFault({ path: '/auth/v1/user', method: 'PUT', status: 400, body: { code: 'something_new', message: 'a future refusal' } })
+    const res = await browser.submit(await page.text(), { password: 'a new password 123', password_confirm: 'a new password 123' })
+    expect(res.status).toBe(500)
+    const html = await res.text()
+    expect(html).toContain('Something went wrong')
+    expect(html).not.toContain('a future refusal') // Supabase's words never reach a page
+    expect(html).toContain('<a href="/account/forgot-password">Send me a new link</a>')
+    const saved = await browser.submit(html, { password: 'a new password 123', password_confirm: 'a new password 123' })
+    expect(saved.headers.get('location')).toMatch(/^\/account\/update-password\/done/)
+    expect((await signInWith(user.email, 'a new password 123')).error).toBeNull()
+  })
+})
+
 describe('a call that fails after an earlier one of the same request succeeded', () => {
   it('is judged by its own answer: a dropped PUT /user after a good GET /user is "nothing was changed" (502)', async () => {
     // The legacy HS256 project checks the session with GET /user (200), then the new password is PUT.

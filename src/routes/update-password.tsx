@@ -127,6 +127,9 @@ function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: un
     }
     case 'session_missing':
     case 'reauthentication_needed':
+    // An answer we have no words for (a code newer than this Worker): the session may well still be good,
+    // so the form stays, with the way to a new link should saving again fail too.
+    case 'unexpected':
       return { form: titledMessage(reason, t), formLink: { href: FORGOT_PASSWORD_PATH, label: t.m.actions.newLink } }
     case 'mfa_required':
       // Only the main site can ask for the second factor: the way there.
