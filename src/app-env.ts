@@ -16,8 +16,6 @@ export interface ClientOptions {
 /** What the fetch wrapper observed about this request's calls to Supabase Auth. */
 export interface UpstreamState {
   timedOut: boolean
-  /** auth-js retried a call after it failed: the retry was refused, and `upstreamFailed` has resolved. */
-  failed: boolean
   /** The status of the last call's answer, once its headers came (a 2xx whose body then failed: Supabase acted). */
   lastStatus?: number
   calls: number
@@ -63,7 +61,7 @@ export interface AppEnv {
      */
     upstreamStarted: Promise<void>
     /**
-     * Resolves when auth-js retries a failed call (`upstream.failed`): it retries a failed refresh with
+     * Resolves when auth-js retries a failed call (refused: middleware/supabase.ts): it retries a failed refresh with
      * backoff for up to 30 s, which the person must not wait out (middleware/supabase.ts,
      * `unlessUpstreamFails`). Set with the client, like `upstreamStarted`.
      */

@@ -72,8 +72,8 @@ async function keysFor(c: Context<AppEnv>, token: string): Promise<KeyDecision |
   const { supabaseUrl, supabaseKey } = c.get('config')
   const decision = decideKeys(header, keyCaches.get(supabaseUrl), Date.now())
   if (decision.kind !== 'fetch') return decision
-  // The fetch reads the body itself: a timeout while it is read counts as one before the answer.
-  const outage = () => ({ kind: 'upstream', reason: outageReason(c.get('upstream')) }) as const
+  // A read that changes nothing: only our own timeout makes it "taking too long", anything else "having trouble".
+  const outage = () => ({ kind: 'upstream', reason: c.get('upstream').timedOut ? 'upstream_timeout' : 'upstream_unavailable' }) as const
   try {
     const response = await c.get('upstreamFetch')(`${supabaseUrl}/auth/v1/.well-known/jwks.json`, { headers: { apikey: supabaseKey } })
     const keys = response.ok ? keysOf(await response.json().catch(() => undefined)) : undefined

@@ -85,12 +85,20 @@ describe('classifyAuthError', () => {
         expect(outageReason({ timedOut: false, lastStatus })).toBe('upstream_timeout')
       }),
     )
-    for (const status of [504, 524]) expect(classifyAuthError({ name: 'AuthRetryableFetchError', status }, ok)).toBe('upstream_timeout')
-    // An error that came with its own status, or no answer at all, is judged as before.
+    for (const status of [504, 524]) {
+      expect(classifyAuthError({ name: 'AuthRetryableFetchError', status }, ok)).toBe('upstream_timeout')
+      expect(outageReason({ timedOut: false, lastStatus: status })).toBe('upstream_timeout')
+    }
+    // An error that came with its own status, or no answer at all, is judged as before; outageReason
+    // (no error to read) takes any other status for a failure.
+    fc.assert(
+      fc.property(fc.oneof(fc.constant(undefined), fc.integer({ min: 300, max: 599 }).filter((s) => s !== 504 && s !== 524)), (lastStatus) => {
+        expect(outageReason({ timedOut: false, lastStatus })).toBe('upstream_unavailable')
+      }),
+    )
     fc.assert(
       fc.property(networkError, fc.oneof(fc.constant(undefined), fc.integer({ min: 300, max: 599 }).filter((s) => s !== 504 && s !== 524)), (error, lastStatus) => {
         expect(classifyAuthError(error, { timedOut: false, lastStatus })).toBe('upstream_unavailable')
-        expect(outageReason({ timedOut: false, lastStatus })).toBe('upstream_unavailable')
       }),
     )
     expect(classifyAuthError({ code: 'same_password', status: 422 }, { timedOut: false, lastStatus: 200 })).toBe('same_password')

@@ -5,7 +5,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { extractLinks } from '../local-auth/client'
 import { Browser } from './browser'
-import { control, newUser, openLinkAndConfirm } from './flow'
+import { captureLogs, control, newUser, openLinkAndConfirm } from './flow'
 
 /** The stand-in's Management API, as a team changes templates in the dashboard (null: back to the shipped file). */
 async function management(method: 'GET' | 'PATCH', body?: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -72,6 +72,27 @@ describe('every shipped template links to a working /auth/confirm', () => {
     const actions = [...list.matchAll(/<a [^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/g)].map((m) => ({ href: m[1], label: m[2] }))
     expect(actions.map((a) => a.label)).toEqual([...offered])
     if (kind !== 'invite') expect(actions[0]?.href).toBe('https://www.example.com/')
+  })
+
+  it('email_change under secure email change: the first of the two links says to open the other one too, and signs no one in', async () => {
+    const user = await newUser()
+    const minted = await control().mintToken({ email: user.email, type: 'email_change', new_email: `new-${user.email}` })
+    const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm')) ?? ''
+    // GoTrue's answer to the first link of two (supabase/auth internal/api/verify.go:260-264, 294-298); the
+    // stand-in confirms a change with one link (local-auth/README.md), so the answer is injected.
+    const body = { msg: 'Confirmation link accepted. Please proceed to confirm link sent to the other email', code: '200' }
+    await control().injectFault({ path: '/auth/v1/verify', method: 'POST', status: 200, body })
+    const browser = new Browser()
+    const opened = await browser.get(link)
+    const { result: res, lines } = await captureLogs(async () => browser.submit(await opened.text()))
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('<h1>One of two links confirmed</h1>')
+    expect(html).toContain('To finish changing your email address, also open the link we sent to your other address.')
+    expect(html).toContain('<a class="button" href="https://www.example.com/">Continue</a>')
+    expect(res.headers.getSetCookie().filter((c) => c.startsWith('sb-127-auth-token'))).toEqual([])
+    const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.route === '/auth/confirm')
+    expect(line).toMatchObject({ reason: 'confirmed_email_change_half', status: 200 })
   })
 
   // The opt-in variant of these templates (README): `&next={{ .RedirectTo }}` on the link, for apps whose

@@ -207,6 +207,8 @@ describe('a session whose signing key must be fetched while Supabase is down', (
   it.each([
     ['answers 503', { status: 503, body: '<html>maintenance</html>' }],
     ['drops the connection', { drop: true }],
+    // A read changes nothing at Supabase: even a lost body after a 200 is "trouble", never "could not tell".
+    ['answers 200 with a body that cannot be read', { status: 200, body: 'malformed' }],
   ])('%s: the trouble page (502) on the new-password form, and nothing is claimed about the session', async (_name, fault) => {
     const token = `${b64({ alg: 'ES256', kid: `rotated-${Date.now()}`, typ: 'JWT' })}.${b64(recoveryClaims('victim@example.com'))}.${b64('sig')}`
     await control().injectFault({ path: '/auth/v1/.well-known/jwks.json', method: 'GET', times: 1, ...fault })

@@ -83,7 +83,9 @@ describe('a form left open while another tab switched accounts', () => {
     const refused = await browser.post('/account/update-password', { ...oldFields, password: NEW_PASSWORD, password_confirm: NEW_PASSWORD })
     expect(refused.status).toBe(409)
     const html = await refused.text()
-    expect(html).toContain(`this browser is now signed in as ${alice.email}`)
+    // Nothing switched: it says the form was out of date, not that another tab changed the account.
+    expect(html).toContain(`Nothing was saved: this form was out of date. A password you save below will be for ${alice.email}.`)
+    expect(html).not.toContain('another tab')
     expect(await passwordChanges()).toEqual([])
     expect((await signInWith(alice.email, alice.password)).error).toBeNull()
     expect((await browser.submit(html, { password: NEW_PASSWORD, password_confirm: NEW_PASSWORD })).status).toBe(200)

@@ -5,13 +5,15 @@
  * answer with a success status that cannot be read means Supabase acted, so the page says we could
  * not tell, never "nothing was changed".
  */
-import { describe, expect, inject, it } from 'vitest'
+import { stringFromBase64URL, stringToBase64URL } from '@supabase/ssr'
+import { describe, expect, inject, it, vi } from 'vitest'
 import { Browser, parseSetCookie } from './browser'
 import { withBindings } from './deployment'
 import { localAuthControl } from '../local-auth/client'
 import { captureLogs, control, newUser, reachUpdateForm, signInWith } from './flow'
 import { loseNextAnswer } from './lossy-proxy'
 import { browserHolding, callsDuring, oldSession, SESSION } from './old-session'
+import { pwned } from './pwned'
 
 const REFRESH = 'POST /auth/v1/token?grant_type=refresh_token'
 
@@ -62,6 +64,44 @@ describe('a session refresh that fails', () => {
     } finally {
       await control().clearFaults()
     }
+  })
+})
+
+describe('a session that comes within auth-js\'s refresh margin between the page check and the save', () => {
+  it('a failing refresh inside updateUser is not waited out: the form again, "having trouble", after one call', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const page = await (await browser.get('/account/update-password')).text()
+    // The stored session expires in 95 s: the page's check (over auth-js's 90 s margin) does not refresh it.
+    const stored = JSON.parse(stringFromBase64URL((browser.jar.get(SESSION) ?? '').slice('base64-'.length))) as { expires_at: number }
+    const start = Date.now()
+    stored.expires_at = Math.floor(start / 1000) + 95
+    browser.jar.set(SESSION, `base64-${stringToBase64URL(JSON.stringify(stored))}`)
+    await control().injectFault({ path: '/auth/v1/token', method: 'POST', times: 50, status: 503, body: { message: 'unavailable' } })
+    // The breached-password check runs between the two; while the range server holds it, 10 s pass.
+    await pwned().injectFault({ mode: 'slow', delay_ms: 300 })
+    await pwned().clearRequests()
+    await control().clearRequests()
+    vi.useFakeTimers({ toFake: ['Date'], now: start })
+    try {
+      const saving = captureLogs(() => browser.submit(page, { password: 'a new password 123', password_confirm: 'a new password 123' }))
+      while ((await pwned().requests()).length === 0) await new Promise((resolve) => setTimeout(resolve, 20))
+      vi.setSystemTime(start + 10_000)
+      const { result: res, lines } = await saving
+      expect(res.status).toBe(502)
+      const html = await res.text()
+      expect(html).toContain('The sign-in service is having trouble')
+      expect(html).toContain('name="password"') // the form, to save again
+      expect(logLine(lines, '/account/update-password')).toMatchObject({ reason: 'upstream_unavailable', upstream_calls: 1 })
+      const calls = (await control().requests()).map((r) => `${r.method} ${r.path}`)
+      expect(calls).toEqual(['POST /auth/v1/token'])
+    } finally {
+      vi.useRealTimers()
+      await control().clearFaults()
+      await pwned().clearFaults()
+    }
+    expect((await signInWith(user.email, user.password)).error).toBeNull()
   })
 })
 

@@ -68,16 +68,24 @@ function lostAfterSuccess(upstream: UpstreamObservation): boolean {
   return upstream.lastStatus !== undefined && upstream.lastStatus >= 200 && upstream.lastStatus < 300
 }
 
-/** Pure: what a failed call was, when no supabase-js error says more: no complete answer, or just a failure. */
+/** Pure: a gateway's timeout (504, Cloudflare's 524): what was behind it may have acted. */
+function isGatewayTimeout(status: number | undefined): boolean {
+  return status === 504 || status === 524
+}
+
+/**
+ * Pure: what a failed call that may have changed something was, when no supabase-js error says more:
+ * no complete answer (our timeout, a gateway's, a body lost after a success status), or a failure.
+ */
 export function outageReason(upstream: UpstreamObservation): 'upstream_timeout' | 'upstream_unavailable' {
-  return upstream.timedOut || lostAfterSuccess(upstream) ? 'upstream_timeout' : 'upstream_unavailable'
+  return upstream.timedOut || isGatewayTimeout(upstream.lastStatus) || lostAfterSuccess(upstream) ? 'upstream_timeout' : 'upstream_unavailable'
 }
 
 /** Pure: map a supabase-js error (and what the fetch wrapper saw) to a Reason. */
 export function classifyAuthError(error: AuthErrorLike, upstream: UpstreamObservation): Reason {
   // No complete answer: Supabase may have acted, so the page says we could not tell (a gateway's
   // timeout too: 504, Cloudflare's 524), never "nothing was changed".
-  if (upstream.timedOut || error.status === 504 || error.status === 524) return 'upstream_timeout'
+  if (upstream.timedOut || isGatewayTimeout(error.status)) return 'upstream_timeout'
   if (error.name === 'AuthPKCECodeVerifierMissingError') return 'other_device'
   switch (error.code) {
     case 'otp_expired':

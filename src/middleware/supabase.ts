@@ -21,7 +21,7 @@ import { forwardedHeaders, type ForwardingOptions } from '../lib/supabase-forwar
 
 export function supabaseClient(): MiddlewareHandler<AppEnv> {
   return async function supabaseClient_(c, next) {
-    const upstream: UpstreamState = { timedOut: false, failed: false, calls: 0, ms: 0 }
+    const upstream: UpstreamState = { timedOut: false, calls: 0, ms: 0 }
     c.set('upstream', upstream)
     let sealed = false
     // Created on first use, with what only a request that calls Supabase needs (a page that never
@@ -136,7 +136,6 @@ function timedFetch(
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url
     const call = `${init?.method ?? 'GET'} ${url}`
     if (made.has(call)) {
-      upstream.failed = true
       hooks.onFailure()
       throw new TypeError('Supabase Auth failed once in this request: not asked again')
     }

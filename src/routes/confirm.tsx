@@ -21,9 +21,9 @@ import { ERROR_PATH } from '../constants'
 import { defaultNextFor, parseConfirmRequest, type ConfirmRequest } from '../lib/confirm-request'
 import { clientIp, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, isRetryable, type Reason } from '../lib/reasons'
-import { nextTarget, seeOther } from '../redirects'
+import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { heldAccount } from '../session'
-import { ConfirmPage, confirmPageHtml, confirmTitle } from '../views/confirm-page'
+import { ConfirmPage, confirmPageHtml, confirmTitle, EmailChangeHalfPage } from '../views/confirm-page'
 import { copyFor, titledMessage } from '../views/reason-copy'
 import { failWith, renderPage, renderPageHtml, translatorOf } from '../views/render'
 
@@ -73,9 +73,15 @@ async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: 
     const reason = classifyAuthError(error, c.get('upstream'))
     return isRetryable(reason) ? confirmAgain(c, request, reason) : redirectToError(c, reason, type)
   }
-  // Supabase answers a verified link with a session; a 200 without one is no sign-in (a proxy's page, a
-  // broken answer), not a success to remember or report, and Supabase may have spent the link: could not tell.
-  if (!data.session) return confirmAgain(c, request, 'upstream_timeout')
+  if (!data.session) {
+    // The first of a secure email change's two links: accepted, nobody signed in until the other one is
+    // opened too (supabase/auth internal/api/verify.go:260-264, 294-298: 200 {"msg", "code"}, no session).
+    if (type === 'email_change') return emailChangeHalf(c, next)
+    // Otherwise Supabase answers a verified link with a session; a 200 without one is no sign-in (a
+    // proxy's page, a broken answer), not a success to remember or report, and Supabase may have spent
+    // the link: could not tell.
+    return confirmAgain(c, request, 'upstream_timeout')
+  }
   if (type === 'recovery' || type === 'invite' || type === 'magiclink') await rememberConfirmedLink(c, tokenHash)
   c.set('reason', `confirmed_${type}`)
   return continueAfterConfirm(c, { needsPasswordForm: namesTheAccount(type), next, held, userId: data.user?.id })
@@ -99,6 +105,13 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   // After nextTarget, which notes a refused next: the outcome wins. Fixed codes use `_` only (events.ts).
   c.set('reason', kind === 'code-recovery' ? 'confirmed_code_recovery' : 'confirmed_code_other')
   return continueAfterConfirm(c, { needsPasswordForm: kind === 'code-recovery', next, held, userId: data.user?.id })
+}
+
+/** One of two email-change links confirmed: say the other is needed, then on to where the link leads. */
+function emailChangeHalf(c: Context<AppEnv>, next: string) {
+  c.set('reason', 'confirmed_email_change_half')
+  const t = translatorOf(c)
+  return renderPage(c, 200, t.m.confirm.emailChangeHalf.title, <EmailChangeHalfPage t={t} continueTo={checkedTarget(c, next)} />)
 }
 
 /** A second click on a link this browser already confirmed: the same account, so no switch to show. */

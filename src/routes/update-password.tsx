@@ -17,7 +17,8 @@ import { ACCOUNT_FIELD, FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../co
 import { checkFormAccount } from '../lib/form-account'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
 import { isOverLimit } from '../lib/rate-limit'
-import { classifyAuthError, isRetryable, statusFor, type Reason } from '../lib/reasons'
+import { classifyAuthError, isRetryable, outageReason, statusFor, type Reason } from '../lib/reasons'
+import { unlessUpstreamFails, UPSTREAM_FAILED } from '../middleware/supabase'
 import { isFreshRecoverySession, staleRecoveryKind } from '../lib/recovery-session'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
 import { readClaims } from '../session'
@@ -44,7 +45,8 @@ updatePasswordRoutes.post('/', async (c) => {
     // form is well made, it conflicts with the browser's current state (RFC 9110 §15.5.10).
     c.set('reason', account.reason)
     const t = translatorOf(c)
-    return renderForm(c, session, form.next, 409, { form: t.text(t.m.update.accountChanged, { email: session.email }) })
+    const notice = account.reason === 'account_changed' ? t.m.update.accountChanged : t.m.update.accountUnstated
+    return renderForm(c, session, form.next, 409, { form: t.text(notice, { email: session.email }) })
   }
   if (await isOverLimit(c, 'UPDATE_SESSION_LIMITER', `session:${session.sessionId}`)) {
     // The session is still good: the form again with the wait, not a page that sends them to ask for a new email.
@@ -58,7 +60,14 @@ updatePasswordRoutes.post('/', async (c) => {
   // Passwords known from breaches are refused here, before Supabase sees them (fails open; src/breached-password.ts).
   const breached = await refuseBreachedPassword(c, checked.password)
   if (breached) return renderForm(c, session, form.next, statusFor('breached_password'), breached)
-  const { error } = await c.get('supabase')().auth.updateUser({ password: checked.password })
+  // updateUser refreshes a session that is about to expire (auth-js: within 90 s) before the PUT: a
+  // refresh that fails is not waited out while auth-js retries it (middleware/supabase.ts).
+  const outcome = await unlessUpstreamFails(c, c.get('supabase')().auth.updateUser({ password: checked.password }))
+  if (outcome === UPSTREAM_FAILED) {
+    const reason = outageReason(c.get('upstream'))
+    return renderForm(c, session, form.next, failWith(c, reason), { form: titledMessage(reason, translatorOf(c)) })
+  }
+  const { error } = outcome
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
     const errors = formErrorsFor(c, reason, error as { reasons?: unknown }, form.next)

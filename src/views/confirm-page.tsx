@@ -4,7 +4,7 @@
  */
 import type { EmailOtpType } from '../config'
 import type { Translator } from '../i18n/catalogue'
-import { CsrfField, Notice } from './components'
+import { Actions, CsrfField, Notice } from './components'
 import { cutMemo, htmlThroughCut } from './template'
 
 const cuts = cutMemo()
@@ -48,4 +48,18 @@ export function confirmPageHtml({ t, type, tokenHash, next, csrfToken }: Confirm
   return htmlThroughCut(cuts, t, `${type}:${next !== undefined}`, values, ([csrf, hash, nextValue]) => (
     <ConfirmPage t={t} type={type} tokenHash={hash!} next={nextValue} csrfToken={csrf!} />
   ))
+}
+
+/**
+ * A secure email change's first link, accepted: Supabase wants the link sent to the other address too
+ * before it changes anything, and signs no one in yet (so there is no session to continue with).
+ */
+export function EmailChangeHalfPage({ t, continueTo }: { readonly t: Translator; readonly continueTo: string }) {
+  return (
+    <>
+      <h1>{t.m.confirm.emailChangeHalf.title}</h1>
+      <Notice kind="info">{t.m.confirm.emailChangeHalf.message}</Notice>
+      <Actions actions={[{ href: continueTo, label: t.m.changed.continue }]} />
+    </>
+  )
 }

@@ -53,6 +53,7 @@ export const de: Messages = {
     signup: { title: 'E-Mail-Adresse bestätigen', button: 'Meine E-Mail-Adresse bestätigen' },
     email: { title: 'E-Mail-Adresse bestätigen', button: 'Meine E-Mail-Adresse bestätigen' },
     email_change: { title: 'Neue E-Mail-Adresse bestätigen', button: 'Änderung bestätigen' },
+    emailChangeHalf: { title: 'Einer von zwei Links bestätigt', message: 'Um die Änderung Ihrer E-Mail-Adresse abzuschließen, öffnen Sie auch den Link, den wir an Ihre andere Adresse gesendet haben.' },
   },
   update: {
     title: 'Neues Passwort wählen',
@@ -60,6 +61,7 @@ export const de: Messages = {
     switched: 'Sie waren mit {previous} angemeldet; jetzt sind Sie mit {email} angemeldet. Unerwartet? Dann melden Sie sich unten ab.',
     forAccount: 'Sie wählen ein neues Passwort für {email}. Nicht Ihr Konto? Dann melden Sie sich unten ab.',
     accountChanged: 'Es wurde nichts gespeichert: Dieser Browser ist jetzt mit {email} angemeldet, vielleicht über einen Link in einem anderen Tab. Ein Passwort, das Sie unten speichern, gilt für {email}.',
+    accountUnstated: 'Es wurde nichts gespeichert: Dieses Formular war veraltet. Ein Passwort, das Sie unten speichern, gilt für {email}.',
     password: 'Neues Passwort',
     hint: { one: 'Mindestens {n} Zeichen. Tipp: mehrere zusammenhanglose Wörter.', other: 'Mindestens {n} Zeichen. Tipp: mehrere zusammenhanglose Wörter.' },
     again: 'Neues Passwort wiederholen',

@@ -51,6 +51,7 @@ export const en = {
     signup: { title: 'Confirm your email address', button: 'Confirm my email address' },
     email: { title: 'Confirm your email address', button: 'Confirm my email address' },
     email_change: { title: 'Confirm your new email address', button: 'Confirm the change' },
+    emailChangeHalf: { title: 'One of two links confirmed', message: 'To finish changing your email address, also open the link we sent to your other address.' },
   },
   update: {
     title: 'Choose a new password',
@@ -58,6 +59,7 @@ export const en = {
     switched: 'You were signed in as {previous}; you are now signed in as {email}. Not expected? Sign out below.',
     forAccount: 'You are choosing a new password for {email}. Not your account? Sign out below.',
     accountChanged: 'Nothing was saved: this browser is now signed in as {email}, perhaps from a link opened in another tab. A password you save below will be for {email}.',
+    accountUnstated: 'Nothing was saved: this form was out of date. A password you save below will be for {email}.',
     password: 'New password',
     hint: { other: 'At least {n} characters. Try a few unrelated words.' },
     again: 'New password again',

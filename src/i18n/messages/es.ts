@@ -54,6 +54,7 @@ export const es: Messages = {
     signup: { title: 'Confirme su dirección de correo', button: 'Confirmar mi dirección de correo' },
     email: { title: 'Confirme su dirección de correo', button: 'Confirmar mi dirección de correo' },
     email_change: { title: 'Confirme su nueva dirección de correo', button: 'Confirmar el cambio' },
+    emailChangeHalf: { title: 'Se ha confirmado uno de los dos enlaces', message: 'Para terminar de cambiar su dirección de correo, abra también el enlace que enviamos a su otra dirección.' },
   },
   update: {
     title: 'Elija una contraseña nueva',
@@ -61,6 +62,7 @@ export const es: Messages = {
     switched: 'Tenía la sesión iniciada con {previous}; ahora la tiene iniciada con {email}. ¿No lo esperaba? Cierre la sesión más abajo.',
     forAccount: 'Está eligiendo una contraseña nueva para {email}. ¿No es su cuenta? Cierre la sesión más abajo.',
     accountChanged: 'No se ha guardado nada: este navegador tiene ahora la sesión iniciada con {email}, quizá por un enlace abierto en otra pestaña. La contraseña que guarde abajo será la de {email}.',
+    accountUnstated: 'No se ha guardado nada: este formulario estaba desactualizado. La contraseña que guarde abajo será la de {email}.',
     password: 'Contraseña nueva',
     hint: { one: 'Al menos {n} carácter. Pruebe con varias palabras sin relación entre sí.', other: 'Al menos {n} caracteres. Pruebe con varias palabras sin relación entre sí.' },
     again: 'Repita la contraseña nueva',

@@ -53,6 +53,7 @@ export const fr: Messages = {
     signup: { title: 'Confirmer votre adresse e-mail', button: 'Confirmer mon adresse e-mail' },
     email: { title: 'Confirmer votre adresse e-mail', button: 'Confirmer mon adresse e-mail' },
     email_change: { title: 'Confirmer votre nouvelle adresse e-mail', button: 'Confirmer le changement' },
+    emailChangeHalf: { title: 'L’un des deux liens est confirmé', message: 'Pour terminer le changement de votre adresse e-mail, ouvrez aussi le lien que nous avons envoyé à votre autre adresse.' },
   },
   update: {
     title: 'Choisir un nouveau mot de passe',
@@ -60,6 +61,7 @@ export const fr: Messages = {
     switched: 'Vous étiez connecté avec {previous} ; vous êtes maintenant connecté avec {email}. Vous ne vous y attendiez pas ? Déconnectez-vous ci-dessous.',
     forAccount: 'Vous choisissez un nouveau mot de passe pour {email}. Ce n’est pas votre compte ? Déconnectez-vous ci-dessous.',
     accountChanged: 'Rien n’a été enregistré : ce navigateur est maintenant connecté avec {email}, peut-être via un lien ouvert dans un autre onglet. Le mot de passe que vous enregistrerez ci-dessous sera celui de {email}.',
+    accountUnstated: 'Rien n’a été enregistré : ce formulaire n’était plus à jour. Le mot de passe que vous enregistrerez ci-dessous sera celui de {email}.',
     password: 'Nouveau mot de passe',
     hint: { one: 'Au moins {n} caractère. Essayez quelques mots sans rapport entre eux.', other: 'Au moins {n} caractères. Essayez quelques mots sans rapport entre eux.' },
     again: 'Confirmer le nouveau mot de passe',

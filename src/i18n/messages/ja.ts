@@ -50,6 +50,7 @@ export const ja: Messages = {
     signup: { title: 'メールアドレスの確認', button: 'メールアドレスを確認する' },
     email: { title: 'メールアドレスの確認', button: 'メールアドレスを確認する' },
     email_change: { title: '新しいメールアドレスの確認', button: '変更を確定する' },
+    emailChangeHalf: { title: '2つのリンクのうち1つを確認しました', message: 'メールアドレスの変更を完了するには、もう一方のアドレスに送信したリンクも開いてください。' },
   },
   update: {
     title: '新しいパスワードの設定',
@@ -57,6 +58,7 @@ export const ja: Messages = {
     switched: '{previous}でログインしていましたが、現在は{email}でログインしています。心当たりがない場合は、下のボタンからログアウトしてください。',
     forAccount: '{email} の新しいパスワードを設定します。ご自分のアカウントでない場合は、下のボタンからログアウトしてください。',
     accountChanged: '保存されていません。このブラウザは現在 {email} でログインしています（別のタブで開いたリンクによるものかもしれません）。下で保存するパスワードは {email} のものになります。',
+    accountUnstated: '保存されていません。このフォームは古くなっていました。下で保存するパスワードは {email} のものになります。',
     password: '新しいパスワード',
     hint: { other: '{n}文字以上。関連のない単語を組み合わせるのがおすすめです。' },
     again: '新しいパスワード（確認）',
