@@ -23,6 +23,20 @@ async function expiredSessionBrowser() {
   return browserHolding(await oldSession(user, 'expired'))
 }
 
+/**
+ * A person of the legacy HS256 project (each session check is a GET /user, no local JWKS check) with
+ * their reset link's page open in a browser deployed against that project.
+ */
+async function legacyLinkOpened() {
+  const legacy = localAuthControl(inject('legacyAuthUrl'))
+  const email = `legacy-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6)}@example.com`
+  await legacy.createUser({ email, password: 'an old password 1' })
+  const { token_hash } = await legacy.mintToken({ email, type: 'recovery' })
+  const browser = new Browser({ fetcher: withBindings({ SUPABASE_URL: inject('legacyAuthUrl'), SUPABASE_PUBLISHABLE_KEY: inject('legacyAnonKey') }) })
+  const opened = await (await browser.get(`/auth/confirm?token_hash=${token_hash}&type=recovery&next=/account/update-password`)).text()
+  return { legacy, browser, opened }
+}
+
 const logLine = (lines: string[], route: string) =>
   lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request' && l.route === route)
 
@@ -171,13 +185,7 @@ describe('a refusal this Worker has no words for', () => {
 describe('a call that fails after an earlier one of the same request succeeded', () => {
   it('is judged by its own answer: a dropped PUT /user after a good GET /user is "nothing was changed" (502)', async () => {
     // The legacy HS256 project checks the session with GET /user (200), then the new password is PUT.
-    const fetcher = withBindings({ SUPABASE_URL: inject('legacyAuthUrl'), SUPABASE_PUBLISHABLE_KEY: inject('legacyAnonKey') })
-    const legacy = localAuthControl(inject('legacyAuthUrl'))
-    const email = `judged-${Date.now().toString(36)}@example.com`
-    await legacy.createUser({ email, password: 'an old password 1' })
-    const { token_hash } = await legacy.mintToken({ email, type: 'recovery' })
-    const browser = new Browser({ fetcher })
-    const opened = await (await browser.get(`/auth/confirm?token_hash=${token_hash}&type=recovery&next=/account/update-password`)).text()
+    const { legacy, browser, opened } = await legacyLinkOpened()
     await browser.submit(opened)
     const page = await (await browser.get('/account/update-password')).text()
     await legacy.injectFault({ path: '/auth/v1/user', method: 'PUT', drop: true })
@@ -190,13 +198,7 @@ describe('a call that fails after an earlier one of the same request succeeded',
 describe('a second press of a link this browser confirmed, while Supabase cannot check the session', () => {
   it('shows the outage with the button, instead of sending the spent link again ("expired")', async () => {
     // A project on the legacy HS256 secret: each session check is a GET /user (no local JWKS check).
-    const fetcher = withBindings({ SUPABASE_URL: inject('legacyAuthUrl'), SUPABASE_PUBLISHABLE_KEY: inject('legacyAnonKey') })
-    const legacy = localAuthControl(inject('legacyAuthUrl'))
-    const email = `second-press-${Date.now().toString(36)}@example.com`
-    await legacy.createUser({ email, password: 'an old password 1' })
-    const { token_hash } = await legacy.mintToken({ email, type: 'recovery' })
-    const browser = new Browser({ fetcher })
-    const again = await (await browser.get(`/auth/confirm?token_hash=${token_hash}&type=recovery&next=/account/update-password`)).text()
+    const { legacy, browser, opened: again } = await legacyLinkOpened()
     expect((await browser.submit(again)).headers.get('location')).toBe('/account/update-password')
     // Back to the link's page, and the button again.
     await legacy.clearRequests()
