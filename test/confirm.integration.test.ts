@@ -373,6 +373,22 @@ describe('/auth/auth-code-error', () => {
   })
 
   it.each([
+    // A sign-up, magic-link or email-change link: the site is the way forward for a used or broken link.
+    ['link_invalid&for=site', '<li><a class="button" href="https://www.example.com/">Back to the site</a></li>'],
+    ['link_expired&for=site', '<li><a class="button" href="https://www.example.com/">Back to the site</a></li>'],
+    // Anything else keeps its own way forward: trouble upstream is not the link's type.
+    ['upstream_unavailable&for=site', '<li><a class="button" href="/account/forgot-password">Start again</a></li>'],
+    // Only the exact word counts.
+    [
+      'link_invalid&for=elsewhere',
+      '<li><a class="button" href="/account/forgot-password">Send me a new link</a></li><li><a class="button secondary" href="/account/verify-code">Enter the 6-digit code from the email instead</a></li>',
+    ],
+  ])('?reason=%s offers exactly %s', async (query, actions) => {
+    const html = await (await new Browser().get(`/auth/auth-code-error?reason=${query}`)).text()
+    expect(/<ul class="actions">([\s\S]*?)<\/ul>/.exec(html)?.[1]).toBe(actions)
+  })
+
+  it.each([
     ['link_expired', 410],
     ['other_device', 400],
     ['upstream_timeout', 504],
