@@ -224,7 +224,8 @@ describe.skipIf(process.platform !== 'linux')('npm run dev: start and stop', () 
     // A moment of synchronous work (start-up, a spawn on a loaded machine) made certain: the process
     // running dev.ts is stopped when Ctrl+C reaches the job, and let go half a second later. A wrapper
     // that gives the script a few milliseconds to answer before killing it outright (tsx's CLI: 2 × 30 ms,
-    // then SIGKILL, exit 130) leaves wrangler's group running; it did once in CI, under the full suite.
+    // then SIGKILL, exit 130) leaves wrangler's group running. CI once saw that exit 130 in the SIGINT
+    // test above, under the full suite.
     const ports = await freePorts()
     const run = dev(ports)
     await run.untilWrangler(40_000)
