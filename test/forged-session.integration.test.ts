@@ -92,6 +92,13 @@ describe('forged session cookies are no session', () => {
           assertNoSession(page, await page.text(), name)
           expect(page.status, name).toBe(303)
           expect(page.headers.get('location'), name).toMatch(/^\/account\/forgot-password\?reason=(session_missing|recovery_required|recovery_expired)$/)
+          // Where it sends them starts with no address: a forged session's email is nobody's to show.
+          for (const reason of ['recovery_required', 'recovery_expired']) {
+            const forgot = await browser.get(`/account/forgot-password?reason=${reason}`, { cookie })
+            const html = await forgot.text()
+            assertNoSession(forgot, html, `${name} (forgot, ${reason})`)
+            expect(html, name).not.toContain('victim@example.com')
+          }
 
           await browser.get('/account/forgot-password')
           const post = await browser.request('/account/update-password', {

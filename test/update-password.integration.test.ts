@@ -3,11 +3,11 @@
  * refusals (weak_password, same_password, session_not_found) as clear messages on the form.
  */
 import { createClient } from '@supabase/supabase-js'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { inject } from 'vitest'
 import { Browser, parseForms } from './browser'
 import { withLimiters } from './deployment'
-import { control, newUser, reachUpdateForm, signInWith, submitNewPassword } from './flow'
+import { control, newUser, reachUpdateForm, recoveryEmail, signInWith, submitNewPassword } from './flow'
 
 describe('who may set a new password', () => {
   it('sends a visitor without a session to ask for a link', async () => {
@@ -29,7 +29,10 @@ describe('who may set a new password', () => {
     const res = await browser.get('/account/update-password')
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/account/forgot-password?reason=recovery_required')
-    expect(await (await browser.follow(res)).text()).toContain('To set a new password, you need a link from us: ask for one below, then open it.')
+    const forgot = await (await browser.follow(res)).text()
+    expect(forgot).toContain('To set a new password, you need a link from us: ask for one below, then open it.')
+    // The form starts with the address of the account this browser is signed in to.
+    expect(parseForms(forgot)[0]?.fields.email).toBe(user.email)
     // And a POST cannot go around it.
     const post = await browser.post('/account/update-password', {
       csrf_token: browser.jar.get('__Host-csrf') ?? '',
@@ -56,6 +59,13 @@ describe('who may set a new password', () => {
     const page = await (await browser.follow(res)).text()
     expect(page).toContain('Your reset session has ended. Ask for a new link below.')
     expect(page).not.toContain('you need a link from us')
+    // A form left open too long: the new link is one press away, for the same address.
+    expect(parseForms(page)[0]?.fields.email).toBe(user.email)
+    const { link: firstLink } = await recoveryEmail(user.email)
+    const sent = await browser.submit(page)
+    expect(sent.status).toBe(200)
+    expect(await sent.text()).toContain('Check your email')
+    await vi.waitFor(async () => expect((await recoveryEmail(user.email)).link).not.toBe(firstLink), { timeout: 5000 })
   })
 })
 

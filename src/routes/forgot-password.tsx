@@ -17,6 +17,7 @@ import { classifyAuthError } from '../lib/reasons'
 import { maskEmail } from '../lib/recovery-session'
 import { requestUrl } from '../lib/secure-request'
 import { checkedTarget } from '../redirects'
+import { readClaims } from '../session'
 import { checkEmailHtml, FORGOT_NOTICES, ForgotPasswordForm, forgotFormHtml, type ForgotNotice } from '../views/forgot-password-page'
 import { titledMessage } from '../views/reason-copy'
 import { failWith, renderPage, renderPageHtml, translatorOf } from '../views/render'
@@ -27,12 +28,23 @@ export const forgotPasswordRoutes = new Hono<AppEnv>()
 const emailSchema = lazy(() => z.string().check(z.trim(), z.toLowerCase(), z.maxLength(MAX_EMAIL_LENGTH), z.regex(EMAIL_FORMAT_RE)))
 const NOTICE_CODES: ReadonlySet<string> = new Set(FORGOT_NOTICES)
 
-forgotPasswordRoutes.get('/', (c) => {
+forgotPasswordRoutes.get('/', async (c) => {
   const code = c.req.query('reason')
   const notice = code && NOTICE_CODES.has(code) ? (code as ForgotNotice) : undefined
   const t = translatorOf(c)
+  // Sent here by the new-password page with a session that is not (or no longer) a fresh reset: the
+  // form starts with that session's address, so a new link is one press after a form left open too long.
+  const email = notice === 'recovery_expired' || notice === 'recovery_required' ? await sessionEmail(c) : undefined
+  if (email) return renderPage(c, 200, t.m.forgot.title, <ForgotPasswordForm t={t} csrfToken={c.get('csrfToken')} email={email} notice={notice} />)
   return renderPageHtml(c, 200, t.m.forgot.title, forgotFormHtml(t, c.get('csrfToken'), notice))
 })
+
+/** The address of the session this browser holds, verified; none when it holds none or it cannot be checked now. */
+async function sessionEmail(c: Context<AppEnv>): Promise<string | undefined> {
+  const session = await readClaims(c)
+  const email = session.kind === 'session' ? session.claims.email : undefined
+  return typeof email === 'string' && email.length <= MAX_EMAIL_LENGTH ? email : undefined
+}
 
 forgotPasswordRoutes.post('/', async (c) => {
   const parsed = emailSchema().safeParse(c.get('form').email ?? '')
