@@ -6,8 +6,14 @@
 /** Largest form body we read; a reset form is a few hundred bytes. */
 export const MAX_FORM_BYTES = 8 * 1024
 
-/** Longest `next` we consider; longer values fall back to the default. */
+/** Longest `next` we consider; longer values fall back to the default (and are not carried on in a form). */
 export const MAX_NEXT_LENGTH = 2048
+
+/**
+ * Query characters (decoded names plus values) a language link carries over from its page: a link's
+ * token hash and type and the longest `next` we accept fit with room to spare; nothing we send needs more.
+ */
+export const LANGUAGE_LINK_QUERY_BUDGET = MAX_NEXT_LENGTH + 512
 
 /** Longest email address (RFC 5321 path limit). */
 export const MAX_EMAIL_LENGTH = 254

@@ -92,6 +92,52 @@ describe('hostile query values', () => {
   })
 })
 
+describe('a long query', () => {
+  const junk = 'a'.repeat(15_000) // near the longest URL Cloudflare passes on (16 KB)
+  const link = `/auth/confirm?token_hash=${'c'.repeat(56)}&type=recovery`
+
+  it.each(['/', '/account/forgot-password', '/account/verify-code', '/auth/auth-code-error?reason=link_expired', link, '/no-such-page'])(
+    'does not come back in the page %s (once per language link)',
+    async (path) => {
+      const plain = await (await new Browser().get(path)).text()
+      const res = await new Browser().get(`${path}${path.includes('?') ? '&' : '?'}x=${junk}`)
+      const html = await res.text()
+      assertSane(res, html, junk)
+      expect(html).not.toContain('a'.repeat(100))
+      // The same page: only the CSRF token differs (43 characters either way).
+      expect(Math.abs(html.length - plain.length), path).toBeLessThanOrEqual(64)
+    },
+  )
+
+  it("a link's 15 KB `next` is refused and not carried on; its token hash and type still are, in every language", async () => {
+    const browser = new Browser()
+    // `next` first: what a link carries after it (its token hash and type) must survive it.
+    const { result: res, lines } = await captureLogs(() => browser.get(`/auth/confirm?next=/${junk}&token_hash=${'c'.repeat(56)}&type=recovery`))
+    const html = await res.text()
+    expect(res.status).toBe(200)
+    expect(html).not.toContain('a'.repeat(100))
+    expect(html).not.toContain('name="next"')
+    expect(lines.join('\n')).toContain('"reason":"next_refused_too_long"')
+    const languageLinks = [...html.matchAll(/href="(\/auth\/confirm\?[^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'))
+    expect(languageLinks.length).toBeGreaterThan(1)
+    for (const href of languageLinks) {
+      const params = new URL(href, 'https://auth.example.com').searchParams
+      expect(params.get('token_hash')).toBe('c'.repeat(56))
+      expect(params.get('type')).toBe('recovery')
+      expect(params.has('next')).toBe(false)
+    }
+  })
+
+  it('a `next` of the longest length we accept still comes back in the form and the language links', async () => {
+    const next = `/${'b'.repeat(2047)}`
+    const html = await (await new Browser().get(`${link}&next=${next}`)).text()
+    expect(html).toContain(`<input type="hidden" name="next" value="${next}"/>`)
+    const languageLinks = [...html.matchAll(/href="(\/auth\/confirm\?[^"]*)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'))
+    expect(languageLinks.length).toBeGreaterThan(1)
+    for (const href of languageLinks) expect(new URL(href, 'https://auth.example.com').searchParams.get('next')).toBe(next)
+  })
+})
+
 const FORMS = [
   ['/account/forgot-password', ['email']],
   ['/account/verify-code', ['email', 'code']],

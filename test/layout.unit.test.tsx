@@ -12,6 +12,7 @@ import { LanguageMenu } from '../src/views/language-menu'
 import { Layout, layoutPage } from '../src/views/layout'
 import { languageMenuHtml } from '../src/views/language-menu-html'
 import { languageLinks } from '../src/views/render'
+import { LANGUAGE_LINK_QUERY_BUDGET } from '../src/constants'
 import fc from 'fast-check'
 import type { Locale } from '../src/i18n/locales'
 
@@ -99,6 +100,35 @@ describe('layoutPage', () => {
       { numRuns: 300 },
     )
     expect(languageLinks(new URL('https://auth.example.com/account/forgot-password'), ['en'])).toEqual([])
+  })
+
+  it('carries at most LANGUAGE_LINK_QUERY_BUDGET characters of any query, in order, and a query within it whole', () => {
+    const text = (max: number) => fc.string({ unit: fc.constantFrom('a', 'é', '&', '=', '%', '+', ' ', '/', '😀'), maxLength: max })
+    const pair = fc.tuple(fc.oneof(fc.constant('next'), fc.constant('token_hash'), fc.constant('lang'), text(8)), fc.oneof(text(40), text(3_000)))
+    const decodedSize = (params: URLSearchParams) => [...params].reduce((sum, [name, value]) => sum + name.length + value.length, 0)
+    fc.assert(
+      fc.property(fc.array(pair, { maxLength: 8 }), fc.constantFrom(...offeredLocales), (pairs, locales) => {
+        const sent = new URLSearchParams(pairs)
+        const href = `https://auth.example.com/auth/confirm?${sent}`
+        const links = languageLinks(new URL(href), locales)
+        const original = [...new URLSearchParams(new URL(href).search)].filter(([name]) => name !== 'lang')
+        for (const link of links) {
+          const params = new URLSearchParams(link.href.slice(link.href.indexOf('?')))
+          expect(params.get('lang')).toBe(link.locale)
+          params.delete('lang')
+          expect(decodedSize(params)).toBeLessThanOrEqual(LANGUAGE_LINK_QUERY_BUDGET)
+          // What a link carries is the page's own parameters, in their order, some left out.
+          let at = 0
+          for (const [name, value] of params) {
+            while (at < original.length && (original[at]![0] !== name || original[at]![1] !== value)) at++
+            expect(at, `${name} kept out of order or invented`).toBeLessThan(original.length)
+            at++
+          }
+          if (decodedSize(new URLSearchParams(original)) <= LANGUAGE_LINK_QUERY_BUDGET) expect(decodedSize(params)).toBe(decodedSize(new URLSearchParams(original)))
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 
   it('escapes the app name from the config in the title and the header of a served page', async () => {

@@ -87,6 +87,22 @@ describe('the form, for password managers and assistive technology', () => {
   })
 })
 
+describe('`next` on the form', () => {
+  it('carries a `next` on to the POST, but not one over 2,048 characters (refused whatever it says)', async () => {
+    const user = await newUser()
+    const browser = new Browser()
+    await reachUpdateForm(browser, user)
+    const kept = await (await browser.get('/account/update-password?next=/welcome')).text()
+    expect(kept).toContain('<input type="hidden" name="next" value="/welcome"/>')
+    const res = await browser.get(`/account/update-password?next=/${'a'.repeat(15_000)}`)
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('Choose a new password')
+    expect(html).not.toContain('name="next"')
+    expect(html).not.toContain('a'.repeat(100))
+  })
+})
+
 describe('the 72-byte cap in other scripts', () => {
   it('a 25-character Japanese passphrase (75 bytes) is told about bytes, in Japanese, not "at most 72 characters"', async () => {
     const user = await newUser()

@@ -59,6 +59,14 @@ export function resolveNext(raw: string | undefined | null, options: NextOptions
   return isAllowedTarget(candidate, options) ? { target: candidate } : refuse('unsafe_target')
 }
 
+/**
+ * Pure: `next` as a form carries it on to its POST: a value over MAX_NEXT_LENGTH, refused whatever it
+ * says, is left out, so a hostile link's 15 KB does not come back in the page.
+ */
+export function carriedNext(raw: string | undefined): string | undefined {
+  return raw !== undefined && raw.length <= MAX_NEXT_LENGTH ? raw : undefined
+}
+
 /** The input checks: a canonical path or an absolute URL on an allowed origin, token parameters removed. */
 function candidateTarget(raw: string, options: TargetOptions): string | { refused: NextRefusal } {
   if (raw.length > MAX_NEXT_LENGTH) return { refused: 'too_long' }

@@ -19,6 +19,7 @@ import type { EmailOtpType } from '../config'
 import { checkConfirmedLink, rememberConfirmedLink } from '../confirmed-link'
 import { ERROR_PATH } from '../constants'
 import { defaultNextFor, parseConfirmRequest, type ConfirmRequest } from '../lib/confirm-request'
+import { carriedNext } from '../lib/next-url'
 import { clientIp, isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, isRetryable, type Reason } from '../lib/reasons'
 import { checkedTarget, nextTarget, seeOther } from '../redirects'
@@ -49,7 +50,7 @@ confirmRoutes.get('/', async (c) => {
     return verifyTokenHash(c, request, next)
   }
   const t = translatorOf(c)
-  const body = confirmPageHtml({ t, type: request.type, tokenHash: request.tokenHash, next: request.next, csrfToken: c.get('csrfToken') })
+  const body = confirmPageHtml({ t, type: request.type, tokenHash: request.tokenHash, next: carriedNext(request.next), csrfToken: c.get('csrfToken') })
   return renderPageHtml(c, 200, confirmTitle(request.type, t), body)
 })
 
@@ -139,7 +140,7 @@ function confirmAgain(c: Context<AppEnv>, request: TokenRequest, reason: Reason)
       t={t}
       type={request.type}
       tokenHash={request.tokenHash}
-      next={request.next}
+      next={carriedNext(request.next)}
       csrfToken={c.get('csrfToken')}
       notice={titledMessage(reason, t)}
     />

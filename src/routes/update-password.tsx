@@ -16,6 +16,7 @@ import { forgetConfirmedLink } from '../confirmed-link'
 import { ACCOUNT_FIELD, FORGOT_PASSWORD_PATH, UPDATE_PASSWORD_PATH } from '../constants'
 import { checkFormAccount } from '../lib/form-account'
 import { describeWeakPassword, hasErrors, validatePasswordForm, type UpdatePasswordErrors } from '../lib/password-form'
+import { carriedNext } from '../lib/next-url'
 import { isOverLimit } from '../lib/rate-limit'
 import { classifyAuthError, isRetryable, outageReason, statusFor, type Reason } from '../lib/reasons'
 import { unlessUpstreamFails, UPSTREAM_FAILED } from '../middleware/supabase'
@@ -163,7 +164,7 @@ function renderForm(
     userId: session.userId,
     switchedFrom: session.switchedFrom,
     minLength: c.get('config').passwordMinLength,
-    next,
+    next: carriedNext(next),
   }
   if (!hasErrors(errors)) return renderPageHtml(c, status, t.m.update.title, freshUpdateFormHtml(props))
   return renderPage(c, status, t.m.update.errorTitle, <UpdatePasswordForm {...props} errors={errors} />)

@@ -7,7 +7,7 @@ import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import type { AppEnv } from '../app-env'
 import { type Reason, statusFor } from '../lib/reasons'
-import { LANG_PARAM, RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
+import { LANG_PARAM, LANGUAGE_LINK_QUERY_BUDGET, RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
 import type { Translator } from '../i18n/catalogue'
 import { ENGLISH } from '../i18n/catalogues'
 import { LOCALES, SOURCE_LOCALE, type Locale } from '../i18n/locales'
@@ -56,11 +56,29 @@ export function languageLinks(
   // Most pages have no query: what URLSearchParams would write is then just `lang=…`.
   if (search === '') return locales.map((locale) => ({ locale, href: `${path}?${LANG_PARAM}=${locale}` }))
   // One URLSearchParams for all links: `set` leaves `lang` where the first `set` put it, as a fresh copy would.
-  const params = new URLSearchParams(search)
+  const params = withinBudget(new URLSearchParams(search), search.length)
   return locales.map((locale) => {
     params.set(LANG_PARAM, locale)
     return { locale, href: `${path}?${params}` }
   })
+}
+
+/**
+ * Pure: the parameters that fit LANGUAGE_LINK_QUERY_BUDGET, in order; one that does not fit is left out
+ * (a later, shorter one may still fit). A query within the budget as sent (decoding only shortens) is
+ * kept whole. Otherwise every link would repeat a hostile 15 KB query, once per language.
+ */
+function withinBudget(params: URLSearchParams, sentLength: number): URLSearchParams {
+  if (sentLength <= LANGUAGE_LINK_QUERY_BUDGET) return params
+  const kept = new URLSearchParams()
+  let used = 0
+  for (const [name, value] of params) {
+    const size = name.length + value.length
+    if (used + size > LANGUAGE_LINK_QUERY_BUDGET) continue
+    used += size
+    kept.append(name, value)
+  }
+  return kept
 }
 
 /**
