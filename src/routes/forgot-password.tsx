@@ -79,12 +79,23 @@ forgotPasswordRoutes.post('/', async (c) => {
 })
 
 /**
- * What became of the email, for the log line and event: a Reason, or `captcha_required` when the project
- * has CAPTCHA protection on, which refuses every request without a token (supabase/auth
- * internal/api/middleware.go:257-260): no reset email is ever sent then, so it gets its own word.
+ * Supabase's refusals to send that are the project's settings, not a passing failure: each gets its own
+ * word in the log line and event, as no reset email goes until an operator acts (README, "When something
+ * goes wrong"). Both address refusals come only for an existing account, which is why the page cannot
+ * say them (enumeration).
  */
+const SETTINGS_REFUSALS: Readonly<Record<string, string>> = {
+  // CAPTCHA protection on: every request without a token is refused (supabase/auth internal/api/middleware.go:257-260).
+  captcha_failed: 'captcha_required',
+  // Supabase's built-in SMTP sends only to the project team's addresses (internal/api/mail.go:772-775).
+  email_address_not_authorized: 'email_address_not_authorized',
+  // Email validation refused the address: example.com, .test, typo domains, no MX (internal/api/mail.go:918-927).
+  email_address_invalid: 'email_address_invalid',
+}
+
+/** What became of the email, for the log line and event: a Reason, or one of SETTINGS_REFUSALS' words. */
 function emailOutcome(error: { code?: string; status?: number; name?: string }, upstream: { timedOut: boolean }): string {
-  return error.code === 'captcha_failed' ? 'captcha_required' : classifyAuthError(error, upstream)
+  return (error.code !== undefined && Object.hasOwn(SETTINGS_REFUSALS, error.code) ? SETTINGS_REFUSALS[error.code] : undefined) ?? classifyAuthError(error, upstream)
 }
 
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {
