@@ -7,6 +7,7 @@ import type { AppEnv } from './app-env'
 import { FORGOT_PASSWORD_PATH, SIGN_OUT_PATH, SIGNED_IN_PATH } from './constants'
 import { loadConfigMiddleware } from './middleware/load-config'
 import { csrfProtection } from './middleware/csrf'
+import { httpsOnly } from './middleware/https-only'
 import { localeNegotiation } from './middleware/locale'
 import { requestLog } from './middleware/request-log'
 import { securityHeaders } from './middleware/security-headers'
@@ -33,6 +34,7 @@ const app = new Hono<AppEnv>()
 
 app.use(requestLog())
 app.use(securityHeaders())
+app.use(httpsOnly())
 app.use(localeNegotiation())
 app.use(loadConfigMiddleware())
 for (const path of FLOW_PATHS) app.use(path, csrfProtection(), supabaseClient())

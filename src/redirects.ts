@@ -3,7 +3,9 @@
  * rule of lib/next-url.ts (`isAllowedTarget`: lands on this origin or an allowed one, no token
  * parameters) holds for all of them, not only for `next`. A target that breaks the rule is a bug on
  * our side: it is logged with a fixed reason and replaced by a safe page, never followed.
- * Not here: the language menu's links (views/render.tsx `languageLinks`), which are this same page's
+ * Not here: the https upgrade (middleware/https-only.ts), which sends a request over plain http to the
+ * same address over https, token hash included (the link would not work otherwise), before any config is read.
+ * Nor the language menu's links (views/render.tsx `languageLinks`), which are this same page's
  * path with one leading slash and `lang` set; on the confirm page they keep its token hash on
  * purpose, as its own form does, so the page still works in the chosen language (README, Languages).
  */
