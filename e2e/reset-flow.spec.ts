@@ -20,8 +20,12 @@ test('a person resets a forgotten password through the emailed link and signs in
   // Every form post states this origin: never `Origin: null` (which a Referrer-Policy of no-referrer
   // causes), which only Sec-Fetch-Site would rescue, and browsers without it (Safari before 16.4) would fail.
   const postOrigins: string[] = []
+  // And no request, ours or another's, is told more than this origin: the confirm page's address holds the token hash.
+  const referers: string[] = []
   page.on('request', (request) => {
     if (request.method() === 'POST' && request.url().startsWith(stack.workerUrl)) postOrigins.push(request.headers()['origin'] ?? '(none)')
+    const referer = request.headers()['referer']
+    if (referer !== undefined) referers.push(referer)
   })
 
   await page.goto('/')
@@ -49,5 +53,9 @@ test('a person resets a forgotten password through the emailed link and signs in
   // forgot, confirm, two refused new passwords, the accepted one
   expect(postOrigins.length).toBeGreaterThanOrEqual(5)
   expect(new Set(postOrigins)).toEqual(new Set([new URL(stack.workerUrl).origin]))
+  // What our pages send as a Referer (for the stylesheet, each next page): the origin, nothing more.
+  const ours = referers.filter((referer) => new URL(referer).origin === new URL(stack.workerUrl).origin)
+  expect(ours.length).toBeGreaterThanOrEqual(5)
+  for (const referer of ours) expect(referer).toBe(`${new URL(stack.workerUrl).origin}/`)
 
 })

@@ -41,7 +41,7 @@ describe('password reset, end to end', () => {
     // Opening the link shows a button and spends nothing; pressing it verifies and redirects.
     const opened = await browser.get(email.link)
     expect(opened.status).toBe(200)
-    expect(opened.headers.get('referrer-policy')).toBe('same-origin')
+    expect(opened.headers.get('referrer-policy')).toBe('strict-origin')
     const confirmed = await browser.submit(await opened.text())
     expect(confirmed.status).toBe(303)
     expect(confirmed.headers.get('location')).toBe('/account/update-password')

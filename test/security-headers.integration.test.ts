@@ -40,7 +40,7 @@ function expectSecurityHeaders(res: Response, what: string) {
   expect(h.get('vary'), what).toMatch(/Accept-Language/)
   expect(h.get('content-security-policy')?.replace(scriptHashRe, "'sha256-…'"), what).toBe(CSP)
   expect(h.get('x-content-type-options'), what).toBe('nosniff')
-  expect(h.get('referrer-policy'), what).toBe('same-origin')
+  expect(h.get('referrer-policy'), what).toBe('strict-origin')
   expect(h.get('x-robots-tag'), what).toBe('noindex, nofollow')
   // Two years, subdomains included: a max-age of 0 (or a few seconds) would switch HSTS off.
   expect(h.get('strict-transport-security'), what).toBe('max-age=63072000; includeSubDomains')

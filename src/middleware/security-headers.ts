@@ -34,11 +34,13 @@ function headersFor(config: Config | ConfigError, scriptSource: string): HeaderL
     ['Cross-Origin-Resource-Policy', 'same-origin'],
     ['Cross-Origin-Opener-Policy', 'same-origin'],
     ['Origin-Agent-Cluster', '?1'],
-    // `same-origin`, not `no-referrer`: under `no-referrer` browsers send `Origin: null` with a form's
-    // POST (Fetch, "append a request Origin header"), and a browser without Sec-Fetch-Site (Safari
-    // before 16.4) then fails the CSRF origin check on every form. Other origins still get no Referer,
-    // so a URL with a token hash never leaves this origin.
-    ['Referrer-Policy', 'same-origin'],
+    // `strict-origin`: a Referer is this origin alone, never a path or query, so a page's token hash
+    // reaches no one, not even other pages of the same origin (where the Worker is mounted on the main
+    // site's host, its privacy page and analytics). Not `no-referrer`: under it browsers send `Origin:
+    // null` with a form's POST (Fetch, "append a request Origin header"), and a browser without
+    // Sec-Fetch-Site (Safari before 16.4) then fails the CSRF origin check on every form. Not
+    // `same-origin`, which sends the full URL, token hash included, to every page of the origin.
+    ['Referrer-Policy', 'strict-origin'],
     ['X-Content-Type-Options', 'nosniff'],
     ['X-DNS-Prefetch-Control', 'off'],
     ['X-Download-Options', 'noopen'],
