@@ -10,6 +10,7 @@ import { inject } from 'vitest'
 import { stringToBase64URL } from '@supabase/ssr'
 import { sha256 } from '../src/lib/crypto'
 import { Browser } from './browser'
+import { withBindings } from './deployment'
 import { captureLogs, control, newUser } from './flow'
 
 const b64 = (value: unknown) => stringToBase64URL(typeof value === 'string' ? value : JSON.stringify(value))
@@ -208,9 +209,31 @@ describe('forged session cookies are no session', () => {
   })
 })
 
+describe('made-up key ids', () => {
+  it('cost at most one call to Supabase a minute, however many requests name them', async () => {
+    // The project's set is in this isolate's cache (fetched by the tests above, or by the first request here).
+    const { lines } = await captureLogs(async () => {
+      for (let i = 0; i < 6; i++) {
+        const token = `${b64({ alg: 'ES256', kid: `made-up-${i}-${Math.random()}`, typ: 'JWT' })}.${b64(recoveryClaims('victim@example.com'))}.${b64('sig')}`
+        const page = await new Browser().get('/account/update-password', { cookie: sessionCookie(token, 'victim@example.com') })
+        expect(page.status).toBe(303)
+        expect(page.headers.get('location')).toBe('/account/forgot-password?reason=session_missing')
+      }
+    })
+    const calls = lines
+      .map((line) => JSON.parse(line) as { msg: string; upstream_calls?: number })
+      .filter((line) => line.msg === 'request')
+      .reduce((sum, line) => sum + (line.upstream_calls ?? 0), 0)
+    expect(calls).toBeLessThanOrEqual(1)
+  })
+})
+
 describe('a session whose signing key must be fetched while Supabase is down', () => {
   // After Supabase rotates its signing key, sessions carry a kid this isolate has not cached; reading
   // one fetches the JWKS. If that fetch fails, the honest answer is "trouble", not "ask for a new link".
+  // The project is reached through the test proxy: another SUPABASE_URL, so nothing is cached for it yet
+  // (a set fetched in the last minute would answer a kid it lacks without fetching).
+  const fetcher = withBindings({ SUPABASE_URL: inject('lossyAuthUrl') })
   it.each([
     ['answers 503', { status: 503, body: '<html>maintenance</html>' }],
     ['drops the connection', { drop: true }],
@@ -220,7 +243,7 @@ describe('a session whose signing key must be fetched while Supabase is down', (
     const token = `${b64({ alg: 'ES256', kid: `rotated-${Date.now()}`, typ: 'JWT' })}.${b64(recoveryClaims('victim@example.com'))}.${b64('sig')}`
     await control().injectFault({ path: '/auth/v1/.well-known/jwks.json', method: 'GET', times: 1, ...fault })
     try {
-      const page = await new Browser().get('/account/update-password', { cookie: sessionCookie(token, 'victim@example.com') })
+      const page = await new Browser({ fetcher }).get('/account/update-password', { cookie: sessionCookie(token, 'victim@example.com') })
       expect(page.status).toBe(502)
       expect(page.headers.get('location')).toBeNull()
       const html = await page.text()

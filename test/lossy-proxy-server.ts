@@ -28,12 +28,20 @@ export async function startLossyProxy(upstream: string): Promise<{ url: string; 
     for (const [name, value] of Object.entries(req.headers)) {
       if (typeof value === 'string' && name !== 'host' && !HOP_BY_HOP.has(name)) headers.set(name, value)
     }
-    const answer = await fetch(upstream + (req.url ?? '/'), {
-      method: req.method,
-      headers,
-      ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
-    })
-    const body = Buffer.from(await answer.arrayBuffer())
+    let answer: Response
+    let body: Buffer
+    try {
+      answer = await fetch(upstream + (req.url ?? '/'), {
+        method: req.method,
+        headers,
+        ...(req.method === 'GET' || req.method === 'HEAD' ? {} : { body: Buffer.concat(chunks) }),
+      })
+      body = Buffer.from(await answer.arrayBuffer())
+    } catch {
+      // The stand-in dropped the connection (its `drop` fault): so does the proxy.
+      res.socket?.destroy()
+      return
+    }
     const out: Record<string, string> = {}
     answer.headers.forEach((value, name) => {
       if (!HOP_BY_HOP.has(name)) out[name] = value

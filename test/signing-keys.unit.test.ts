@@ -6,7 +6,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { textFromBase64Url } from '../src/lib/base64url-text'
-import { afterFetch, decideKeys, jwtHeader, KEYS_TTL_MS, keysOf, type KeyCache } from '../src/lib/signing-keys'
+import { afterFetch, decideKeys, jwtHeader, KEYS_TTL_MS, keysOf, UNKNOWN_KID_REFETCH_MS, type KeyCache } from '../src/lib/signing-keys'
 
 const NOW = 1_800_000_000_000
 const cache = (kids: string[], age = 0): KeyCache => ({ keys: kids.map((kid) => ({ kid, kty: 'EC' })), fetchedAt: NOW - age })
@@ -19,7 +19,8 @@ describe('decideKeys', () => {
     ['its kid in a fresh set', { alg: 'ES256', kid: 'a' }, cache(['a', 'b']), 'use'],
     ['no set yet', { alg: 'ES256', kid: 'a' }, undefined, 'fetch'],
     ['its kid only in a set older than the TTL', { alg: 'ES256', kid: 'a' }, cache(['a'], KEYS_TTL_MS), 'fetch'],
-    ['a kid the fresh set lacks (a rotated key, or another project)', { alg: 'ES256', kid: 'z' }, cache(['a']), 'fetch'],
+    ['a kid a set over a minute old lacks (a rotated key, or another project)', { alg: 'ES256', kid: 'z' }, cache(['a'], UNKNOWN_KID_REFETCH_MS), 'fetch'],
+    ['a kid a set fetched in the last minute lacks: not this project’s, no fetch', { alg: 'ES256', kid: 'z' }, cache(['a'], UNKNOWN_KID_REFETCH_MS - 1), 'unknown'],
   ])('%s → %s', (_name, header, keys, kind) => {
     expect(decideKeys(header, keys, NOW).kind).toBe(kind)
   })
@@ -33,6 +34,8 @@ describe('decideKeys', () => {
           expect(decision.keys.some((key) => key.kid === header.kid)).toBe(true)
           expect(set && set.age < KEYS_TTL_MS).toBe(true)
         }
+        // However many requests name kids it lacks, the set is fetched at most once a minute for them.
+        if (decision.kind === 'fetch' && set && !(set.kids as readonly unknown[]).includes(header.kid)) expect(set.age).toBeGreaterThanOrEqual(UNKNOWN_KID_REFETCH_MS)
       }),
       { seed: 29, numRuns: 2000 },
     )

@@ -22,12 +22,20 @@ export interface KeyCache {
 /** As auth-js (JWKS_TTL): a key found in a set older than this is fetched again (a revoked key stops verifying). */
 export const KEYS_TTL_MS = 10 * 60 * 1000
 
+/**
+ * A `kid` the set lacks is fetched for only once the set is this old: otherwise a cookie naming a made-up
+ * `kid` would cost a call to Supabase on every request. Supabase publishes a new key (standby) well before
+ * it signs with it, so a real rotated key is in any set fetched since; a set fetched in the last minute
+ * that lacks it means the token is not this project's.
+ */
+export const UNKNOWN_KID_REFETCH_MS = 60 * 1000
+
 export type KeyDecision =
   /** A symmetric (HS*) token or one without a `kid`: getClaims asks the project itself (GET /user). */
   | { readonly kind: 'remote' }
   /** Check it against these keys, which hold its `kid`. */
   | { readonly kind: 'use'; readonly keys: readonly Jwk[] }
-  /** Fetch the project's set first (none yet, too old, or no `kid` like this one: a rotated key), then `afterFetch`. */
+  /** Fetch the project's set first (none yet, too old, or no `kid` like this one in a set over a minute old: a rotated key), then `afterFetch`. */
   | { readonly kind: 'fetch' }
   /** No key of this project has that `kid`: not a session of this site. */
   | { readonly kind: 'unknown' }
@@ -49,8 +57,11 @@ export function jwtHeader(token: string, decode: (segment: string) => string | u
 export function decideKeys(header: { alg?: unknown; kid?: unknown }, cache: KeyCache | undefined, now: number): KeyDecision {
   const { alg, kid } = header
   if (typeof alg !== 'string' || alg === '' || alg.startsWith('HS') || typeof kid !== 'string' || kid === '') return { kind: 'remote' }
-  if (cache && now - cache.fetchedAt < KEYS_TTL_MS && cache.keys.some((key) => key.kid === kid)) return { kind: 'use', keys: cache.keys }
-  return { kind: 'fetch' }
+  if (!cache) return { kind: 'fetch' }
+  const age = now - cache.fetchedAt
+  const holds = cache.keys.some((key) => key.kid === kid)
+  if (holds) return age < KEYS_TTL_MS ? { kind: 'use', keys: cache.keys } : { kind: 'fetch' }
+  return age < UNKNOWN_KID_REFETCH_MS ? { kind: 'unknown' } : { kind: 'fetch' }
 }
 
 /** Pure: the decision once the set has just been fetched. */
