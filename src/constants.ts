@@ -15,6 +15,9 @@ export const MAX_NEXT_LENGTH = 2048
  */
 export const LANGUAGE_LINK_QUERY_BUDGET = MAX_NEXT_LENGTH + 512
 
+/** Longest path a language link repeats (ours are under 40 characters): a page at a longer one, a 404, gets no menu. */
+export const LANGUAGE_LINK_PATH_MAX = 256
+
 /** Longest email address (RFC 5321 path limit). */
 export const MAX_EMAIL_LENGTH = 254
 

@@ -109,6 +109,16 @@ describe('a long query', () => {
     },
   )
 
+  it('in the path does not come back either: a 404 at a 15 KB path is the plain 404 page, without the language menu', async () => {
+    const plain = await (await new Browser().get('/no-such-page')).text()
+    const res = await new Browser().get(`/${junk}`)
+    const html = await res.text()
+    expect(res.status).toBe(404)
+    expect(html).not.toContain('a'.repeat(100))
+    expect(html.length).toBeLessThanOrEqual(plain.length)
+    expect(html).not.toContain('?lang=')
+  })
+
   it("a link's 15 KB `next` is refused and not carried on; its token hash and type still are, in every language", async () => {
     const browser = new Browser()
     // `next` first: what a link carries after it (its token hash and type) must survive it.

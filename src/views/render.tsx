@@ -7,7 +7,7 @@ import type { Context } from 'hono'
 import type { Child } from 'hono/jsx'
 import type { AppEnv } from '../app-env'
 import { type Reason, statusFor } from '../lib/reasons'
-import { LANG_PARAM, LANGUAGE_LINK_QUERY_BUDGET, RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
+import { LANG_PARAM, LANGUAGE_LINK_PATH_MAX, LANGUAGE_LINK_QUERY_BUDGET, RATE_LIMIT_RETRY_AFTER_SECONDS } from '../constants'
 import type { Translator } from '../i18n/catalogue'
 import { ENGLISH } from '../i18n/catalogues'
 import { LOCALES, SOURCE_LOCALE, type Locale } from '../i18n/locales'
@@ -49,7 +49,8 @@ export function languageLinks(
   { pathname, search }: { readonly pathname: string; readonly search: string },
   locales: readonly Locale[],
 ): LanguageLink[] {
-  if (locales.length < 2) return []
+  // A 404 at a 15 KB path would otherwise repeat it once per language.
+  if (locales.length < 2 || pathname.length > LANGUAGE_LINK_PATH_MAX) return []
   // The path as one leading slash: a request for `//evil.example/x` (a 404) must not yield a link that
   // a browser reads as scheme-relative.
   const path = pathname.replace(/^\/+/, '/')
