@@ -391,12 +391,21 @@ describe('/auth/auth-code-error', () => {
   it.each([
     ['link_expired', 410],
     ['other_device', 400],
-    ['upstream_timeout', 504],
+    ['account_unavailable', 403],
+    // Failures of the request that redirected here, answered and logged with their status there: the
+    // page explaining them is no outage of its own (a bare GET must not fake 5xx figures).
+    ['upstream_timeout', 200],
+    ['upstream_unavailable', 200],
+    ['unexpected', 200],
+    ['rate_limited', 200],
     ['weak_password', 400], // a form-only reason: shown as an incomplete link, not an empty page
     ['nonsense', 400],
   ])('?reason=%s → %i', async (reason, status) => {
-    const res = await new Browser().get(`/auth/auth-code-error?reason=${reason}`)
+    const { result: res, lines } = await captureLogs(() => new Browser().get(`/auth/auth-code-error?reason=${reason}`))
     expect(res.status).toBe(status)
+    expect(res.headers.has('retry-after')).toBe(false)
     expect(await res.text()).toContain('href="/account/forgot-password"')
+    // Nor a second outcome in the log: the redirect to it already counted.
+    expect(lines.join('\n')).not.toContain('"reason"')
   })
 })

@@ -145,6 +145,17 @@ export function isRetryable(reason: Reason): boolean {
 }
 
 /** The HTTP status a page for this reason is served with. */
+/**
+ * The status of the page a redirect explains a failure on (/auth/auth-code-error?reason=…): the request
+ * that failed was answered and logged with its own status, so a server failure or a limit (5xx, 429)
+ * is not the page's to repeat, and a bare GET of the page must not fake outages in the 5xx figures an
+ * operator watches. Link problems keep their 4xx (410 for an expired link), as the address names the link.
+ */
+export function explanationStatus(reason: Reason): number {
+  const status = statusFor(reason)
+  return status >= 500 || status === 429 ? 200 : status
+}
+
 export function statusFor(reason: Reason): 400 | 401 | 403 | 410 | 422 | 429 | 500 | 502 | 504 {
   switch (reason) {
     case 'link_expired':

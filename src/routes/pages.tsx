@@ -5,7 +5,7 @@
 import { Hono } from 'hono/tiny'
 import type { AppEnv } from '../app-env'
 import { FORGOT_PASSWORD_PATH, VERIFY_CODE_PATH } from '../constants'
-import { isReason, LINK_REASONS } from '../lib/reasons'
+import { explanationStatus, isReason, LINK_REASONS } from '../lib/reasons'
 import { checkedTarget } from '../redirects'
 import { Actions } from '../views/components'
 import { renderPage, renderReason, translatorOf } from '../views/render'
@@ -38,10 +38,10 @@ pageRoutes.get('/auth/auth-code-error', (c) => {
   // Form-only reasons (weak_password, …) have no page of their own: read them as an incomplete link.
   // A sign-up, magic-link or email-change link (`for=site`): the way forward is the site, not a reset.
   const site = c.req.query('for') === 'site' ? { href: checkedTarget(c, c.get('config').siteUrl) } : undefined
-  const page = renderReason(c, isReason(reason) && LINK_REASONS.has(reason) ? reason : 'link_invalid', site)
-  // This page shows an outcome the redirect to it already counted (log line and event): not a second one.
-  c.set('reason', undefined)
-  return page
+  const shown = isReason(reason) && LINK_REASONS.has(reason) ? reason : 'link_invalid'
+  // This page shows an outcome the redirect to it already counted (log line and event): not a second one,
+  // nor a second failure status (explanationStatus).
+  return renderReason(c, shown, site, explanationStatus(shown))
 })
 
 pageRoutes.get('/healthz', (c) => c.json({ status: 'ok' }))

@@ -93,9 +93,13 @@ export function failWith(c: Context<AppEnv>, reason: Reason): number {
   return status
 }
 
-/** The full-page explanation of a Reason, with its status (and Retry-After for 429). */
-export function renderReason(c: Context<AppEnv>, reason: Reason, site?: { readonly href: string }): Response | Promise<Response> {
-  const status = failWith(c, reason)
+/** The full-page explanation of a Reason, with its status (and Retry-After for 429) unless given another. */
+export function renderReason(
+  c: Context<AppEnv>,
+  reason: Reason,
+  site?: { readonly href: string },
+  status: number = failWith(c, reason),
+): Response | Promise<Response> {
   const t = translatorOf(c)
   const copy = copyFor(reason, t, c.get('config')?.branding.support, site)
   return renderPage(
