@@ -4,7 +4,10 @@
  * auth.brand-b.com each get their own Supabase project, redirect rules, cookies and look. Without
  * `SITES`, the bindings themselves are the one site, answering on any hostname (the quick start).
  * Top-level bindings are defaults every site inherits; a site that fails to parse answers with the
- * configuration page naming its keys, without taking the other sites down. Parsed once per isolate.
+ * configuration page naming its keys, without taking the other sites down, and so does a key that is
+ * no hostname (`auth.brand-c.com:8443`): no request can reach it, the other sites keep working, and it
+ * is named in the log of requests for hostnames no site answers on (and by `npm run doctor`), never on
+ * another brand's pages. Parsed once per isolate.
  */
 import { ConfigError, parseConfig, parseJsonText, type Config } from './config'
 
@@ -34,7 +37,12 @@ export const SITE_KEYS: ReadonlySet<string> = new Set([
 /** The parsed deployment: one site for every hostname, or a site per configured hostname. */
 export type Deployment =
   | { readonly kind: 'single'; readonly site: Config | ConfigError }
-  | { readonly kind: 'sites'; readonly sites: ReadonlyMap<string, Config | ConfigError> }
+  | {
+      readonly kind: 'sites'
+      readonly sites: ReadonlyMap<string, Config | ConfigError>
+      /** `SITES.<key>` for each key that is no bare hostname: no request reaches them. */
+      readonly invalidKeys: readonly string[]
+    }
 
 const hostnameRe = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 
@@ -47,12 +55,17 @@ export function parseDeployment(env: Record<string, unknown>): Deployment | Conf
     return new ConfigError(['SITES'])
   }
   const sites = new Map<string, Config | ConfigError>()
+  const invalidKeys: string[] = []
   for (const [key, entry] of Object.entries(parsed as Record<string, unknown>)) {
     const hostname = siteHostname(key)
-    if (hostname === undefined || sites.has(hostname)) return new ConfigError([`SITES.${key}`])
-    sites.set(hostname, parseSiteSafely(env, hostname, entry))
+    if (hostname === undefined) invalidKeys.push(`SITES.${key}`)
+    // Two entries for one hostname (`Auth.Brand-A.com` and `auth.brand-a.com`): neither is meant more, so that site is the error.
+    else if (sites.has(hostname)) sites.set(hostname, new ConfigError([`SITES.${key}`]))
+    else sites.set(hostname, parseSiteSafely(env, hostname, entry))
   }
-  return { kind: 'sites', sites }
+  // Nothing answers anywhere: the whole deployment is the error.
+  if (sites.size === 0) return new ConfigError(invalidKeys)
+  return { kind: 'sites', sites, invalidKeys }
 }
 
 /**
@@ -123,6 +136,12 @@ export function loadDeployment(env: object): Deployment | ConfigError {
     memo.set(env, deployment)
   }
   return deployment
+}
+
+/** The SITES keys no request can reach (none without SITES, or when SITES itself is the error). */
+export function invalidSiteKeys(env: object): readonly string[] {
+  const deployment = loadDeployment(env)
+  return deployment instanceof ConfigError || deployment.kind === 'single' ? [] : deployment.invalidKeys
 }
 
 /** The configuration for a request's hostname, parsed once per isolate. */

@@ -318,8 +318,8 @@ describe('SITES', () => {
     if (!site || site instanceof ConfigError) throw new Error(`missing site: ${String(site instanceof ConfigError ? site.keys : site)}`)
     expect([site.siteId, site.appName]).toEqual(['auth.xn--bcher-kva.test', 'Bücher'])
     // The same hostname twice, once in each form, is one hostname.
-    const twice = parseDeployment({ ...good, SITES: { 'auth.bücher.test': {}, 'auth.xn--bcher-kva.test': {} } })
-    expect(twice instanceof ConfigError ? twice.keys : []).toEqual(['SITES.auth.xn--bcher-kva.test'])
+    const twice = siteFor(parseDeployment({ ...good, SITES: { 'auth.bücher.test': {}, 'auth.xn--bcher-kva.test': {} } }), 'auth.xn--bcher-kva.test')
+    expect(twice instanceof ConfigError ? twice.keys : twice).toEqual(['SITES.auth.xn--bcher-kva.test'])
   })
 
   it('whatever one site’s settings hold, parsing never throws (as a site or as the single site) and the other sites still load', async () => {
@@ -395,11 +395,30 @@ describe('SITES', () => {
     ['a URL, not a hostname', JSON.stringify({ 'https://auth.example.com': {} }), ['SITES.https://auth.example.com']],
     ['a hostname with userinfo', JSON.stringify({ 'evil@auth.example.com': {} }), ['SITES.evil@auth.example.com']],
     ['a hostname with a trailing dot', JSON.stringify({ 'auth.example.com.': {} }), ['SITES.auth.example.com.']],
-    ['two entries for one hostname', JSON.stringify({ 'auth.example.com': {}, 'Auth.Example.com': { APP_NAME: 'B' } }), ['SITES.Auth.Example.com']],
+    ['nothing but keys that are no hostname', JSON.stringify({ 'auth.a.com:1': {}, 'https://auth.b.com': {} }), ['SITES.auth.a.com:1', 'SITES.https://auth.b.com']],
   ])('refuses SITES that is %s', async (_name, sites, keys) => {
     const { parseDeployment } = await import('../src/sites')
     const result = parseDeployment({ ...good, SITES: sites })
     expect(result instanceof ConfigError ? result.keys : []).toEqual(keys)
+  })
+
+  it('keeps the other sites up when one key is no hostname, and names it only as an invalid key', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const result = parseDeployment({ ...good, SITES: JSON.stringify({ 'auth.brand-a.com': {}, 'auth.secret-brand.com:8443': {}, 'https://auth.brand-c.com': {} }) })
+    if (result instanceof ConfigError || result.kind !== 'sites') throw new Error('expected a deployment of sites')
+    expect(result.invalidKeys).toEqual(['SITES.auth.secret-brand.com:8443', 'SITES.https://auth.brand-c.com'])
+    const site = siteFor(result, 'auth.brand-a.com')
+    expect(site instanceof ConfigError).toBe(false)
+    expect(JSON.stringify(site)).not.toContain('secret-brand')
+    expect(siteFor(result, 'auth.secret-brand.com')).toBeUndefined()
+  })
+
+  it('makes a hostname with two entries (in two spellings) the error, and only that one', async () => {
+    const { parseDeployment, siteFor } = await import('../src/sites')
+    const result = parseDeployment({ ...good, SITES: JSON.stringify({ 'auth.example.com': {}, 'Auth.Example.com': { APP_NAME: 'B' }, 'auth.other.com': {} }) })
+    const twice = siteFor(result, 'auth.example.com')
+    expect(twice instanceof ConfigError ? twice.keys : twice).toEqual(['SITES.Auth.Example.com'])
+    expect(siteFor(result, 'auth.other.com') instanceof ConfigError).toBe(false)
   })
 
   it('refuses a misspelt BRANDING field, naming it as written, at the top level and per site', async () => {

@@ -319,6 +319,21 @@ describe('a misconfigured site', () => {
     expect(html).toContain('<code>SITES.auth.brand-b.test.SITE_URL</code>')
     expect((await new Browser({ fetcher, origin: A }).get('/account/forgot-password')).status).toBe(200)
   })
+
+  it('a key that is no hostname does not take the other sites down, nor show on their pages; the log of an unknown hostname names it', async () => {
+    const fetcher = withBindings({ SITES: JSON.stringify({ ...sites(), 'auth.secret-brand.test:8443': sites()['auth.brand-b.test'] }) })
+    for (const origin of [A, B]) {
+      for (const path of ['/account/forgot-password', '/healthz']) {
+        const res = await new Browser({ fetcher, origin }).get(path)
+        expect(res.status, `${origin}${path}`).toBe(200)
+        expect(await res.text()).not.toContain('secret-brand')
+      }
+    }
+    const { result: res, lines } = await captureLogs(() => new Browser({ fetcher, origin: 'https://auth.secret-brand.test:8443' }).get('/account/forgot-password'))
+    expect(res.status).toBe(404)
+    expect(await res.text()).not.toContain('secret-brand')
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual({ msg: 'config_invalid', keys: ['SITES.auth.secret-brand.test:8443'] })
+  })
 })
 
 describe('a site mounted on paths of an existing site', () => {

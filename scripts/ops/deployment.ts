@@ -176,6 +176,8 @@ export function deploymentSites(bindings: Record<string, unknown>, options: { wo
     const workerOrigin = options.workerUrl ? new URL(options.workerUrl).origin : host ? `https://${host}` : undefined
     return { kind: 'single', ignoredTopLevelSecretKey: false, sites: [{ id: 'default', config: parsed.site, workerOrigin }] }
   }
+  // The Worker keeps the other sites up; the doctor and configure refuse until every key is a hostname.
+  if (parsed.invalidKeys.length) return { error: new ConfigError([...parsed.invalidKeys]) }
   const secret = bindings.SUPABASE_SECRET_KEY
   return {
     kind: 'sites',

@@ -171,6 +171,10 @@ describe('deploymentSites', () => {
     const single = deploymentSites({ ...common, SITE_URL: 'https://a.test' }, { workerUrl: 'https://auth.a.test/ignored/path', routes: ['other.test'] })
     expect('sites' in single && single.sites[0]?.workerOrigin).toBe('https://auth.a.test')
     expect(deploymentSites({ SITES: '{' })).toEqual({ error: expect.objectContaining({ keys: ['SITES'] }) })
+    // The Worker keeps the other sites up around a key that is no hostname; the tools refuse it by name.
+    expect(deploymentSites({ ...common, SITES: JSON.stringify({ 'auth.a.test': { SITE_URL: 'https://a.test' }, 'auth.b.test:8443': {} }) })).toEqual({
+      error: expect.objectContaining({ keys: ['SITES.auth.b.test:8443'] }),
+    })
   })
 
   it('fails when two projects share a session cookie name and a COOKIE_DOMAIN carries one site’s cookie to the other, and only then', () => {

@@ -1,6 +1,7 @@
 /**
  * Puts the parsed Config of the site this request is for (by hostname) on `c.get('config')`.
- * A hostname no site is configured for gets a plain 404 page, never another site's configuration.
+ * A hostname no site is configured for gets a plain 404 page, never another site's configuration (the
+ * log line names any SITES key that is no hostname, in case that site was meant).
  * A misconfigured site answers every request with a 500 page and one log line that name the bad
  * keys, never their values.
  */
@@ -8,7 +9,7 @@ import type { MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../app-env'
 import { ConfigError } from '../config'
 import { requestUrl } from '../lib/secure-request'
-import { loadSiteConfig } from '../sites'
+import { invalidSiteKeys, loadSiteConfig } from '../sites'
 import { renderPage, translatorOf } from '../views/render'
 
 export function loadConfigMiddleware(): MiddlewareHandler<AppEnv> {
@@ -17,6 +18,9 @@ export function loadConfigMiddleware(): MiddlewareHandler<AppEnv> {
     const { m } = translatorOf(c)
     if (config === undefined) {
       c.set('reason', 'unknown_site')
+      // Perhaps the site meant for this hostname is one whose SITES key is no hostname: say which, here only.
+      const invalid = invalidSiteKeys(c.env)
+      if (invalid.length) console.error(JSON.stringify({ msg: 'config_invalid', keys: invalid }))
       return renderPage(
         c,
         404,
