@@ -208,7 +208,9 @@ describe('mistakes on the form', () => {
     })
     await client.auth.signOut({ scope: 'global' })
     const res = await submitNewPassword(browser, 'a perfectly fine password')
-    expect(res.status).toBe(401)
+    // 403, not 401: a 401 must carry a WWW-Authenticate challenge (RFC 9110 §15.5.2), which a cookie session has none of.
+    expect(res.status).toBe(403)
+    expect(res.headers.has('www-authenticate')).toBe(false)
     expect(await res.text()).toContain('Your reset session has ended')
   })
 

@@ -156,7 +156,7 @@ export function explanationStatus(reason: Reason): number {
   return status >= 500 || status === 429 ? 200 : status
 }
 
-export function statusFor(reason: Reason): 400 | 401 | 403 | 410 | 422 | 429 | 500 | 502 | 504 {
+export function statusFor(reason: Reason): 400 | 403 | 410 | 422 | 429 | 500 | 502 | 504 {
   switch (reason) {
     case 'link_expired':
       return 410
@@ -179,7 +179,8 @@ export function statusFor(reason: Reason): 400 | 401 | 403 | 410 | 422 | 429 | 5
     case 'breached_password':
       return 422
     case 'session_missing':
-      return 401
+      // Not 401: that requires a WWW-Authenticate challenge (RFC 9110 §15.5.2), and a cookie session has none to offer.
+      return 403
     case 'unexpected':
       return 500
   }
