@@ -27,16 +27,23 @@ export const MAX_PASSWORD_BYTES = 72
 /** Retry-After for our own edge limits: the Workers Rate Limiting binding counts per 60 s. */
 export const RATE_LIMIT_RETRY_AFTER_SECONDS = 60
 
+/**
+ * The Worker's own cookies carry `auth-` in their names: where it is mounted on paths of the main site
+ * (`www.brand-b.com/auth/*`) its cookies reach the whole host (`__Host-` means `Path=/`), and a bare
+ * `__Host-csrf` or `lang` could overwrite the main site's own. Over plain http (local development only)
+ * the short names are used; the bench's load generator sends `csrf`.
+ */
+
 /** Name of the double-submit CSRF cookie (the `__Host-` prefix needs https). */
-export const CSRF_COOKIE_SECURE = '__Host-csrf'
+export const CSRF_COOKIE_SECURE = '__Host-auth-csrf'
 export const CSRF_COOKIE_PLAIN = 'csrf'
 
 /** Remembers (as a SHA-256) which link this browser already confirmed: lets a second click continue. */
-export const CONFIRMED_LINK_COOKIE_SECURE = '__Host-confirmed-link'
+export const CONFIRMED_LINK_COOKIE_SECURE = '__Host-auth-confirmed-link'
 export const CONFIRMED_LINK_COOKIE_PLAIN = 'confirmed-link'
 
 /** Which account this browser held before a link switched it to another (login CSRF notice). */
-export const ACCOUNT_SWITCH_COOKIE_SECURE = '__Host-account-switch'
+export const ACCOUNT_SWITCH_COOKIE_SECURE = '__Host-auth-account-switch'
 export const ACCOUNT_SWITCH_COOKIE_PLAIN = 'account-switch'
 
 /** Form field that carries the CSRF token. */
@@ -58,8 +65,8 @@ export const SIGN_OUT_PATH = '/account/sign-out'
 /** Cache headers on every response: session cookies must never be cached by a CDN or browser. */
 export const NO_STORE = 'private, no-store'
 
-/** The language menu's choice (src/middleware/locale.ts): not secret, read by nothing but this Worker. */
-export const LANG_COOKIE = 'lang'
+/** The language menu's choice (src/middleware/locale.ts): not secret, read by nothing but this Worker; not `lang`, which sites use too. */
+export const LANG_COOKIE = 'auth-lang'
 /** The query parameter the language menu's links set. */
 export const LANG_PARAM = 'lang'
 /** A language choice is remembered for a year. */

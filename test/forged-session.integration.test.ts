@@ -104,12 +104,12 @@ describe('forged session cookies are no session', () => {
           await browser.get('/account/forgot-password')
           const post = await browser.request('/account/update-password', {
             method: 'POST',
-            body: new URLSearchParams({ csrf_token: browser.jar.get('__Host-csrf') ?? '', password: 'new-password-1', password_confirm: 'new-password-1' }).toString(),
+            body: new URLSearchParams({ csrf_token: browser.jar.get('__Host-auth-csrf') ?? '', password: 'new-password-1', password_confirm: 'new-password-1' }).toString(),
             headers: {
               'content-type': 'application/x-www-form-urlencoded',
               origin: browser.origin,
               'sec-fetch-site': 'same-origin',
-              cookie: `${cookie}; __Host-csrf=${browser.jar.get('__Host-csrf') ?? ''}`,
+              cookie: `${cookie}; __Host-auth-csrf=${browser.jar.get('__Host-auth-csrf') ?? ''}`,
             },
           })
           assertNoSession(post, await post.text(), `${name} (POST)`)
@@ -126,7 +126,7 @@ describe('forged session cookies are no session', () => {
     const tokenHash = 'pkce_' + 'a'.repeat(56)
     const remembered = await sha256(tokenHash)
     for (const [name, token] of forgedTokens('victim@example.com')) {
-      const cookie = `${sessionCookie(token, 'victim@example.com')}; __Host-confirmed-link=${remembered}`
+      const cookie = `${sessionCookie(token, 'victim@example.com')}; __Host-auth-confirmed-link=${remembered}`
       const res = await new Browser().get(`/auth/confirm?token_hash=${tokenHash}&type=recovery`, { cookie })
       expect(res.status, name).toBe(200) // the interstitial: nothing continued
       assertNoSession(res, await res.text(), name)
@@ -143,12 +143,12 @@ describe('forged session cookies are no session', () => {
       await browser.get('/account/forgot-password')
       const signOut = await browser.request('/account/sign-out', {
         method: 'POST',
-        body: new URLSearchParams({ csrf_token: browser.jar.get('__Host-csrf') ?? '' }).toString(),
+        body: new URLSearchParams({ csrf_token: browser.jar.get('__Host-auth-csrf') ?? '' }).toString(),
         headers: {
           'content-type': 'application/x-www-form-urlencoded',
           origin: browser.origin,
           'sec-fetch-site': 'same-origin',
-          cookie: `${cookie}; __Host-csrf=${browser.jar.get('__Host-csrf') ?? ''}`,
+          cookie: `${cookie}; __Host-auth-csrf=${browser.jar.get('__Host-auth-csrf') ?? ''}`,
         },
       })
       expect(signOut.status, name).toBe(200)

@@ -20,7 +20,7 @@ async function confirmedLink(browser = new Browser()) {
 describe('the second-click cookie', () => {
   it('is HttpOnly, Secure, SameSite=Lax, Path=/, host-only, and lasts the recovery window', async () => {
     const { confirmed } = await confirmedLink()
-    const cookie = confirmed.headers.getSetCookie().map(parseSetCookie).find((c) => c.name === '__Host-confirmed-link')
+    const cookie = confirmed.headers.getSetCookie().map(parseSetCookie).find((c) => c.name === '__Host-auth-confirmed-link')
     expect(cookie).toBeDefined()
     expect(cookie?.attributes.httponly).toBe(true)
     expect(cookie?.attributes.secure).toBe(true)
@@ -54,7 +54,7 @@ describe('the second-click cookie', () => {
       await control().advanceClock(20 * 60)
     }
     expect(confirmed?.headers.get('location')).toBe('/account/update-password')
-    expect(browser.jar.has('__Host-confirmed-link')).toBe(true)
+    expect(browser.jar.has('__Host-auth-confirmed-link')).toBe(true)
     const again = await browser.get(link)
     expect(again.status).toBe(200) // the interstitial, not a 303 to the form
     expect(again.headers.get('location')).toBeNull()
@@ -63,11 +63,11 @@ describe('the second-click cookie', () => {
 
   it('is cleared on sign-out', async () => {
     const { browser } = await confirmedLink()
-    expect(browser.jar.has('__Host-confirmed-link')).toBe(true)
+    expect(browser.jar.has('__Host-auth-confirmed-link')).toBe(true)
     const page = await browser.get('/account/sign-out')
     const out = await browser.submit(await page.text())
     expect(out.status).toBe(200)
-    expect(browser.jar.has('__Host-confirmed-link')).toBe(false)
+    expect(browser.jar.has('__Host-auth-confirmed-link')).toBe(false)
   })
 
   it('is cleared after the password change, so the link cannot be replayed in that browser', async () => {
@@ -75,7 +75,7 @@ describe('the second-click cookie', () => {
     const form = await browser.follow(await openLinkAndConfirm(browser, link))
     const done = await browser.submit(await form.text(), { password: 'brand-new-pass-1', password_confirm: 'brand-new-pass-1' })
     expect(done.status).toBe(200)
-    const cleared = done.headers.getSetCookie().map(parseSetCookie).find((c) => c.name === '__Host-confirmed-link')
+    const cleared = done.headers.getSetCookie().map(parseSetCookie).find((c) => c.name === '__Host-auth-confirmed-link')
     expect(cleared?.maxAge).toBe(0)
     const again = await browser.get(link)
     expect(again.status).toBe(200) // back to the interstitial; pressing it now says "expired"

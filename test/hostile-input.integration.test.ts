@@ -161,7 +161,7 @@ describe('hostile form values', () => {
       for (const value of VALUES) {
         const browser = new Browser()
         await browser.get('/account/forgot-password')
-        const form: Record<string, string> = { csrf_token: browser.jar.get('__Host-csrf') ?? '' }
+        const form: Record<string, string> = { csrf_token: browser.jar.get('__Host-auth-csrf') ?? '' }
         for (const field of fields) form[field] = value
         const res = await browser.post(path, form)
         assertSane(res, await res.text(), value)
@@ -180,8 +180,8 @@ const COOKIES = [
   'sb-127-auth-token.0=base64-eyJhY2Nlc3NfdG9rZW4iOi',
   'sb-127-auth-token.1=only-the-second-chunk',
   `sb-127-auth-token=${'A'.repeat(8000)}`,
-  '__Host-csrf=' + 'x'.repeat(5000),
-  'confirmed-link=; __Host-confirmed-link=' + 'y'.repeat(300),
+  '__Host-auth-csrf=' + 'x'.repeat(5000),
+  'confirmed-link=; __Host-auth-confirmed-link=' + 'y'.repeat(300),
   '=;;;==; =x',
 ]
 
@@ -249,7 +249,7 @@ describe('wrong content types, bodies and methods', () => {
   it('a confirm button sent as text/plain: 415, and the way on is a new link, not a reload of /auth/confirm (it needs the emailed link)', async () => {
     const browser = new Browser()
     await browser.get('/account/forgot-password')
-    const token = browser.jar.get('__Host-csrf') ?? ''
+    const token = browser.jar.get('__Host-auth-csrf') ?? ''
     const res = await browser.request('/auth/confirm', {
       method: 'POST',
       body: `csrf_token=${token}&token_hash=${'e'.repeat(56)}&type=recovery`,

@@ -77,7 +77,7 @@ describe('the language menu', () => {
     // The person reads German headers but picks Japanese from the menu.
     const chosen = await browser.get('/account/verify-code?lang=ja', { 'accept-language': 'de' })
     expect(h1(await chosen.text())).toBe('コードの入力')
-    const line = chosen.headers.getSetCookie().find((l) => l.startsWith('lang='))
+    const line = chosen.headers.getSetCookie().find((l) => l.startsWith('auth-lang='))
     expect(line).toBeDefined()
     const cookie = parseSetCookie(line as string)
     expect(cookie.value).toBe('ja')
@@ -88,11 +88,11 @@ describe('the language menu', () => {
     expect(line).toMatch(/Max-Age=31536000/)
     const later = await browser.get('/', { 'accept-language': 'de' })
     expect(htmlTag(await later.text())).toBe('<html lang="ja" dir="ltr">')
-    expect(later.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+    expect(later.headers.getSetCookie().some((l) => l.startsWith('auth-lang='))).toBe(false)
     // Choosing it again sets nothing: a Set-Cookie would make even a content-hashed asset uncacheable.
     const again = await browser.get('/account/verify-code?lang=ja')
     expect(h1(await again.text())).toBe('コードの入力')
-    expect(again.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+    expect(again.headers.getSetCookie().some((l) => l.startsWith('auth-lang='))).toBe(false)
   })
 
   it('takes a choice only from a GET (the menu’s links), never from a form post, even one from another site', async () => {
@@ -104,21 +104,21 @@ describe('the language menu', () => {
     })
     expect(res.status).toBe(403)
     expect(htmlTag(await res.text())).toBe('<html lang="de" dir="ltr">')
-    expect(res.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+    expect(res.headers.getSetCookie().some((l) => l.startsWith('auth-lang='))).toBe(false)
   })
 
   it('ignores a choice the site does not offer, and sets no cookie for it', async () => {
     const res = await new Browser().get('/?lang=xx', { 'accept-language': 'es' })
     expect(htmlTag(await res.text())).toBe('<html lang="es" dir="ltr">')
-    expect(res.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+    expect(res.headers.getSetCookie().some((l) => l.startsWith('auth-lang='))).toBe(false)
   })
 
   it('keeps the saved choice when the query asks for a language the site does not offer', async () => {
     const browser = new Browser()
-    browser.jar.set('lang', 'de')
+    browser.jar.set('auth-lang', 'de')
     const res = await browser.get('/?lang=pt', { 'accept-language': 'fr' })
     expect(htmlTag(await res.text())).toBe('<html lang="de" dir="ltr">')
-    expect(res.headers.getSetCookie().some((l) => l.startsWith('lang='))).toBe(false)
+    expect(res.headers.getSetCookie().some((l) => l.startsWith('auth-lang='))).toBe(false)
   })
 })
 
@@ -203,7 +203,7 @@ describe('a whole reset in another language', () => {
     const html = await page.text()
     expect(htmlTag(html)).toBe('<html lang="ar" dir="rtl">')
     expect(html).toContain('متابعة لاختيار كلمة مرور جديدة')
-    expect(browser.jar.get('lang')).toBe('ar')
+    expect(browser.jar.get('auth-lang')).toBe('ar')
   })
 
   it('Arabic: right to left, numbers in Latin digits, the address isolated', async () => {

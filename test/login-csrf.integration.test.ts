@@ -198,8 +198,8 @@ describe('no warning where nothing switched', () => {
   })
 })
 
-describe('the note of a switch (the __Host-account-switch cookie)', () => {
-  const SWITCH = '__Host-account-switch'
+describe('the note of a switch (the __Host-auth-account-switch cookie)', () => {
+  const SWITCH = '__Host-auth-account-switch'
   /** A victim's browser that pressed an attacker's magic link, and that response's Set-Cookie for the note. */
   async function switched() {
     const browser = await signedInAs(await newUser())

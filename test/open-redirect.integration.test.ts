@@ -57,7 +57,7 @@ describe('no open redirect through next', () => {
       expect(again.headers.get('location')).toBe('/account/update-password')
       const url = new URL(link)
       const post = await browser.post('/auth/confirm', {
-        csrf_token: browser.jar.get('__Host-csrf') ?? '',
+        csrf_token: browser.jar.get('__Host-auth-csrf') ?? '',
         token_hash: url.searchParams.get('token_hash') ?? '',
         type: 'recovery',
         next: payload,
@@ -100,7 +100,7 @@ describe('every redirect the second click builds, for generated hostile next val
       const query = `token_hash=${tokenHash}&type=magiclink&next=${encodeURIComponent(raw)}`
       for (const res of [
         await browser.get(`${url.href}?${query}`),
-        await browser.post('/auth/confirm', { csrf_token: browser.jar.get('__Host-csrf') ?? '', token_hash: tokenHash, type: 'magiclink', next: raw }),
+        await browser.post('/auth/confirm', { csrf_token: browser.jar.get('__Host-auth-csrf') ?? '', token_hash: tokenHash, type: 'magiclink', next: raw }),
       ]) {
         const location = res.headers.get('location')
         // A refused or odd `next` may still show the interstitial (GET), never a redirect elsewhere.

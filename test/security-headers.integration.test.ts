@@ -69,7 +69,7 @@ describe('every response', () => {
       ['form error', await browser.submit(form, { email: 'not an address' })],
       ['cross-site post', await browser.post('/account/forgot-password', { email: 'a@example.com' }, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })],
       ['wrong content type', await browser.request('/account/forgot-password', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', origin: browser.origin } })],
-      ['confirm with a dead link', await browser.post('/auth/confirm', { csrf_token: browser.jar.get('__Host-csrf') ?? '', token_hash: 'e'.repeat(56), type: 'recovery' })],
+      ['confirm with a dead link', await browser.post('/auth/confirm', { csrf_token: browser.jar.get('__Host-auth-csrf') ?? '', token_hash: 'e'.repeat(56), type: 'recovery' })],
       ['method not allowed', await browser.request('/account/forgot-password', { method: 'PUT' })],
     ]
     for (const [what, res] of answers) expectSecurityHeaders(res, what)
@@ -123,13 +123,13 @@ describe('every response', () => {
 describe('forged and malformed posts', () => {
   async function formPage(browser: Browser) {
     await browser.get('/account/forgot-password')
-    return browser.jar.get('__Host-csrf') ?? ''
+    return browser.jar.get('__Host-auth-csrf') ?? ''
   }
 
   it('a refused confirm button says to open the emailed link again (it still works), not to reload or start over', async () => {
     const browser = new Browser()
     const page = await (await browser.get(`/auth/confirm?token_hash=${'e'.repeat(56)}&type=recovery`)).text()
-    browser.jar.set('__Host-csrf', 'x'.repeat(43)) // the cookie changed since the page was shown
+    browser.jar.set('__Host-auth-csrf', 'x'.repeat(43)) // the cookie changed since the page was shown
     const res = await browser.submit(page)
     expect(res.status).toBe(403)
     const html = await res.text()
@@ -153,7 +153,7 @@ describe('forged and malformed posts', () => {
   it('refuses a post whose token only matches a malformed CSRF cookie (one this Worker never issued)', async () => {
     const browser = new Browser()
     await formPage(browser)
-    browser.jar.set('__Host-csrf', 'planted')
+    browser.jar.set('__Host-auth-csrf', 'planted')
     expect((await browser.post('/account/forgot-password', { csrf_token: 'planted', email: 'a@example.com' })).status).toBe(403)
   })
 
@@ -161,11 +161,11 @@ describe('forged and malformed posts', () => {
     const browser = new Browser()
     await formPage(browser)
     const planted = 'A'.repeat(length)
-    browser.jar.set('__Host-csrf', planted)
+    browser.jar.set('__Host-auth-csrf', planted)
     const res = await browser.post('/account/forgot-password', { csrf_token: planted, email: 'a@example.com' })
     expect(res.status).toBe(403)
     // And the planted cookie is replaced by one of ours.
-    expect(browser.jar.get('__Host-csrf')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(browser.jar.get('__Host-auth-csrf')).toMatch(/^[A-Za-z0-9_-]{43}$/)
   })
 
   it('refuses a post with neither Origin nor Sec-Fetch-Site', async () => {
@@ -193,13 +193,13 @@ describe('forged and malformed posts', () => {
   it('refuses a post without the CSRF cookie, even with a token', async () => {
     const browser = new Browser()
     const token = await formPage(browser)
-    browser.jar.delete('__Host-csrf')
+    browser.jar.delete('__Host-auth-csrf')
     expect((await browser.post('/account/forgot-password', { csrf_token: token, email: 'a@example.com' })).status).toBe(403)
   })
 
   it('sets the CSRF cookie as __Host-, HttpOnly, Secure, SameSite=Lax, Path=/', async () => {
     const res = await new Browser().get('/account/forgot-password')
-    const line = res.headers.getSetCookie().find((c) => c.startsWith('__Host-csrf=')) ?? ''
+    const line = res.headers.getSetCookie().find((c) => c.startsWith('__Host-auth-csrf=')) ?? ''
     expect(line).toMatch(/; Path=\//)
     expect(line).toMatch(/; HttpOnly/)
     expect(line).toMatch(/; Secure/)

@@ -33,8 +33,8 @@ describe('isSessionItem', () => {
     `${KEY}-flow-ok_flow_id-code-verifier-extra`,
     `${KEY}-user.x`,
     'sb-other-auth-token',
-    '__Host-csrf',
-    'lang',
+    '__Host-auth-csrf',
+    'auth-lang',
   ])('leaves %s alone', (name) => {
     expect(isSessionItem(name, KEY)).toBe(false)
   })
@@ -53,14 +53,14 @@ describe('isSessionCookie (what a client that ignores the session does not see)'
     `${KEY}.123`,
     `${KEY}x`,
     'sb-other-auth-token',
-    '__Host-csrf',
+    '__Host-auth-csrf',
   ])('shows %s', (name) => {
     expect(isSessionCookie(name, KEY)).toBe(false)
   })
 })
 
 describe('cookiesToClear', () => {
-  const sent = [KEY, `${KEY}.1`, `${KEY}-code-verifier`, `${KEY}.(`, '__Host-csrf', 'lang']
+  const sent = [KEY, `${KEY}.1`, `${KEY}-code-verifier`, `${KEY}.(`, '__Host-auth-csrf', 'auth-lang']
 
   it('deletes each item host-only, and with COOKIE_DOMAIN once more domain-wide (a copy from before it was set)', () => {
     expect(cookiesToClear(sent, KEY, '.example.com')).toEqual([
@@ -79,7 +79,7 @@ describe('cookiesToClear', () => {
 })
 
 describe('replacedSessionCookies (a new session over one the client was not shown)', () => {
-  const sent = [KEY, `${KEY}.0`, `${KEY}.1`, `${KEY}-user`, `${KEY}-code-verifier`, '__Host-csrf']
+  const sent = [KEY, `${KEY}.0`, `${KEY}.1`, `${KEY}-user`, `${KEY}-code-verifier`, '__Host-auth-csrf']
 
   it('deletes every old session cookie the new value does not overwrite, and leaves the rest', () => {
     expect(replacedSessionCookies(sent, new Set([KEY]), KEY, undefined)).toEqual([{ name: `${KEY}.0` }, { name: `${KEY}.1` }, { name: `${KEY}-user` }])
@@ -97,6 +97,6 @@ describe('replacedSessionCookies (a new session over one the client was not show
   })
 
   it('nothing when the browser sent no session', () => {
-    expect(replacedSessionCookies([`${KEY}-code-verifier`, 'lang'], new Set([KEY]), KEY, '.example.com')).toEqual([])
+    expect(replacedSessionCookies([`${KEY}-code-verifier`, 'auth-lang'], new Set([KEY]), KEY, '.example.com')).toEqual([])
   })
 })

@@ -8,7 +8,7 @@ import { createClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
 import { inject } from 'vitest'
 import { localAuthControl } from '../local-auth/client'
-import { Browser, parseForms, type Fetcher } from './browser'
+import { Browser, parseForms, parseSetCookie, type Fetcher } from './browser'
 import { configuredLimiters, withBindings } from './deployment'
 import { captureLogs, newUser, openLinkAndConfirm, requestRecovery, submitNewPassword } from './flow'
 
@@ -373,5 +373,30 @@ describe('a site mounted on paths of an existing site', () => {
       if (target === 'https://www.example.com/') continue // SITE_URL: back to the site itself
       expect(url.pathname, target).toMatch(/^\/(auth|account)\//)
     }
+  })
+
+  it("sets only cookies named as its own or Supabase's, and leaves the site's `lang` and `__Host-csrf` alone", async () => {
+    const browser = new Browser({ fetcher: deployment(), origin: MOUNTED })
+    // The main site's own cookies on the same host.
+    browser.jar.set('lang', 'de-DE')
+    browser.jar.set('__Host-csrf', 's'.repeat(43))
+    const set: string[] = []
+    const keep = (res: Response) => {
+      for (const line of res.headers.getSetCookie()) set.push(parseSetCookie(line).name)
+      return res
+    }
+    const email = await userOn(controlA())
+    keep(await browser.get('/account/forgot-password?lang=fr'))
+    keep(await requestRecovery(browser, email))
+    const minted = await controlA().mintToken({ email, type: 'recovery' })
+    const opened = keep(await browser.get(`/auth/confirm?token_hash=${minted.token_hash}&type=recovery&next=/account/update-password`))
+    const confirmed = keep(await browser.submit(await opened.text()))
+    const form = await keep(await browser.follow(confirmed)).text()
+    keep(await browser.submit(form, { password: 'mounted-new-pass-2', password_confirm: 'mounted-new-pass-2' }))
+    expect(set).toContain('auth-lang')
+    expect(set).toContain('__Host-auth-csrf')
+    for (const name of set) expect(name).toMatch(/^(__Host-auth-|auth-|sb-)/)
+    expect(browser.jar.get('lang')).toBe('de-DE')
+    expect(browser.jar.get('__Host-csrf')).toBe('s'.repeat(43))
   })
 })

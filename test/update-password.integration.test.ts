@@ -35,7 +35,7 @@ describe('who may set a new password', () => {
     expect(parseForms(forgot)[0]?.fields.email).toBe(user.email)
     // And a POST cannot go around it.
     const post = await browser.post('/account/update-password', {
-      csrf_token: browser.jar.get('__Host-csrf') ?? '',
+      csrf_token: browser.jar.get('__Host-auth-csrf') ?? '',
       password: 'a brand new password',
       password_confirm: 'a brand new password',
     })
