@@ -173,6 +173,19 @@ describe('/auth/confirm?code= (links from {{ .ConfirmationURL }})', () => {
     expect((await browser.follow(res)).status).toBe(200)
   })
 
+  it('a HEAD spends nothing: the same link still works on GET afterwards', async () => {
+    const { browser, link } = await freshLink()
+    const confirmUrl = await codeRedirect(link)
+    await control().clearRequests()
+    const head = await browser.request(confirmUrl, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('location')).toBeNull()
+    expect((await control().requests()).filter((r) => r.path === '/auth/v1/token')).toEqual([])
+    const res = await browser.get(confirmUrl)
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/account/update-password')
+  })
+
   it('a refused next falls back to the form, and the log line still says the code was confirmed', async () => {
     const { browser, link } = await freshLink()
     const confirmUrl = await codeRedirect(link, 'https://evil.example/')

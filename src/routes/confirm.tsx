@@ -1,8 +1,8 @@
 /**
  * /auth/confirm: where emailed links land. GET (and HEAD) never spend a token in the default
  * `interstitial` mode; POST verifies it with `verifyOtp`. `?code=` links (from `{{ .ConfirmationURL }}`
- * templates) are exchanged on GET: they are useless without the code-verifier cookie, so a scanner
- * cannot spend them. In `direct` mode only recovery and invite links verify on GET: the page they
+ * templates) are exchanged on GET (not HEAD): they are useless without the code-verifier cookie, so a
+ * scanner cannot spend them. In `direct` mode only recovery and invite links verify on GET: the page they
  * lead to names the account, so a link planted by someone else cannot sign a visitor in unnoticed.
  * The button's POST, a `?code=` exchange and a direct-mode GET count against the per-IP confirm limit
  * (reloading a `?code=` link this browser already exchanged does not); the interstitial GET spends
@@ -38,7 +38,11 @@ const namesTheAccount = (type: EmailOtpType) => type === 'recovery' || type === 
 confirmRoutes.get('/', async (c) => {
   const request = parseConfirmRequest(c.req.query())
   if (request.kind === 'failed') return redirectToError(c, request.reason)
-  if (request.kind === 'code') return exchangeCode(c, request.code, request.next)
+  if (request.kind === 'code') {
+    // A HEAD (a link checker's, never a browser's navigation) spends nothing, as it spends no token hash.
+    if (c.req.method === 'HEAD') return c.body(null, 200)
+    return exchangeCode(c, request.code, request.next)
+  }
 
   const next = nextTarget(c, request.next, defaultNextFor(request.type, c.get('config').siteUrl))
   const seen = await checkConfirmedLink(c, request.tokenHash)
