@@ -41,8 +41,8 @@ export interface AppEnv {
     /** The parsed form body of a POST (middleware/csrf.ts). */
     form: Record<string, string>
     /**
-     * This request's Supabase client, created on first call (middleware/supabase.ts); the first call's
-     * options decide. `{ session: 'ignore' }`: the browser's session cookie is not shown to it, for a call
+     * This request's Supabase client for these options, created on first call (middleware/supabase.ts),
+     * one per session option. `{ session: 'ignore' }`: the browser's session cookie is not shown to it, for a call
      * that does not act as the signed-in person (asking for a reset email, confirming a link or code, whose
      * new session replaces the old), so an expired session is not refreshed first; a new session written
      * by such a client also deletes the old session's cookies it was not shown.

@@ -25,10 +25,17 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
     c.set('upstream', upstream)
     let sealed = false
     // Created on first use, with what only a request that calls Supabase needs (a page that never
-    // calls it pays for none of it): building the client was a fifth of such a page's CPU.
-    let client: SupabaseClient | undefined
+    // calls it pays for none of it): building the client was a fifth of such a page's CPU. One client
+    // per session option: a request that first reads the session (a second click on a link) and then
+    // confirms a link must not confirm it on the client that was shown the old session.
+    let fetcher: typeof fetch | undefined
+    const clients = new Map<ClientOptions['session'], SupabaseClient>()
     c.set('supabase', (options: ClientOptions = {}) => {
-      if (!client) {
+      const key = options.session ?? 'use'
+      let client = clients.get(key)
+      if (client) return client
+      const config = c.get('config')
+      if (!fetcher) {
         let markStarted: () => void = () => {}
         c.set('upstreamStarted', new Promise<void>((resolve) => (markStarted = resolve)))
         let markFailed: () => void = () => {}
@@ -36,12 +43,12 @@ export function supabaseClient(): MiddlewareHandler<AppEnv> {
         c.set('sealCookies', () => {
           sealed = true
         })
-        const config = c.get('config')
         const hooks = { onFetch: () => markStarted(), onFailure: () => markFailed() }
-        const fetcher = timedFetch(config.upstreamTimeoutMs, upstream, hooks, forwardingFor(c, config))
+        fetcher = timedFetch(config.upstreamTimeoutMs, upstream, hooks, forwardingFor(c, config))
         c.set('upstreamFetch', fetcher)
-        client = createClient(c, config, options, fetcher, () => sealed)
       }
+      client = createClient(c, config, { session: key }, fetcher, () => sealed)
+      clients.set(key, client)
       return client
     })
     await next()
