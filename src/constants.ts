@@ -10,10 +10,10 @@ export const MAX_FORM_BYTES = 8 * 1024
 export const MAX_NEXT_LENGTH = 2048
 
 /**
- * Query characters (decoded names plus values) a language link carries over from its page: a link's
- * token hash and type and the longest `next` we accept fit with room to spare; nothing we send needs more.
+ * Query characters a language link carries over from its page, as the link writes them (percent-encoded):
+ * a link's token hash and type and a long `next` fit; nothing we send needs more.
  */
-export const LANGUAGE_LINK_QUERY_BUDGET = MAX_NEXT_LENGTH + 512
+export const LANGUAGE_LINK_QUERY_BUDGET = 4096
 
 /** Longest path a language link repeats (ours are under 40 characters): a page at a longer one, a 404, gets no menu. */
 export const LANGUAGE_LINK_PATH_MAX = 256

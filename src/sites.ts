@@ -4,10 +4,10 @@
  * auth.brand-b.com each get their own Supabase project, redirect rules, cookies and look. Without
  * `SITES`, the bindings themselves are the one site, answering on any hostname (the quick start).
  * Top-level bindings are defaults every site inherits; a site that fails to parse answers with the
- * configuration page naming its keys, without taking the other sites down, and so does a key that is
- * no hostname (`auth.brand-c.com:8443`): no request can reach it, the other sites keep working, and it
- * is named in the log of requests for hostnames no site answers on (and by `npm run doctor`), never on
- * another brand's pages. Parsed once per isolate.
+ * configuration page naming its keys, without taking the other sites down. A key that is no hostname
+ * (`auth.brand-c.com:8443`) takes nothing down either: no request can reach it, the other sites keep
+ * working and never show it, and it is named in the log of requests for hostnames no site answers on
+ * (and by `npm run doctor`). Parsed once per isolate.
  */
 import { ConfigError, parseConfig, parseJsonText, type Config } from './config'
 

@@ -144,7 +144,6 @@ export function isRetryable(reason: Reason): boolean {
   return reason === 'rate_limited' || reason === 'upstream_timeout' || reason === 'upstream_unavailable'
 }
 
-/** The HTTP status a page for this reason is served with. */
 /**
  * The status of the page a redirect explains a failure on (/auth/auth-code-error?reason=…): the request
  * that failed was answered and logged with its own status, so a server failure or a limit (5xx, 429)
@@ -156,6 +155,7 @@ export function explanationStatus(reason: Reason): number {
   return status >= 500 || status === 429 ? 200 : status
 }
 
+/** The HTTP status a page for this reason is served with. */
 export function statusFor(reason: Reason): 400 | 403 | 410 | 422 | 429 | 500 | 502 | 504 {
   switch (reason) {
     case 'link_expired':

@@ -65,16 +65,18 @@ export function languageLinks(
 }
 
 /**
- * Pure: the parameters that fit LANGUAGE_LINK_QUERY_BUDGET, in order; one that does not fit is left out
- * (a later, shorter one may still fit). A query within the budget as sent (decoding only shortens) is
- * kept whole. Otherwise every link would repeat a hostile 15 KB query, once per language.
+ * Pure: the parameters that fit LANGUAGE_LINK_QUERY_BUDGET as the links write them, in order; one that
+ * does not fit is left out (a later, shorter one may still fit). Otherwise every link would repeat a
+ * hostile 15 KB query, once per language. A query so short that even writing each of its characters as
+ * `%XX` stays within the budget is kept whole without counting.
  */
 function withinBudget(params: URLSearchParams, sentLength: number): URLSearchParams {
-  if (sentLength <= LANGUAGE_LINK_QUERY_BUDGET) return params
+  if (sentLength * 3 <= LANGUAGE_LINK_QUERY_BUDGET) return params
   const kept = new URLSearchParams()
   let used = 0
   for (const [name, value] of params) {
-    const size = name.length + value.length
+    // `name=value&`, as URLSearchParams writes it.
+    const size = new URLSearchParams([[name, value]]).toString().length + 1
     if (used + size > LANGUAGE_LINK_QUERY_BUDGET) continue
     used += size
     kept.append(name, value)
