@@ -40,20 +40,36 @@ describe('plain http on a real hostname', () => {
     expect(res.headers.getSetCookie()).toEqual([])
   })
 
-  it('keeps a port: http://auth.example.com:8080/x → https://auth.example.com:8080/x', async () => {
-    const res = await new Browser({ origin: 'http://auth.example.com:8080' }).get('/account/forgot-password')
-    expect(res.headers.get('location')).toBe('https://auth.example.com:8080/account/forgot-password')
+  it('goes to the default https port: http://auth.example.com:8080/x → https://auth.example.com/x (Cloudflare serves https on other ports)', async () => {
+    const res = await new Browser({ origin: 'http://auth.example.com:8080' }).get('/account/forgot-password?x=1')
+    expect(res.headers.get('location')).toBe('https://auth.example.com/account/forgot-password?x=1')
+  })
+
+  it('from a visitor anywhere but this machine, even one naming a private address as its client', async () => {
+    for (const ip of ['203.0.113.5', '2001:db8::5', '10.0.0.5', '192.168.1.5']) {
+      const res = await new Browser({ origin: 'http://auth.example.com' }).get('/account/forgot-password', { 'cf-connecting-ip': ip })
+      expect(res.status, ip).toBe(308)
+    }
+  })
+})
+
+describe('plain http from this machine, on a production hostname (`wrangler dev --host`, an --env with routes)', () => {
+  it.each(['127.0.0.1', '::1', '127.0.0.2'])('CF-Connecting-IP %s: served as it comes, with the plain cookie names', async (ip) => {
+    const res = await new Browser({ origin: 'http://auth.example.com' }).get('/account/forgot-password', { 'cf-connecting-ip': ip })
+    expect(res.status).toBe(200)
+    const cookies = res.headers.getSetCookie()
+    expect(cookies.some((line) => line.startsWith('csrf='))).toBe(true)
+    for (const line of cookies) expect(line).not.toMatch(/^__Host-|;\s*Secure/i)
   })
 })
 
 describe('plain http in local development', () => {
   it.each(['http://127.0.0.1:8787', 'http://localhost:8787', 'http://192.168.1.20:8787', 'http://[::1]:8787'])('%s is served as it comes, with the plain cookie names', async (origin) => {
     const res = await new Browser({ origin }).get('/account/forgot-password')
-    // Served by the Worker (a 200 form, or the page for a hostname no site answers on), never upgraded.
-    expect(res.status).not.toBe(308)
-    for (const line of res.headers.getSetCookie()) {
-      expect(line).not.toMatch(/^__Host-|;\s*Secure/i)
-    }
+    expect(res.status).toBe(200)
+    const cookies = res.headers.getSetCookie()
+    expect(cookies.some((line) => line.startsWith('csrf='))).toBe(true)
+    for (const line of cookies) expect(line).not.toMatch(/^__Host-|;\s*Secure/i)
   })
 })
 
@@ -101,6 +117,13 @@ describe('isLocalHost', () => {
       expect(isLocalHost(hostname(url)), url).toBe(false)
     }
     for (const url of ['http://172.16.0.0/', 'http://172.31.255.255/', 'http://10.255.255.255/', 'http://127.255.255.255/']) {
+      expect(isLocalHost(hostname(url)), url).toBe(true)
+    }
+    // Unique-local and link-local ranges only: the parser writes their first group with four digits.
+    for (const url of ['http://[fc::1]/', 'http://[fd::]/', 'http://[fcd::1]/', 'http://[fe8::1]/', 'http://[fec0::1]/', 'http://[fe::1]/']) {
+      expect(isLocalHost(hostname(url)), url).toBe(false)
+    }
+    for (const url of ['http://[fc00::1]/', 'http://[fdff::1]/', 'http://[fe80::1]/', 'http://[febf::1]/']) {
       expect(isLocalHost(hostname(url)), url).toBe(true)
     }
     for (const url of ['http://localhost.example.com/', 'http://127.0.0.1.nip.io/', 'http://10.0.0.1.example/', 'http://[2001:db8::1]/', 'http://[::ffff:8.8.8.8]/', 'http://[::]/']) {

@@ -8,6 +8,12 @@
 
 const ipv4Re = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
 
+/** Pure: whether a client address (CF-Connecting-IP) is this machine: the runtime in front is local. */
+export function isLoopbackAddress(address: string | undefined): boolean {
+  if (address === undefined) return false
+  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address)
+}
+
 export function isLocalHost(hostname: string): boolean {
   if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true
   const v4 = ipv4Re.exec(hostname)
@@ -19,7 +25,8 @@ export function isLocalHost(hostname: string): boolean {
     const v6 = hostname.slice(1, -1)
     // Loopback, unique local (fc00::/7), link-local (fe80::/10), and IPv4 loopback or private written as IPv6.
     if (v6 === '::1') return true
-    if (/^f[cd][0-9a-f]{0,2}:/.test(v6) || /^fe[89ab][0-9a-f]?:/.test(v6)) return true
+    // The parser drops leading zeros, so a first group of these ranges is always four digits.
+    if (/^f[cd][0-9a-f]{2}:/.test(v6) || /^fe[89ab][0-9a-f]:/.test(v6)) return true
     // The URL parser writes an IPv4-mapped address in hex (`::ffff:7f00:1`).
     const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(v6)
     if (!mapped) return false
