@@ -141,6 +141,21 @@ describe('/auth/confirm when Supabase Auth misbehaves', () => {
     expect((await browser.submit(html)).headers.get('location')).toBe('/account/update-password')
   })
 
+  it('the button again does not carry on a `next` over 2,048 characters (refused whatever it says)', async () => {
+    const { browser, link } = await freshLink()
+    const long = `/${'n'.repeat(5_000)}`
+    const opened = await (await browser.get(`${link.replace(/&next=[^&]*/, '')}&next=${long}`)).text()
+    expect(opened).not.toContain('n'.repeat(100))
+    await control().injectFault({ path: '/auth/v1/verify', method: 'POST', times: 1, status: 503, body: 'unavailable' })
+    // The button's form as a person with a hand-edited page would send it: with the long next.
+    const { csrf_token, token_hash, type } = parseForms(opened)[0]?.fields ?? {}
+    const failed = await browser.post('/auth/confirm', { csrf_token: csrf_token ?? '', token_hash: token_hash ?? '', type: type ?? '', next: long })
+    expect(failed.status).toBe(502)
+    const html = await failed.text()
+    expect(html).not.toContain('n'.repeat(100))
+    expect(parseForms(html)[0]?.fields).not.toHaveProperty('next')
+  })
+
   it('Supabase spent the link but the answer timed out: the next press says the link is used, with a way forward', async () => {
     const { browser, link } = await freshLink()
     const opened = await (await browser.get(link)).text()

@@ -46,7 +46,7 @@ describe('plain http on a real hostname', () => {
   })
 
   it('from a visitor anywhere but this machine, even one naming a private address as its client', async () => {
-    for (const ip of ['203.0.113.5', '2001:db8::5', '10.0.0.5', '192.168.1.5']) {
+    for (const ip of ['203.0.113.5', '2001:db8::5', '10.0.0.5', '192.168.1.5', '::ffff:203.0.113.5', '1127.0.0.1']) {
       const res = await new Browser({ origin: 'http://auth.example.com' }).get('/account/forgot-password', { 'cf-connecting-ip': ip })
       expect(res.status, ip).toBe(308)
     }
@@ -54,7 +54,7 @@ describe('plain http on a real hostname', () => {
 })
 
 describe('plain http from this machine, on a production hostname (`wrangler dev --host`, an --env with routes)', () => {
-  it.each(['127.0.0.1', '::1', '127.0.0.2'])('CF-Connecting-IP %s: served as it comes, with the plain cookie names', async (ip) => {
+  it.each(['127.0.0.1', '::1', '127.0.0.2', '::ffff:127.0.0.1'])('CF-Connecting-IP %s: served as it comes, with the plain cookie names', async (ip) => {
     const res = await new Browser({ origin: 'http://auth.example.com' }).get('/account/forgot-password', { 'cf-connecting-ip': ip })
     expect(res.status).toBe(200)
     const cookies = res.headers.getSetCookie()

@@ -10,8 +10,7 @@ const ipv4Re = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
 
 /** Pure: whether a client address (CF-Connecting-IP) is this machine: the runtime in front is local. */
 export function isLoopbackAddress(address: string | undefined): boolean {
-  if (address === undefined) return false
-  return address === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address) || /^::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address)
+  return address === '::1' || (address !== undefined && /^(::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.test(address))
 }
 
 export function isLocalHost(hostname: string): boolean {

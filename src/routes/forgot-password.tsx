@@ -84,18 +84,18 @@ forgotPasswordRoutes.post('/', async (c) => {
  * goes wrong"). Both address refusals come only for an existing account, which is why the page cannot
  * say them (enumeration).
  */
-const SETTINGS_REFUSALS: Readonly<Record<string, string>> = {
+const SETTINGS_REFUSALS: ReadonlyMap<string, string> = new Map([
   // CAPTCHA protection on: every request without a token is refused (supabase/auth internal/api/middleware.go:257-260).
-  captcha_failed: 'captcha_required',
+  ['captcha_failed', 'captcha_required'],
   // Supabase's built-in SMTP sends only to the project team's addresses (internal/api/mail.go:772-775).
-  email_address_not_authorized: 'email_address_not_authorized',
+  ['email_address_not_authorized', 'email_address_not_authorized'],
   // Email validation refused the address: example.com, .test, typo domains, no MX (internal/api/mail.go:918-927).
-  email_address_invalid: 'email_address_invalid',
-}
+  ['email_address_invalid', 'email_address_invalid'],
+])
 
 /** What became of the email, for the log line and event: a Reason, or one of SETTINGS_REFUSALS' words. */
 function emailOutcome(error: { code?: string; status?: number; name?: string }, upstream: { timedOut: boolean }): string {
-  return (error.code !== undefined && Object.hasOwn(SETTINGS_REFUSALS, error.code) ? SETTINGS_REFUSALS[error.code] : undefined) ?? classifyAuthError(error, upstream)
+  return SETTINGS_REFUSALS.get(error.code ?? '') ?? classifyAuthError(error, upstream)
 }
 
 async function sendInBackground(c: Context<AppEnv>, email: string): Promise<void> {
