@@ -52,19 +52,27 @@ async function pkceGrant(ctx: LocalAuthContext, body: Record<string, unknown>): 
   if (!isCodeVerifierValid(verifier, flowState.codeChallenge, flowState.codeChallengeMethod)) {
     throw badRequest('bad_code_verifier', 'code challenge does not match previously saved code verifier')
   }
-  if (isBanned(user, ctx.clock.nowMs())) throw badRequest('user_banned', 'User is banned')
+  // No ban check here: GoTrue checks it when the auth code is issued (GET /verify) and not at the
+  // exchange [auth:internal/api/token.go:214-289, internal/api/verify.go:669-671].
   ctx.store.flowStates.delete(flowState.id)
   return issueSession(ctx, user, flowState.authenticationMethod)
 }
 
+const GRANTS = {
+  password: (ctx: LocalAuthContext, body: Record<string, unknown>) => passwordGrant(ctx, body),
+  refresh_token: (ctx: LocalAuthContext, body: Record<string, unknown>) => refreshSession(ctx, str(body, 'refresh_token')),
+  pkce: (ctx: LocalAuthContext, body: Record<string, unknown>) => pkceGrant(ctx, body),
+} as const
+
 /** POST /token, dispatching on the grant_type query parameter. */
 export function tokenRoutes(ctx: LocalAuthContext) {
-  // GoTrue charges the token limiter in the handler, before any grant [auth:internal/api/token.go:45,63].
-  return new Hono<AppEnv>().post('/token', perIpLimit(ctx, 'token'), async (c) => {
+  const limit = perIpLimit(ctx, 'token')
+  return new Hono<AppEnv>().post('/token', async (c) => {
     const grantType = c.req.query('grant_type') ?? ''
-    if (grantType === 'password') return c.json(await passwordGrant(ctx, await readJsonBody(c)))
-    if (grantType === 'refresh_token') return c.json(await refreshSession(ctx, str(await readJsonBody(c), 'refresh_token')))
-    if (grantType === 'pkce') return c.json(await pkceGrant(ctx, await readJsonBody(c)))
-    throw badRequest('invalid_credentials', 'unsupported_grant_type')
+    // An unknown grant is refused before the token limiter is charged [auth:internal/api/token.go:47-61];
+    // a known one is charged in the handler, before the grant runs [token.go:63-65].
+    if (!Object.hasOwn(GRANTS, grantType)) throw badRequest('invalid_credentials', 'unsupported_grant_type')
+    await limit(c, async () => {})
+    return c.json(await GRANTS[grantType as keyof typeof GRANTS](ctx, await readJsonBody(c)))
   })
 }

@@ -69,6 +69,16 @@ describe('per-IP buckets', () => {
     expect(posts.at(-1)).toBe(429)
   })
 
+  it('charge /token only for a known grant: an unsupported grant_type is refused first [auth:internal/api/token.go:47-65]', async () => {
+    await h.control.setLimits({ preset: 'hosted' })
+    const unsupported = await statuses(40, () => h.api('/token?grant_type=foo', { method: 'POST', body: '{}' }))
+    expect(count(unsupported, 400)).toBe(40)
+    const grant = () => h.api('/token?grant_type=password', { method: 'POST', body: JSON.stringify({ email: 'x@example.com', password: 'wrong-password' }) })
+    const all = await statuses(31, grant)
+    expect(count(all, 400)).toBe(30)
+    expect(all.at(-1)).toBe(429)
+  })
+
   it('let /token burst 30 and refill at 150/300 = 0.5 per second [apilimiter.go:197-200]', async () => {
     await h.control.setLimits({ preset: 'hosted' })
     const grant = () => h.api('/token?grant_type=password', { method: 'POST', body: JSON.stringify({ email: 'x@example.com', password: 'wrong-password' }) })

@@ -113,6 +113,20 @@ describe('PKCE flow (GET /verify → ?code= → exchangeCodeForSession)', () => 
     expect(params(new URL(second.headers.get('location')!).search)).toMatchObject({ error_code: 'otp_expired' })
   })
 
+  it('exchanges a code for a user banned since it was issued: the ban is checked when the code is issued, not at the exchange [auth:internal/api/token.go:214-289, verify.go:669-671]', async () => {
+    await h.admin().auth.admin.createUser({ email: EMAIL, password: PASSWORD, email_confirm: true, ban_duration: '1h' })
+    await h.control.advanceClock(2 * 3600) // past the ban: the reset and the click go through
+    const browser = h.client({ flowType: 'pkce' })
+    await browser.auth.resetPasswordForEmail(EMAIL, { redirectTo: REDIRECT_TO })
+    const hash = tokenHashOf(await h.control.latestMessageTo(EMAIL))
+    const click = await fetch(`${h.auth.url}/auth/v1/verify?token=${hash}&type=recovery&redirect_to=${encodeURIComponent(REDIRECT_TO)}`, { redirect: 'manual' })
+    const code = new URL(click.headers.get('location')!).searchParams.get('code')!
+    await h.control.advanceClock(-2 * 3600) // back inside the ban, as if an admin had banned the user since the click
+    const exchanged = await browser.auth.exchangeCodeForSession(code)
+    expect(exchanged.error).toBeNull()
+    expect(exchanged.data.session?.access_token).toBeTruthy()
+  })
+
   it('also verifies a pkce_ hash directly with POST /verify (token_hash path needs no verifier)', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     await h.client({ flowType: 'pkce' }).auth.resetPasswordForEmail(EMAIL)
