@@ -12,7 +12,8 @@ import { badRequest } from '../errors'
 export function logoutRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>().post('/logout', requireUser(ctx), (c) => {
     const { user, session } = c.get('auth')
-    const scope = c.req.query('scope') ?? 'global'
+    // An absent or empty scope is global [auth:internal/api/logout.go:27-30].
+    const scope = c.req.query('scope') || 'global'
     if (!['global', 'local', 'others'].includes(scope)) {
       throw badRequest('validation_failed', `Unsupported logout scope "${scope}"`)
     }

@@ -154,7 +154,9 @@ describe('POST /logout scopes', () => {
     ['global', 0, false],
     ['local', 2, false],
     ['others', 1, true],
-  ] as const)('scope %s leaves %i sessions (caller kept: %s)', async (scope, left, callerKept) => {
+    // Empty is global too [auth:internal/api/logout.go:27-30].
+    ['', 0, false],
+  ] as const)('scope "%s" leaves %i sessions (caller kept: %s)', async (scope, left, callerKept) => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const me = await device()
     await device()
