@@ -5,6 +5,7 @@ import { extractCode, extractLinks } from '../client'
 import { goSetQuery } from '../go-url'
 import { compileGlob, isRedirectAllowed, resolveRedirect } from '../redirect'
 import { htmlToText, renderTemplate } from '../template'
+import { validateEmail } from '../validate'
 
 describe('renderTemplate (Go html/template escaping)', () => {
   const data = {
@@ -85,5 +86,22 @@ describe('redirect rules (contract §8)', () => {
 describe('goSetQuery', () => {
   it('sorts keys and escapes like Go url.Values.Encode', () => {
     expect(goSetQuery('http://x.test/p?z=1&a=b c#frag', { code: "it's" })).toBe('http://x.test/p?a=b+c&code=it%27s&z=1#frag')
+  })
+})
+
+describe('validateEmail (GoTrue validateEmail [auth:internal/api/mail.go:709-720])', () => {
+  const message = (email: string) => {
+    const result = validateEmail(email)
+    return result.ok ? result.email : result.error.message
+  }
+
+  it('says an empty address is required, counts the length in bytes as Go does, then checks the format', () => {
+    expect(message('')).toBe('An email address is required')
+    expect(message(`${'a'.repeat(243)}@example.com`)).toBe(`${'a'.repeat(243)}@example.com`) // 255 bytes
+    expect(message(`${'a'.repeat(244)}@example.com`)).toBe('An email address is too long')
+    // 137 characters, 262 bytes: too long to GoTrue, whose len() counts bytes.
+    expect(message(`${'é'.repeat(125)}@example.com`)).toBe('An email address is too long')
+    expect(message(`${'é'.repeat(100)}@example.com`)).toBe('Unable to validate email address: invalid format')
+    expect(message('Someone@Example.COM')).toBe('someone@example.com')
   })
 })
