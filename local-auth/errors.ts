@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'email_exists'
   | 'user_already_exists'
   | 'phone_provider_disabled'
+  | 'anonymous_provider_disabled'
   | 'bad_jwt'
   | 'not_admin'
   | 'no_authorization'

@@ -93,6 +93,36 @@ describe('HEAD /verify', () => {
   })
 })
 
+describe('POST /signup and /otp without what they need [auth:internal/api/api.go:233-252, signup.go:35-37, otp.go:37-39,88-94]', () => {
+  it.each([
+    ['neither address nor phone: an anonymous sign-in, which is off', 422, 'anonymous_provider_disabled', 'Anonymous sign-ins are disabled', {}],
+    ['no password', 400, 'validation_failed', 'Signup requires a valid password', { email: 'nopass@example.com' }],
+    ['an address and a phone', 400, 'validation_failed', 'Only an email address or phone number should be provided on signup.', { email: 'both@example.com', phone: '+15555550100', password: PASSWORD }],
+    ['a phone alone (phone sign-ups are off)', 400, 'phone_provider_disabled', 'Phone signups are disabled', { phone: '+15555550100', password: PASSWORD }],
+  ])('/signup with %s → %i %s', async (_name, status, code, message, body) => {
+    const res = await signup(body)
+    expect(res.status).toBe(status)
+    expect(await res.json()).toEqual({ code, message })
+  })
+
+  it('an anonymous attempt does not use up the signups bucket; one with an address does', async () => {
+    await h.control.setLimits({ preset: 'hosted' })
+    for (let i = 0; i < 40; i++) expect((await signup({})).status).toBe(422)
+    const res = await signup({ email: 'after-anonymous@example.com', password: PASSWORD })
+    expect(res.status).toBe(200)
+  })
+
+  it.each([
+    ['neither address nor phone', 'validation_failed', 'One of email or phone must be set', {}],
+    ['an address and a phone', 'validation_failed', 'Only an email address or phone number should be provided', { email: 'both@example.com', phone: '+15555550100' }],
+    ['a phone (phone OTPs are off)', 'phone_provider_disabled', 'Unsupported phone provider', { phone: '+15555550100' }],
+  ])('/otp with %s → 400 %s', async (_name, code, message, body) => {
+    const res = await h.api('/otp', { method: 'POST', body: JSON.stringify(body) })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ code, message })
+  })
+})
+
 describe('POST /signup repeated', () => {
   it('keeps the stored password of an unconfirmed address and only resends [auth:internal/api/signup.go:193-197]', async () => {
     expect((await signup({ email: EMAIL, password: PASSWORD })).status).toBe(200)
