@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import type { LocalAuthContext } from './context'
 import { AuthError, unexpectedFailure } from './errors'
+import { invalidAddress, notAuthorized } from './email-refusals'
 import { goQueryEscape } from './go-url'
 import type { EmailType, OutboxMessage } from './mailer'
 import { generateOtp, normaliseChallengeMethod, tokenHash, withFlowPrefix } from './otp'
@@ -98,10 +99,16 @@ export async function issueEmailToken(
   type: EmailType,
   options: { redirectTo: string; isPkce: boolean; newEmail?: string; uncharged?: boolean },
 ): Promise<IssuedToken> {
+  const target = type === 'email_change' ? (options.newEmail ?? user.email) : user.email
+  // Refused before the budget is charged [auth:internal/api/mail.go:772-789] …
+  const unauthorized = notAuthorized(target, ctx.config.authorizedAddresses)
+  if (unauthorized) throw unauthorized
   if (!options.uncharged) chargeEmailBudget(ctx)
+  // … or by the mailer, after it, with nothing stored or stamped [mail.go:405-425, 803-812, 918-927].
+  const invalid = ctx.config.emailValidation ? invalidAddress(target) : undefined
+  if (invalid) throw invalid
   const now = ctx.clock.nowMs()
   const otp = generateOtp()
-  const target = type === 'email_change' ? (options.newEmail ?? user.email) : user.email
   const hash = withFlowPrefix(tokenHash(target, otp), options.isPkce)
   ctx.store.putOneTimeToken({ userId: user.id, type: tokenTypeByEmail[type], tokenHash: hash, relatesTo: target, createdAt: now })
   if (type === 'recovery' || type === 'magiclink') user.recoverySentAt = now

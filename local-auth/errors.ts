@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'user_already_exists'
   | 'phone_provider_disabled'
   | 'anonymous_provider_disabled'
+  | 'email_address_invalid'
+  | 'email_address_not_authorized'
   | 'bad_jwt'
   | 'not_admin'
   | 'no_authorization'

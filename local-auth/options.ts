@@ -45,6 +45,18 @@ export interface LocalAuthOptions {
   refreshTokenReuseIntervalSeconds?: number
   /** GOTRUE_MAILER_AUTOCONFIRM: signups get a session at once and no email (default false, as hosted). */
   autoconfirm?: boolean
+  /**
+   * GOTRUE_EXTERNAL_EMAIL_AUTHORIZED_ADDRESSES: when set, emails go only to these addresses (a `+label`
+   * ignored), as on a hosted project still sending with Supabase's built-in SMTP, which mails only the
+   * team's addresses; others get 400 email_address_not_authorized (default none: every address).
+   */
+  authorizedAddresses?: string[]
+  /**
+   * GOTRUE_MAILER_EMAIL_VALIDATION_EXTENDED: refuse, when sending, addresses no mail can reach
+   * (example.com, .test, typo domains, short gmail names) with 400 email_address_invalid, after the
+   * hourly email budget is charged (default false, GoTrue's; hosted projects turn it on).
+   */
+  emailValidation?: boolean
   /** Seed demo@example.com on start and on reset (default false; the CLI sets true). */
   seedDemoUser?: boolean
   /** Logger for one-line events; silent by default. */
@@ -75,6 +87,8 @@ export function resolveOptions(options: LocalAuthOptions = {}): LocalAuthConfig 
     limits: Object.freeze({ ...CLI_LIMITS, ...options.limits }),
     refreshTokenReuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? C.DEFAULT_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS,
     autoconfirm: options.autoconfirm ?? false,
+    authorizedAddresses: options.authorizedAddresses ?? [],
+    emailValidation: options.emailValidation ?? false,
     seedDemoUser: options.seedDemoUser ?? false,
     log: options.log ?? (() => {}),
   } satisfies LocalAuthConfig
