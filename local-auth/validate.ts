@@ -8,12 +8,14 @@ import { badRequest, type AuthError } from './errors'
 
 const emailRe =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
+// TextEncoder, not Buffer: the Worker's tests import this file in workerd, whose types have no Buffer.
+const utf8 = new TextEncoder()
 export const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** GoTrue's `validateEmail`: present, length in bytes (Go's `len`), format, then lowercase [auth:internal/api/mail.go:709-720]. */
 export function validateEmail(email: string): { ok: true; email: string } | { ok: false; error: AuthError } {
   if (email === '') return { ok: false, error: badRequest('validation_failed', 'An email address is required') }
-  if (Buffer.byteLength(email, 'utf8') > MAX_EMAIL_LENGTH) return { ok: false, error: badRequest('validation_failed', 'An email address is too long') }
+  if (utf8.encode(email).length > MAX_EMAIL_LENGTH) return { ok: false, error: badRequest('validation_failed', 'An email address is too long') }
   if (!emailRe.test(email)) return { ok: false, error: badRequest('validation_failed', 'Unable to validate email address: invalid format') }
   return { ok: true, email: email.toLowerCase() }
 }
