@@ -31,6 +31,14 @@ export const DEFAULT_SITE_URL = 'http://127.0.0.1:8787'
 export const DEFAULT_OTP_EXPIRY_SECONDS = 3600
 export const DEFAULT_MAX_FREQUENCY_SECONDS = 60
 export const DEFAULT_PASSWORD_MIN_LENGTH = 6
+/** The Pwned Passwords range API GoTrue's HIBP client calls [supabase/hibp@d225752 pwned.go `PwnedPasswordsURL`]. */
+export const DEFAULT_PWNED_PASSWORDS_URL = 'https://api.pwnedpasswords.com'
+/** GoTrue's HIBP HTTP client timeout [auth:internal/api/api.go:144-148]. */
+export const HIBP_TIMEOUT_MS = 5000
+/** GoTrue's HIBP User-Agent default [auth:internal/conf/configuration.go:304]. */
+export const HIBP_USER_AGENT = 'https://github.com/supabase/gotrue'
+/** How old a session may be before a password change needs reauthentication [auth:internal/api/user.go:157]. */
+export const REAUTHENTICATION_AFTER_MS = 24 * 3600 * 1000
 export const DEFAULT_JWT_EXPIRY_SECONDS = 3600
 export const DEFAULT_FLOW_STATE_EXPIRY_SECONDS = 300
 /** The CLI's `refresh_token_reuse_interval = 10` [cli:apps/cli-go/pkg/config/templates/config.toml:174]; GoTrue's own default is 0. */

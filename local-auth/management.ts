@@ -2,7 +2,8 @@
  * The subset of Supabase's Management API auth config (`GET`/`PATCH /v1/projects/{ref}/config/auth`)
  * that `npm run doctor` and `npm run supabase:configure` use, over the stand-in's own settings, so a
  * PATCH changes how the stand-in behaves where it models the setting (Site URL, redirect allow-list,
- * email templates and subjects, password minimum, email budget, IP forwarding); SMTP is stored only.
+ * email templates and subjects, the password policy and the two password-change guards, email budget,
+ * IP forwarding); SMTP is stored only.
  * Field names, types and bounds follow Supabase's published OpenAPI document (`UpdateAuthConfigBody`,
  * `AuthConfigResponse`; supabase/cli packages/api/src/generated/openapi.json, apps/cli-go/pkg/api/types.gen.go).
  * Not modelled: the other ~250 fields (absent from GET, refused by PATCH), plan checks, per-field error
@@ -11,6 +12,7 @@
 import type { LocalAuthContext } from './context'
 import type { EmailType } from './mailer'
 import { DEFAULT_SUBJECTS } from './mailer'
+import { decodeRequiredCharacters, encodeRequiredCharacters, REQUIRED_CHARACTER_CHOICES } from './password'
 
 /** The stand-in's project ref (20 lowercase letters, like a hosted project's). */
 export const LOCAL_PROJECT_REF = 'localauthdevproject0'
@@ -27,7 +29,7 @@ export const TEMPLATE_NAMES: Readonly<Record<string, EmailType>> = {
 }
 
 type FieldKind =
-  | { type: 'string'; pattern?: RegExp }
+  | { type: 'string'; pattern?: RegExp; choices?: readonly string[] }
   | { type: 'integer'; minimum: number; maximum: number }
   | { type: 'boolean' }
 
@@ -36,6 +38,10 @@ export const FIELDS: Readonly<Record<string, FieldKind>> = {
   site_url: { type: 'string', pattern: /^[^,]+$/ },
   uri_allow_list: { type: 'string' },
   password_min_length: { type: 'integer', minimum: 6, maximum: 32767 },
+  password_required_characters: { type: 'string', choices: REQUIRED_CHARACTER_CHOICES },
+  password_hibp_enabled: { type: 'boolean' },
+  security_update_password_require_reauthentication: { type: 'boolean' },
+  security_update_password_require_current_password: { type: 'boolean' },
   rate_limit_email_sent: { type: 'integer', minimum: 1, maximum: 2147483647 },
   security_sb_forwarded_for_enabled: { type: 'boolean' },
   external_email_enabled: { type: 'boolean' },
@@ -67,6 +73,7 @@ export function validatePatch(body: unknown): string[] {
     if (kind.type === 'string') {
       if (typeof value !== 'string') problems.push(`${key} must be a string`)
       else if (kind.pattern && !kind.pattern.test(value)) problems.push(`${key} must match ${kind.pattern.source} regular expression`)
+      else if (kind.choices && !kind.choices.includes(value)) problems.push(`${key} must be one of the following values: ${kind.choices.join(', ')}`)
     } else if (kind.type === 'integer') {
       if (typeof value !== 'number' || !Number.isInteger(value)) problems.push(`${key} must be an integer number`)
       else if (value < kind.minimum) problems.push(`${key} must not be less than ${kind.minimum}`)
@@ -82,6 +89,10 @@ export async function readAuthConfig(ctx: LocalAuthContext): Promise<Record<stri
     site_url: ctx.config.siteUrl,
     uri_allow_list: ctx.config.uriAllowList.join(','),
     password_min_length: ctx.config.passwordMinLength,
+    password_required_characters: encodeRequiredCharacters(ctx.config.passwordRequiredCharacters),
+    password_hibp_enabled: ctx.config.passwordHibpEnabled,
+    security_update_password_require_reauthentication: ctx.config.updatePasswordRequireReauthentication,
+    security_update_password_require_current_password: ctx.config.updatePasswordRequireCurrentPassword,
     rate_limit_email_sent: ctx.limits.settings.emailsPerHour,
     security_sb_forwarded_for_enabled: ctx.limits.settings.sbForwardedFor,
     external_email_enabled: true,
@@ -106,6 +117,10 @@ export function applyAuthConfig(ctx: LocalAuthContext, patch: Record<string, unk
     if (key === 'site_url' && typeof value === 'string') next.siteUrl = value
     else if (key === 'uri_allow_list') next.uriAllowList = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []
     else if (key === 'password_min_length' && typeof value === 'number') next.passwordMinLength = value
+    else if (key === 'password_required_characters') next.passwordRequiredCharacters = decodeRequiredCharacters(typeof value === 'string' ? value : '')
+    else if (key === 'password_hibp_enabled') next.passwordHibpEnabled = value === true
+    else if (key === 'security_update_password_require_reauthentication') next.updatePasswordRequireReauthentication = value === true
+    else if (key === 'security_update_password_require_current_password') next.updatePasswordRequireCurrentPassword = value === true
     else if (key === 'rate_limit_email_sent' && typeof value === 'number') ctx.limits.settings = { ...ctx.limits.settings, emailsPerHour: value }
     else if (key === 'security_sb_forwarded_for_enabled' && typeof value === 'boolean') {
       ctx.limits.settings = { ...ctx.limits.settings, sbForwardedFor: value }

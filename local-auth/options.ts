@@ -26,6 +26,32 @@ export interface LocalAuthOptions {
   maxFrequencySeconds?: number
   /** GOTRUE_PASSWORD_MIN_LENGTH (default 6). */
   passwordMinLength?: number
+  /**
+   * GOTRUE_PASSWORD_REQUIRED_CHARACTERS, already split into sets: a new password needs one character
+   * of each, or 422 weak_password with the reason `characters` (default none). The dashboard's choices
+   * are `REQUIRED_CHARACTER_CHOICES` (password.ts); `decodeRequiredCharacters` reads GoTrue's `a:b\:c` form.
+   */
+  passwordRequiredCharacters?: string[]
+  /**
+   * GOTRUE_PASSWORD_HIBP_ENABLED ("Prevent use of leaked passwords"): new passwords are looked up in
+   * the Pwned Passwords range API at `pwnedPasswordsUrl`; a hit is the reason `pwned` (default false).
+   */
+  passwordHibpEnabled?: boolean
+  /** GOTRUE_PASSWORD_HIBP_FAIL_CLOSED: when the range API cannot be read, refuse with a 500 instead of allowing (default false). */
+  passwordHibpFailClosed?: boolean
+  /** Where the range API is (GoTrue's is fixed: https://api.pwnedpasswords.com); tests and dev use local-pwned. */
+  pwnedPasswordsUrl?: string
+  /**
+   * GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION: PUT /user with a password from a session
+   * more than 24 h old needs a reauthentication nonce (400 reauthentication_needed; default false).
+   * There is no /reauthenticate here, so every nonce is refused (422 reauthentication_not_valid).
+   */
+  updatePasswordRequireReauthentication?: boolean
+  /**
+   * GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_CURRENT_PASSWORD: PUT /user with a password needs
+   * `current_password`, except in a recovery session (default false).
+   */
+  updatePasswordRequireCurrentPassword?: boolean
   /** Access-token signing: 'ES256' (default; JWKS served with a kid) or 'HS256' (shared secret). */
   jwtAlgorithm?: 'ES256' | 'HS256'
   /** HS secret; also signs the legacy anon/service_role apikey JWTs. */
@@ -79,6 +105,12 @@ export function resolveOptions(options: LocalAuthOptions = {}): LocalAuthConfig 
     otpExpirySeconds: options.otpExpirySeconds ?? C.DEFAULT_OTP_EXPIRY_SECONDS,
     maxFrequencySeconds: options.maxFrequencySeconds ?? C.DEFAULT_MAX_FREQUENCY_SECONDS,
     passwordMinLength: options.passwordMinLength ?? C.DEFAULT_PASSWORD_MIN_LENGTH,
+    passwordRequiredCharacters: (options.passwordRequiredCharacters ?? []).filter((set) => set !== ''),
+    passwordHibpEnabled: options.passwordHibpEnabled ?? false,
+    passwordHibpFailClosed: options.passwordHibpFailClosed ?? false,
+    pwnedPasswordsUrl: (options.pwnedPasswordsUrl ?? C.DEFAULT_PWNED_PASSWORDS_URL).replace(/\/+$/, ''),
+    updatePasswordRequireReauthentication: options.updatePasswordRequireReauthentication ?? false,
+    updatePasswordRequireCurrentPassword: options.updatePasswordRequireCurrentPassword ?? false,
     jwtAlgorithm: options.jwtAlgorithm ?? 'ES256',
     jwtSecret: options.jwtSecret ?? C.DEFAULT_JWT_SECRET,
     jwtExpirySeconds: options.jwtExpirySeconds ?? C.DEFAULT_JWT_EXPIRY_SECONDS,

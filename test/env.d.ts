@@ -17,6 +17,9 @@ declare module 'vitest' {
     rateLimits: Record<string, { limit: number; period: number }>
     /** The local range server (local-pwned/), the Worker's BREACHED_PASSWORD_API_URL. */
     pwnedUrl: string
+    /** A project with required characters, leaked-password protection and both password-change guards on. */
+    strictAuthUrl: string
+    strictAnonKey: string
     /** The main stand-in behind test/lossy-proxy.ts. */
     lossyAuthUrl: string
   }

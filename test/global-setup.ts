@@ -36,11 +36,24 @@ export default async function setup(project: TestProject) {
   // The local Pwned Passwords range server: BREACHED_PASSWORD_API_URL for the Worker.
   const pwned = await startLocalPwned()
   project.provide('pwnedUrl', pwned.url)
+  // A project with every password rule a dashboard can switch on (upper, lower and digits; leaked-password
+  // protection against the same range server; current password and reauthentication for changes).
+  const strict = await startLocalAuth({
+    siteUrl: TEST_ORIGIN,
+    passwordMinLength: 10,
+    passwordRequiredCharacters: ['abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', '0123456789'],
+    passwordHibpEnabled: true,
+    pwnedPasswordsUrl: pwned.url,
+    updatePasswordRequireCurrentPassword: true,
+    updatePasswordRequireReauthentication: true,
+  })
+  project.provide('strictAuthUrl', strict.url)
+  project.provide('strictAnonKey', strict.anonKey)
   // The same project behind a proxy that can lose an answer after the stand-in acted (test/lossy-proxy-server.ts).
   const lossy = await startLossyProxy(auth.url)
   project.provide('lossyAuthUrl', lossy.url)
   return async () => {
-    await Promise.all([auth.stop(), legacy.stop(), pwned.stop(), siteB.stop(), lossy.stop()])
+    await Promise.all([auth.stop(), legacy.stop(), pwned.stop(), siteB.stop(), strict.stop(), lossy.stop()])
   }
 }
 

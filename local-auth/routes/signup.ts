@@ -61,7 +61,7 @@ export function signupRoutes(ctx: LocalAuthContext) {
       await signupsLimit(c, async () => {})
       const password = str(body, 'password')
       if (!password) throw badRequest('validation_failed', 'Signup requires a valid password') // signup.go:35-37
-      const weak = checkPasswordStrength(password, ctx.config.passwordMinLength)
+      const weak = await checkPasswordStrength(ctx, password)
       if (weak) throw weak
       if (str(body, 'email') && str(body, 'phone')) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on signup.')
       if (!str(body, 'email')) throw badRequest('phone_provider_disabled', 'Phone signups are disabled') // signup.go:151-152

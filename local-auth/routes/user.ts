@@ -10,7 +10,8 @@ import { requireUser } from '../auth-guard'
 import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, chargeEmailBudget, createFlowState, issueEmailToken } from '../email-tokens'
-import { forbidden, unprocessable } from '../errors'
+import { REAUTHENTICATION_AFTER_MS } from '../constants'
+import { badRequest, forbidden, unprocessable } from '../errors'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { checkPasswordStrength, hashPassword, isPasswordMatch } from '../password'
@@ -30,6 +31,34 @@ async function applyPasswordChange(ctx: LocalAuthContext, user: UserRow, session
   ctx.store.deleteSessionsWhere((s) => s.userId === user.id && s.id !== session?.id)
 }
 
+const RECOVERY_METHODS = new Set(['otp', 'magiclink', 'recovery'])
+
+/**
+ * The two dashboard settings that guard a password change, in GoTrue's order [auth:internal/api/user.go:153-187]:
+ * a session over 24 h old needs a reauthentication nonce (none can be valid here: there is no
+ * /reauthenticate, so the user has no reauthentication token [reauthenticate.go:70-73]); and, outside
+ * a recovery session, the current password must be sent and right.
+ */
+async function assertMayChangePassword(ctx: LocalAuthContext, body: Record<string, unknown>, user: UserRow, session: SessionRow | undefined) {
+  if (ctx.config.updatePasswordRequireReauthentication) {
+    if (!session || ctx.clock.nowMs() > session.createdAt + REAUTHENTICATION_AFTER_MS) {
+      if (!str(body, 'nonce')) throw badRequest('reauthentication_needed', 'Password update requires reauthentication')
+      throw unprocessable('reauthentication_not_valid', 'Nonce has expired or is invalid')
+    }
+  }
+  const password = str(body, 'password')
+  // Session.IsRecovery: any AMR entry of otp, magiclink or recovery, so every email-link or email-code
+  // session is exempt, not only a reset's [auth:internal/models/sessions.go:108-121, factor.go:62-69].
+  const isRecovery = session?.amr.some((entry) => RECOVERY_METHODS.has(entry.method)) ?? false
+  if (ctx.config.updatePasswordRequireCurrentPassword && password !== '' && user.passwordHash && !isRecovery) {
+    const current = str(body, 'current_password')
+    if (!current) throw badRequest('current_password_required', 'Current password required when setting new password.')
+    if (!(await isPasswordMatch(current, user.passwordHash))) {
+      throw badRequest('current_password_invalid', 'Current password required when setting new password.')
+    }
+  }
+}
+
 /** GET and PUT /user. */
 export function userRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>()
@@ -47,7 +76,7 @@ export function userRoutes(ctx: LocalAuthContext) {
       const rawEmail = str(body, 'email')
       const email = rawEmail ? unwrap(validateEmail(rawEmail)).email : undefined
       if (hasPassword) {
-        const weak = checkPasswordStrength(password, ctx.config.passwordMinLength)
+        const weak = await checkPasswordStrength(ctx, password)
         if (weak) throw weak
       }
       if (body.app_metadata !== undefined && body.app_metadata !== null) {
@@ -57,7 +86,8 @@ export function userRoutes(ctx: LocalAuthContext) {
       if (changesEmail && ctx.store.findUserByEmail(email)) {
         throw unprocessable('email_exists', 'A user with this email address has already been registered')
       }
-      if (hasPassword && (await isPasswordMatch(password, user.passwordHash))) {
+      if (hasPassword) await assertMayChangePassword(ctx, body, user, session)
+      if (hasPassword && password !== '' && (await isPasswordMatch(password, user.passwordHash))) {
         throw unprocessable('same_password', 'New password should be different from the old password.')
       }
       // What the email change would refuse inside GoTrue's transaction, checked before any write.
