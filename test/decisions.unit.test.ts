@@ -5,7 +5,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { defaultNextFor, parseConfirmRequest } from '../src/lib/confirm-request'
-import { describeWeakPassword, validatePasswordForm } from '../src/lib/password-form'
+import { describeWeakPassword, requiredCharacterChoice, validatePasswordForm } from '../src/lib/password-form'
 import { classifyAuthError, outageReason, REASONS, statusFor } from '../src/lib/reasons'
 import { isFreshRecoverySession, maskEmail, staleRecoveryKind } from '../src/lib/recovery-session'
 
@@ -175,6 +175,33 @@ describe('validatePasswordForm', () => {
     const result = validatePasswordForm(form, 8)
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.errors).toEqual(errors) // and no message on any other field
+  })
+  // GoTrue's message for each dashboard choice of required characters (password.go:46-51, the sets joined by ', ').
+  const charactersMessage = (sets: string[]) => `Password should contain at least one character of each: ${sets.join(', ')}.`
+  const lower = 'abcdefghijklmnopqrstuvwxyz'
+  const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+  const digits = '0123456789'
+  const symbols = '!@#$%^&*()_+-=[]{};\'\\:"|<>?,./`~'
+  it.each([
+    [[lower + upper, digits], 'Choose another password: it needs letters and digits.'],
+    [[lower, upper, digits], 'Choose another password: it needs lower- and upper-case letters and digits.'],
+    [[lower, upper, digits, symbols], 'Choose another password: it needs lower- and upper-case letters, digits and symbols.'],
+    [['abc', 'XYZ', digits], 'Choose another password: it needs lower- and upper-case letters, digits and symbols.'], // a self-hosted project's sets
+  ])('names the kinds of characters the project requires: %j', (sets, sentence) => {
+    expect(describeWeakPassword(['characters'], undefined, charactersMessage(sets))).toBe(sentence)
+  })
+  it('names fewer kinds only for exactly the two dashboard choices that need fewer; other words fall back to all four', () => {
+    expect(describeWeakPassword(['characters'])).toBe('Choose another password: it needs lower- and upper-case letters, digits and symbols.')
+    const set = fc.constantFrom(lower, upper, lower + upper, digits, symbols, 'abc', 'XYZ', '012', '')
+    fc.assert(
+      fc.property(fc.array(set, { maxLength: 5 }), fc.string(), fc.boolean(), (sets, junk, worded) => {
+        const message = worded ? charactersMessage(sets) : junk
+        const named = requiredCharacterChoice(message)
+        const list = sets.join(' | ')
+        const expected = !worded ? undefined : list === `${lower + upper} | ${digits}` ? 'lettersDigits' : list === `${lower} | ${upper} | ${digits}` ? 'lowerUpperDigits' : undefined
+        if (worded || named === undefined) expect(named).toBe(expected)
+      }),
+    )
   })
   it('words Supabase weak-password reasons without numbers it cannot know', () => {
     expect(describeWeakPassword(['length', 'pwned'])).toBe(

@@ -63,19 +63,42 @@ export function validatePasswordForm(form: Readonly<Record<string, string>>, min
   return { ok: false, errors: { password: words(fields.password?.[0]), password_confirm: words(fields.password_confirm?.[0]) } }
 }
 
+const LOWER = 'abcdefghijklmnopqrstuvwxyz'
+const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
+const DIGITS = '0123456789'
+/** The sets GoTrue lists for two of the dashboard's choices (password.go:46-51 joins them with ', '). */
+const CHOICES: ReadonlyMap<string, 'lettersDigits' | 'lowerUpperDigits'> = new Map([
+  [`${LOWER}${UPPER}, ${DIGITS}`, 'lettersDigits'],
+  [`${LOWER}, ${UPPER}, ${DIGITS}`, 'lowerUpperDigits'],
+])
+
+/**
+ * Pure: which of the dashboard's required-character choices Supabase's weak-password message names
+ * ("Password should contain at least one character of each: <set>, <set>."). Undefined for the full
+ * choice (with symbols), a self-hosted project's own sets, or other wording: the words for all four
+ * kinds then cover it.
+ */
+export function requiredCharacterChoice(message: string): 'lettersDigits' | 'lowerUpperDigits' | undefined {
+  const listed = /at least one character of each: (.*)\.$/.exec(message)?.[1]
+  return listed === undefined ? undefined : CHOICES.get(listed)
+}
+
 /**
  * Pure: Supabase's `weak_password.reasons` as one sentence for a person, in `t`'s language: the
- * catalogue's frame around its clauses, joined with its own separator.
+ * catalogue's frame around its clauses, joined with its own separator. `message` is Supabase's own
+ * (English) text, read only to name the kinds of characters the project requires.
  */
-export function describeWeakPassword(reasons: readonly string[], t: Translator = ENGLISH): string {
+export function describeWeakPassword(reasons: readonly string[], t: Translator = ENGLISH, message = ''): string {
   const { update } = t.m
   const parts = reasons.map((reason) => {
     switch (reason) {
       case 'length':
         // Supabase's minimum can be above ours; its number is only in its own wording, which we don't show.
         return update.weakLength
-      case 'characters':
-        return update.weakCharacters
+      case 'characters': {
+        const choice = requiredCharacterChoice(message)
+        return choice === 'lettersDigits' ? update.weakLettersDigits : choice === 'lowerUpperDigits' ? update.weakLowerUpperDigits : update.weakCharacters
+      }
       case 'pwned':
         return update.weakPwned
       default:

@@ -71,7 +71,7 @@ updatePasswordRoutes.post('/', async (c) => {
   const { error } = outcome
   if (error) {
     const reason = classifyAuthError(error, c.get('upstream'))
-    const errors = formErrorsFor(c, reason, error as { reasons?: unknown }, form.next)
+    const errors = formErrorsFor(c, reason, error as { reasons?: unknown; message?: unknown }, form.next)
     if (!errors) return renderReason(c, reason)
     return renderForm(c, session, form.next, failWith(c, reason), errors)
   }
@@ -121,14 +121,14 @@ function redirectToForgot(c: Context<AppEnv>, reason: 'session_missing' | 'recov
 }
 
 /** Errors shown on the form itself; undefined means the reason gets its own page. */
-function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: unknown }, next: string | undefined): UpdatePasswordErrors | undefined {
+function formErrorsFor(c: Context<AppEnv>, reason: Reason, error: { reasons?: unknown; message?: unknown }, next: string | undefined): UpdatePasswordErrors | undefined {
   const t = translatorOf(c)
   // A limit or trouble upstream: the session and the typed form are still good, saving again is the way forward.
   if (isRetryable(reason)) return { form: titledMessage(reason, t) }
   switch (reason) {
     case 'weak_password': {
       const reasons = Array.isArray(error.reasons) ? error.reasons.filter((r): r is string => typeof r === 'string') : []
-      return { password: describeWeakPassword(reasons, t) }
+      return { password: describeWeakPassword(reasons, t, typeof error.message === 'string' ? error.message : '') }
     }
     case 'same_password': {
       // What they typed is the password now: typed from memory, or saved a moment ago with the answer

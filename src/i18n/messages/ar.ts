@@ -102,6 +102,8 @@ export const ar: Messages = {
     weakSeparator: '؛ ',
     weakLength: 'قصيرة جدًا',
     weakCharacters: 'يجب أن تتضمن أحرفًا لاتينية صغيرة وكبيرة وأرقامًا ورموزًا',
+    weakLettersDigits: 'يجب أن تتضمن أحرفًا لاتينية وأرقامًا',
+    weakLowerUpperDigits: 'يجب أن تتضمن أحرفًا لاتينية صغيرة وكبيرة وأرقامًا',
     weakPwned: 'ظهرت في تسريبات بيانات',
     weakOther: 'سهلة التخمين جدًا',
   },

@@ -77,6 +77,8 @@ export const de: Messages = {
     weakSeparator: '; ',
     weakLength: 'es ist zu kurz',
     weakCharacters: 'es muss Klein- und Großbuchstaben, Ziffern und Sonderzeichen enthalten',
+    weakLettersDigits: 'es muss Buchstaben und Ziffern enthalten',
+    weakLowerUpperDigits: 'es muss Klein- und Großbuchstaben sowie Ziffern enthalten',
     weakPwned: 'es ist aus Datenlecks bekannt',
     weakOther: 'es ist zu leicht zu erraten',
   },

@@ -75,6 +75,8 @@ export const en = {
     weakSeparator: '; ',
     weakLength: 'it is too short',
     weakCharacters: 'it needs lower- and upper-case letters, digits and symbols',
+    weakLettersDigits: 'it needs letters and digits',
+    weakLowerUpperDigits: 'it needs lower- and upper-case letters and digits',
     weakPwned: 'it is known from data breaches',
     weakOther: 'it is too easy to guess',
   },

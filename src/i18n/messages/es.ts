@@ -78,6 +78,8 @@ export const es: Messages = {
     weakSeparator: '; ',
     weakLength: 'es demasiado corta',
     weakCharacters: 'debe incluir minúsculas, mayúsculas, números y símbolos',
+    weakLettersDigits: 'debe incluir letras y números',
+    weakLowerUpperDigits: 'debe incluir minúsculas, mayúsculas y números',
     weakPwned: 'aparece en filtraciones de datos',
     weakOther: 'es demasiado fácil de adivinar',
   },

@@ -77,6 +77,8 @@ export const fr: Messages = {
     weakSeparator: ' ; ',
     weakLength: 'il est trop court',
     weakCharacters: 'il doit mêler minuscules, majuscules, chiffres et symboles',
+    weakLettersDigits: 'il doit mêler lettres et chiffres',
+    weakLowerUpperDigits: 'il doit mêler minuscules, majuscules et chiffres',
     weakPwned: 'il figure dans des fuites de données',
     weakOther: 'il est trop facile à deviner',
   },

@@ -71,6 +71,8 @@ export const ja: Messages = {
     weakSeparator: '。',
     weakLength: '短すぎます',
     weakCharacters: '小文字・大文字・数字・記号が必要です',
+    weakLettersDigits: '英字と数字が必要です',
+    weakLowerUpperDigits: '小文字・大文字・数字が必要です',
     weakPwned: 'データ漏えいで流出したことがあります',
     weakOther: '簡単に推測されてしまいます',
   },
