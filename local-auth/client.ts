@@ -73,6 +73,10 @@ export interface MintedToken {
   user_id: string
   email: string
   code_verifier?: string
+  /** A secure email change's second email, to the current address (secureEmailChange, the default). */
+  current_token?: string
+  current_token_hash?: string
+  current_message_id?: string
 }
 
 const hrefRe = /\bhref\s*=\s*(?:"([^"]*)"|'([^']*)')/gi

@@ -59,6 +59,7 @@ async function mintToken(ctx: LocalAuthContext, c: Context<AppEnv>) {
     message_id: issued.message.id,
     user_id: user.id,
     email: issued.message.to,
+    ...(issued.current ? { current_token: issued.current.otp, current_token_hash: issued.current.tokenHash, current_message_id: issued.current.message.id } : {}),
     ...(codeVerifier ? { code_verifier: codeVerifier } : {}),
   })
 }

@@ -70,6 +70,8 @@ export interface IssuedToken {
   otp: string
   tokenHash: string
   message: OutboxMessage
+  /** A secure email change's second email, to the current address. */
+  current?: { otp: string; tokenHash: string; message: OutboxMessage }
 }
 
 /** `.ConfirmationURL`: redirect inserted raw unless it holds `&`, `=` or `#` (then query-escaped). */
@@ -120,6 +122,7 @@ export async function issueEmailToken(
     if (type === 'invite') user.invitedAt = now
   }
   user.updatedAt = now
+  if (type === 'email_change') user.emailChangeConfirmStatus = 0
   const message = await ctx.mailer.send(type, target, {
     SiteURL: ctx.config.siteUrl,
     Email: user.email,
@@ -131,5 +134,28 @@ export async function issueEmailToken(
     Data: user.userMetadata,
   }, now)
   ctx.config.log(`email ${type} -> ${target} (${message.id})`)
+  const current = type === 'email_change' && ctx.config.secureEmailChange && user.email !== '' ? await mailCurrentAddress(ctx, user, options, now) : undefined
+  return { otp, tokenHash: hash, message, ...(current ? { current } : {}) }
+}
+
+/**
+ * A secure email change also mails the current address its own token, charged as one email with the
+ * other [auth:internal/api/mail.go:537-543, 575-579; internal/mailer/templatemailer/templatemailer.go:257-276].
+ */
+async function mailCurrentAddress(ctx: LocalAuthContext, user: UserRow, options: { redirectTo: string; isPkce: boolean }, now: number) {
+  const otp = generateOtp()
+  const hash = withFlowPrefix(tokenHash(user.email, otp), options.isPkce)
+  ctx.store.putOneTimeToken({ userId: user.id, type: 'email_change_token_current', tokenHash: hash, relatesTo: user.email, createdAt: now })
+  const message = await ctx.mailer.send('email_change', user.email, {
+    SiteURL: ctx.config.siteUrl,
+    Email: user.email,
+    NewEmail: user.newEmail ?? '',
+    Token: otp,
+    TokenHash: hash,
+    RedirectTo: options.redirectTo,
+    ConfirmationURL: confirmationUrl(ctx, hash, 'email_change', options.redirectTo),
+    Data: user.userMetadata,
+  }, now)
+  ctx.config.log(`email email_change -> ${user.email} (${message.id}, the current address)`)
   return { otp, tokenHash: hash, message }
 }

@@ -40,6 +40,7 @@ export const FIELDS: Readonly<Record<string, FieldKind>> = {
   password_min_length: { type: 'integer', minimum: 6, maximum: 32767 },
   password_required_characters: { type: 'string', choices: REQUIRED_CHARACTER_CHOICES },
   password_hibp_enabled: { type: 'boolean' },
+  mailer_secure_email_change_enabled: { type: 'boolean' },
   security_update_password_require_reauthentication: { type: 'boolean' },
   security_update_password_require_current_password: { type: 'boolean' },
   rate_limit_email_sent: { type: 'integer', minimum: 1, maximum: 2147483647 },
@@ -91,6 +92,7 @@ export async function readAuthConfig(ctx: LocalAuthContext): Promise<Record<stri
     password_min_length: ctx.config.passwordMinLength,
     password_required_characters: encodeRequiredCharacters(ctx.config.passwordRequiredCharacters),
     password_hibp_enabled: ctx.config.passwordHibpEnabled,
+    mailer_secure_email_change_enabled: ctx.config.secureEmailChange,
     security_update_password_require_reauthentication: ctx.config.updatePasswordRequireReauthentication,
     security_update_password_require_current_password: ctx.config.updatePasswordRequireCurrentPassword,
     rate_limit_email_sent: ctx.limits.settings.emailsPerHour,
@@ -119,6 +121,7 @@ export function applyAuthConfig(ctx: LocalAuthContext, patch: Record<string, unk
     else if (key === 'password_min_length' && typeof value === 'number') next.passwordMinLength = value
     else if (key === 'password_required_characters') next.passwordRequiredCharacters = decodeRequiredCharacters(typeof value === 'string' ? value : '')
     else if (key === 'password_hibp_enabled') next.passwordHibpEnabled = value === true
+    else if (key === 'mailer_secure_email_change_enabled') next.secureEmailChange = value !== false
     else if (key === 'security_update_password_require_reauthentication') next.updatePasswordRequireReauthentication = value === true
     else if (key === 'security_update_password_require_current_password') next.updatePasswordRequireCurrentPassword = value === true
     else if (key === 'rate_limit_email_sent' && typeof value === 'number') ctx.limits.settings = { ...ctx.limits.settings, emailsPerHour: value }

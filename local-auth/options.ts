@@ -69,6 +69,12 @@ export interface LocalAuthOptions {
   limits?: Partial<LimitSettings>
   /** GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL in seconds (default 10, the CLI's config.toml; GoTrue's own default is 0). */
   refreshTokenReuseIntervalSeconds?: number
+  /**
+   * GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED: an email change mails both addresses and needs both
+   * links (the first answers "Confirmation link accepted…" with no session). Default true, GoTrue's and
+   * a hosted project's [auth:internal/conf/configuration.go:631].
+   */
+  secureEmailChange?: boolean
   /** GOTRUE_MAILER_AUTOCONFIRM: signups get a session at once and no email (default false, as hosted). */
   autoconfirm?: boolean
   /**
@@ -119,6 +125,7 @@ export function resolveOptions(options: LocalAuthOptions = {}): LocalAuthConfig 
     limits: Object.freeze({ ...CLI_LIMITS, ...options.limits }),
     refreshTokenReuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? C.DEFAULT_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS,
     autoconfirm: options.autoconfirm ?? false,
+    secureEmailChange: options.secureEmailChange ?? true,
     authorizedAddresses: options.authorizedAddresses ?? [],
     emailValidation: options.emailValidation ?? false,
     seedDemoUser: options.seedDemoUser ?? false,

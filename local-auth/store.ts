@@ -23,6 +23,8 @@ export interface UserRow {
   recoverySentAt?: number
   emailChangeSentAt?: number
   newEmail?: string
+  /** 0 until the first of a secure email change's two links is opened, then 1 [auth:internal/models/user.go]. */
+  emailChangeConfirmStatus?: number
   lastSignInAt?: number
   bannedUntil?: number
   appMetadata: Record<string, unknown>
@@ -57,7 +59,7 @@ export interface RefreshTokenRow {
 }
 
 /** GoTrue's one_time_tokens.token_type values used here. */
-export type OneTimeTokenType = 'confirmation_token' | 'recovery_token' | 'email_change_token_new'
+export type OneTimeTokenType = 'confirmation_token' | 'recovery_token' | 'email_change_token_current' | 'email_change_token_new'
 
 /** A row of auth.one_time_tokens; `relatesTo` is the address the token was sent to. */
 export interface OneTimeTokenRow {

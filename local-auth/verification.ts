@@ -22,7 +22,8 @@ const lookupTypes: Record<VerifyType, readonly OneTimeTokenType[]> = {
   invite: ['confirmation_token'],
   recovery: ['recovery_token'],
   magiclink: ['recovery_token'],
-  email_change: ['email_change_token_new'],
+  // Either address's token [auth:internal/models/one_time_token.go:213-219, 281-290].
+  email_change: ['email_change_token_current', 'email_change_token_new'],
   email: ['confirmation_token', 'recovery_token'],
 }
 
@@ -30,7 +31,7 @@ export type Verified = { ok: true; user: UserRow; row: OneTimeTokenRow } | { ok:
 
 function sentAtOf(user: UserRow, type: OneTimeTokenType): number | undefined {
   if (type === 'recovery_token') return user.recoverySentAt
-  if (type === 'email_change_token_new') return user.emailChangeSentAt
+  if (type === 'email_change_token_current' || type === 'email_change_token_new') return user.emailChangeSentAt
   return user.confirmationSentAt ?? user.invitedAt
 }
 
@@ -60,15 +61,39 @@ export function findByEmailOtp(ctx: LocalAuthContext, type: VerifyType, email: s
   return { ok: false, reason: 'invalid' }
 }
 
-/** Apply a successful verification and burn every one-time token of the user. */
-export function consumeVerification(ctx: LocalAuthContext, user: UserRow, row: OneTimeTokenRow): void {
+const isEmailChangeToken = (row: OneTimeTokenRow) => row.type === 'email_change_token_current' || row.type === 'email_change_token_new'
+
+/**
+ * Whether this link is the first of a secure email change's two: it only marks one side confirmed,
+ * burns that one token, and signs no one in [auth:internal/api/verify.go:545-584].
+ */
+export function isFirstOfTwo(ctx: LocalAuthContext, user: UserRow, row: OneTimeTokenRow): boolean {
+  return isEmailChangeToken(row) && !ctx.config.autoconfirm && ctx.config.secureEmailChange && (user.emailChangeConfirmStatus ?? 0) === 0 && user.email !== ''
+}
+
+/** GoTrue's answer to the first of two links (POST /verify `msg`, GET /verify `message`) [verify.go:39]. */
+export const SINGLE_CONFIRMATION_ACCEPTED = 'Confirmation link accepted. Please proceed to confirm link sent to the other email'
+
+/**
+ * Apply a successful verification and burn every one-time token of the user, or, for the first of a
+ * secure email change's two links, only that link's token: `'half'`.
+ */
+export function consumeVerification(ctx: LocalAuthContext, user: UserRow, row: OneTimeTokenRow): 'done' | 'half' {
   const now = ctx.clock.nowMs()
-  if (row.type === 'email_change_token_new' && user.newEmail) {
+  if (isFirstOfTwo(ctx, user, row)) {
+    user.emailChangeConfirmStatus = 1
+    ctx.store.oneTimeTokens.delete(row.tokenHash)
+    return 'half'
+  }
+  // Either token completes the change (the second of two, or the only one) [verify.go:586-627; models/user.go:564-592].
+  if (isEmailChangeToken(row) && user.newEmail) {
     user.email = user.newEmail
     user.newEmail = undefined
     user.emailChangeSentAt = undefined
+    user.emailChangeConfirmStatus = 0
   }
   if (user.emailConfirmedAt === undefined) confirmEmail(user, now)
   user.updatedAt = now
   ctx.store.deleteOneTimeTokens(user.id)
+  return 'done'
 }

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { defaultNextFor, parseConfirmRequest } from '../src/lib/confirm-request'
+import { defaultNextFor, parseConfirmRequest, SINGLE_CONFIRMATION_ACCEPTED } from '../src/lib/confirm-request'
 import { describeWeakPassword, requiredCharacterChoice, validatePasswordForm } from '../src/lib/password-form'
 import { classifyAuthError, outageReason, REASONS, statusFor } from '../src/lib/reasons'
 import { isFreshRecoverySession, maskEmail, staleRecoveryKind } from '../src/lib/recovery-session'
@@ -34,6 +34,11 @@ describe('parseConfirmRequest', () => {
     [{ token_hash: `${'a'.repeat(28)}%${'b'.repeat(27)}`, type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
     [{ token_hash: `pkce_${'a'.repeat(28)}%2F${'b'.repeat(25)}`, type: 'recovery' }, { kind: 'failed', reason: 'link_invalid' }],
     [{}, { kind: 'failed', reason: 'link_invalid' }],
+    // The first of a secure email change's two {{ .ConfirmationURL }} links: Supabase's exact message, nothing else.
+    [{ message: SINGLE_CONFIRMATION_ACCEPTED, next: '/s' }, { kind: 'emailChangeHalf', next: '/s' }],
+    [{ message: `${SINGLE_CONFIRMATION_ACCEPTED}.` }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ message: SINGLE_CONFIRMATION_ACCEPTED, code: 'c'.repeat(129) }, { kind: 'failed', reason: 'link_invalid' }],
+    [{ message: SINGLE_CONFIRMATION_ACCEPTED, error_code: 'otp_expired' }, { kind: 'failed', reason: 'link_expired' }],
   ])('%j → %j', (params, want) => {
     expect(parseConfirmRequest(params)).toEqual(want)
   })

@@ -5,7 +5,7 @@
 import { describe, expect, inject, it } from 'vitest'
 import { extractLinks } from '../local-auth/client'
 import { Browser } from './browser'
-import { captureLogs, control, newUser, openLinkAndConfirm } from './flow'
+import { captureLogs, confirmCurrentAddress, control, newUser, openLinkAndConfirm } from './flow'
 
 /** The stand-in's Management API, as a team changes templates in the dashboard (null: back to the shipped file). */
 async function management(method: 'GET' | 'PATCH', body?: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -34,6 +34,7 @@ describe('every shipped template links to a working /auth/confirm', () => {
       type: kind,
       ...(kind === 'email_change' ? { new_email: `new-${user.email}` } : {}),
     })
+    await confirmCurrentAddress(minted) // email_change: the other of its two links, so this one completes it
     const message = await control().message(minted.message_id)
     const link = extractLinks(message.HTML).find((href) => href.includes('/auth/confirm'))
     expect(link).toBeDefined()
@@ -59,6 +60,7 @@ describe('every shipped template links to a working /auth/confirm', () => {
   ] as const)('%s link used already: the error page offers %j, never a password reset for a link that was none', async (kind, offered) => {
     const user = await newUser()
     const minted = await control().mintToken({ email: user.email, type: kind, ...(kind === 'email_change' ? { new_email: `new-${user.email}` } : {}) })
+    await confirmCurrentAddress(minted)
     const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm')) ?? ''
     expect((await openLinkAndConfirm(new Browser(), link)).status).toBe(303)
     // The same link again, from another browser (a second device, or the mail app's own browser).
@@ -78,10 +80,8 @@ describe('every shipped template links to a working /auth/confirm', () => {
     const user = await newUser()
     const minted = await control().mintToken({ email: user.email, type: 'email_change', new_email: `new-${user.email}` })
     const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm')) ?? ''
-    // GoTrue's answer to the first link of two (supabase/auth internal/api/verify.go:260-264, 294-298); the
-    // stand-in confirms a change with one link (local-auth/README.md), so the answer is injected.
-    const body = { msg: 'Confirmation link accepted. Please proceed to confirm link sent to the other email', code: '200' }
-    await control().injectFault({ path: '/auth/v1/verify', method: 'POST', status: 200, body })
+    // The first of the two links opened (the stand-in answers as GoTrue: 200 with a message, no session;
+    // supabase/auth internal/api/verify.go:294-299).
     const browser = new Browser()
     const opened = await browser.get(link)
     const { result: res, lines } = await captureLogs(async () => browser.submit(await opened.text()))
@@ -93,6 +93,33 @@ describe('every shipped template links to a working /auth/confirm', () => {
     expect(res.headers.getSetCookie().filter((c) => c.startsWith('sb-127-auth-token'))).toEqual([])
     const line = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.route === '/auth/confirm')
     expect(line).toMatchObject({ reason: 'confirmed_email_change_half', status: 200 })
+    // The other link then completes the change and signs in.
+    const other = extractLinks((await control().message(minted.current_message_id ?? '')).HTML).find((href) => href.includes('/auth/confirm')) ?? ''
+    const done = await openLinkAndConfirm(new Browser(), other)
+    expect(done.status).toBe(303)
+    expect(done.headers.getSetCookie().some((c) => c.startsWith('sb-127-auth-token'))).toBe(true)
+  })
+
+  it('email_change through {{ .ConfirmationURL }} (PKCE): the first of two arrives as ?message=, and the page says to open the other link, not that the link is broken', async () => {
+    const user = await newUser()
+    const redirectTo = 'https://auth.example.com/auth/confirm?next=https://www.example.com/settings'
+    const minted = await control().mintToken({ email: user.email, type: 'email_change', new_email: `new-${user.email}`, pkce: true, redirect_to: redirectTo })
+    // Supabase's GET /verify, as the emailed {{ .ConfirmationURL }} opens it.
+    const verify = new URL(`${inject('authUrl')}/auth/v1/verify`)
+    verify.search = new URLSearchParams({ token: minted.token_hash, type: 'email_change', redirect_to: redirectTo }).toString()
+    const location = (await fetch(verify, { redirect: 'manual' })).headers.get('location') ?? ''
+    expect(new URL(location).searchParams.get('message')).toBe('Confirmation link accepted. Please proceed to confirm link sent to the other email')
+    const browser = new Browser()
+    const res = await browser.get(location)
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).toContain('<h1>One of two links confirmed</h1>')
+    expect(html).toContain('<a class="button" href="https://www.example.com/settings">Continue</a>')
+    expect(res.headers.getSetCookie().filter((c) => c.startsWith('sb-127-auth-token'))).toEqual([])
+    // Only Supabase's exact message counts; any other is still a link that carries nothing.
+    const other = await browser.get('/auth/confirm?message=Password+changed&next=/settings')
+    expect(other.status).toBe(303)
+    expect(other.headers.get('location')).toContain('/auth/auth-code-error')
   })
 
   // The opt-in variant of these templates (README): `&next={{ .RedirectTo }}` on the link, for apps whose
@@ -117,6 +144,7 @@ describe('every shipped template links to a working /auth/confirm', () => {
         redirect_to: redirectTo,
         ...(kind === 'email_change' ? { new_email: `new-${user.email}` } : {}),
       })
+      await confirmCurrentAddress(minted)
       const link = extractLinks((await control().message(minted.message_id)).HTML).find((href) => href.includes('/auth/confirm'))
       expect(new URL(link ?? '').searchParams.get('next')).toBe(redirectTo)
       const res = await openLinkAndConfirm(new Browser(), link ?? '')

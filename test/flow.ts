@@ -5,7 +5,7 @@
 import { createClient } from '@supabase/supabase-js'
 import { vi } from 'vitest'
 import { inject } from 'vitest'
-import { extractCode, extractLinks, localAuthControl } from '../local-auth/client'
+import { extractCode, extractLinks, localAuthControl, type MintedToken } from '../local-auth/client'
 import { Browser } from './browser'
 
 export const control = () => localAuthControl(inject('authUrl'))
@@ -22,6 +22,21 @@ export async function newUser(overrides: { user_metadata?: Record<string, unknow
   const password = `old-password-${counter}`
   await control().createUser({ email, password, ...overrides })
   return { email, password }
+}
+
+/**
+ * A secure email change (Supabase's default) mails both addresses and needs both links: open the current
+ * address's one at Supabase first, as the person would from that inbox, so the minted link completes it.
+ */
+export async function confirmCurrentAddress(minted: MintedToken): Promise<void> {
+  if (!minted.current_token_hash) return
+  const res = await fetch(`${inject('authUrl')}/auth/v1/verify`, {
+    method: 'POST',
+    headers: { apikey: inject('anonKey'), 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'email_change', token_hash: minted.current_token_hash }),
+  })
+  const body = (await res.json()) as { code?: unknown }
+  if (body.code !== '200') throw new Error(`the current address's link was refused: ${JSON.stringify(body)}`)
 }
 
 /** Ask for a reset link from the forgot-password page. */

@@ -3,7 +3,8 @@
  * 72-byte cap and strength, admin-only app_metadata, email_exists, same password, the email change's
  * gap and budget) and only then writes anything: the new hash (clearing one-time tokens and
  * `*_sent_at`, deleting the user's other sessions; the caller keeps its own), metadata, email change.
- * An `email` starts a single-confirmation email change (secure double confirmation is not modelled).
+ * An `email` starts an email change: with secure email change (the default) both addresses are mailed
+ * and both links are needed (email-tokens.ts, verification.ts).
  */
 import { Hono } from 'hono'
 import { requireUser } from '../auth-guard'

@@ -12,7 +12,7 @@ import { badRequest, unexpectedFailure } from '../errors'
 import { goEncodeValues, goSetFragment, goSetQuery } from '../go-url'
 import { perIpLimit } from '../rate-limit'
 import { issueSession } from '../sessions'
-import { consumeVerification, findByTokenHash, isVerifyType } from '../verification'
+import { consumeVerification, findByTokenHash, isFirstOfTwo, isVerifyType, SINGLE_CONFIRMATION_ACCEPTED } from '../verification'
 import { requestRedirect } from './helpers'
 
 const oauthErrorByStatus: Record<number, string> = {
@@ -57,6 +57,13 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
         : fail(403, 'otp_expired', 'Email link is invalid or has expired')
     }
     const { user, row } = found
+    // The first of a secure email change's two links: 303 to redirect_to with the message (in the query
+    // too under PKCE), before any flow-state lookup [auth:internal/api/verify.go:155-165, 516-532].
+    if (isFirstOfTwo(ctx, user, row)) {
+      consumeVerification(ctx, user, row)
+      const withQuery = isPkce ? goSetQuery(redirectTo, { message: SINGLE_CONFIRMATION_ACCEPTED }) : redirectTo
+      return c.redirect(goSetFragment(withQuery, goEncodeValues([['message', SINGLE_CONFIRMATION_ACCEPTED], ['sb', '']])), 303)
+    }
     if (isPkce) {
       const flowState = ctx.store.latestFlowState(user.id, flowMethodByType[type] as string)
       if (!flowState) return fail(400, 'flow_state_not_found', 'No associated flow state found. record not found')

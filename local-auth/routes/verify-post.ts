@@ -10,7 +10,7 @@ import { badRequest, forbidden, unprocessable } from '../errors'
 import { perIpLimit } from '../rate-limit'
 import { issueSession } from '../sessions'
 import { validateEmail } from '../validate'
-import { consumeVerification, findByEmailOtp, findByTokenHash, isVerifyType, type Verified } from '../verification'
+import { consumeVerification, findByEmailOtp, findByTokenHash, isVerifyType, SINGLE_CONFIRMATION_ACCEPTED, type Verified } from '../verification'
 
 const LINK_INVALID = 'Email link is invalid or has expired'
 const CODE_INVALID = 'Token has expired or is invalid'
@@ -46,7 +46,8 @@ export function verifyPostRoutes(ctx: LocalAuthContext) {
     if (!found.ok) {
       throw found.reason === 'banned' ? forbidden('user_banned', 'User is banned') : forbidden('otp_expired', invalidMessage)
     }
-    consumeVerification(ctx, found.user, found.row)
+    // The first of a secure email change's two links: 200 with a message and no session [auth:internal/api/verify.go:294-299].
+    if (consumeVerification(ctx, found.user, found.row) === 'half') return c.json({ msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' })
     return c.json(await issueSession(ctx, found.user, 'otp'))
   })
 }

@@ -3,6 +3,7 @@
 // verified through POST /verify and the PKCE GET /verify path.
 import { describe, expect, it } from 'vitest'
 import { extractCode, extractLinks } from '../client'
+import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from '../management'
 import { decodeJwt, PASSWORD, REDIRECT_TO, SITE_URL, tokenHashOf, useLocalAuth } from './helpers'
 
 const h = useLocalAuth()
@@ -137,17 +138,65 @@ describe('invite', () => {
 })
 
 describe('email change', () => {
-  it('updateUser({email}) emails the new address; verifying switches the email', async () => {
+  it('updateUser({email}) emails both addresses; the first link opened signs no one in, the second switches the email', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const browser = h.client()
     await browser.auth.signInWithPassword({ email: EMAIL, password: PASSWORD })
     const res = await browser.auth.updateUser({ email: 'moved@example.com' })
     expect(res.error).toBeNull()
     expect(res.data.user?.new_email).toBe('moved@example.com')
-    const email = await h.control.latestMessageTo('moved@example.com')
-    expect(email.HTML).toContain(`from ${EMAIL} to moved@example.com`)
-    const verified = await h.client().auth.verifyOtp({ type: 'email_change', token_hash: tokenHashOf(email) })
+    const toNew = await h.control.latestMessageTo('moved@example.com')
+    const toCurrent = await h.control.latestMessageTo(EMAIL)
+    expect(toNew.HTML).toContain(`from ${EMAIL} to moved@example.com`)
+    expect(toCurrent.HTML).toContain(`from ${EMAIL} to moved@example.com`)
+    expect(tokenHashOf(toCurrent)).not.toBe(tokenHashOf(toNew))
+    // POST /verify answers the first of two with a message and no session [auth:internal/api/verify.go:294-299].
+    const first = await h.api('/verify', { method: 'POST', body: JSON.stringify({ type: 'email_change', token_hash: tokenHashOf(toNew) }) })
+    expect(first.status).toBe(200)
+    expect(await first.json()).toEqual({ msg: 'Confirmation link accepted. Please proceed to confirm link sent to the other email', code: '200' })
+    expect((await h.admin().auth.admin.listUsers()).data.users[0]?.email).toBe(EMAIL)
+    // The same link again is spent; the other one completes the change and signs in.
+    expect((await h.client().auth.verifyOtp({ type: 'email_change', token_hash: tokenHashOf(toNew) })).error?.code).toBe('otp_expired')
+    const verified = await h.client().auth.verifyOtp({ type: 'email_change', token_hash: tokenHashOf(toCurrent) })
     expect(verified.error).toBeNull()
+    expect(verified.data.user?.email).toBe('moved@example.com')
+  })
+
+  it('the code of either email works too (email + token), the current address with its own code', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    // The shipped template has no code; minting returns both emails' codes, as {{ .Token }} would show them.
+    const minted = await h.control.mintToken({ email: EMAIL, type: 'email_change', new_email: 'moved@example.com' })
+    const half = await h.api('/verify', { method: 'POST', body: JSON.stringify({ type: 'email_change', email: EMAIL, token: minted.current_token }) })
+    expect(await half.json()).toMatchObject({ code: '200' })
+    const done = await h.client().auth.verifyOtp({ type: 'email_change', email: 'moved@example.com', token: minted.token })
+    expect(done.error).toBeNull()
+    expect(done.data.user?.email).toBe('moved@example.com')
+  })
+
+  it('GET /verify (the {{ .ConfirmationURL }} link): the first of two redirects with the message, under PKCE in the query too', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const minted = await h.control.mintToken({ email: EMAIL, type: 'email_change', new_email: 'moved@example.com', pkce: true, redirect_to: 'http://127.0.0.1:8787/auth/confirm?next=/settings' })
+    const first = await fetch(`${h.auth.url}/auth/v1/verify?token=${minted.token_hash}&type=email_change&redirect_to=http://127.0.0.1:8787/auth/confirm?next=/settings`, { redirect: 'manual' })
+    expect(first.status).toBe(303)
+    expect(first.headers.get('location')).toBe(
+      'http://127.0.0.1:8787/auth/confirm?message=Confirmation+link+accepted.+Please+proceed+to+confirm+link+sent+to+the+other+email&next=%2Fsettings#message=Confirmation+link+accepted.+Please+proceed+to+confirm+link+sent+to+the+other+email&sb=',
+    )
+    const second = await fetch(`${h.auth.url}/auth/v1/verify?token=${minted.current_token_hash}&type=email_change&redirect_to=http://127.0.0.1:8787/auth/confirm`, { redirect: 'manual' })
+    expect(new URL(second.headers.get('location') ?? '').searchParams.get('code')).toMatch(/^[0-9a-f-]{36}$/)
+  })
+
+  it('with mailer_secure_email_change_enabled off, only the new address is mailed and its link alone switches the email', async () => {
+    await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${LOCAL_ACCESS_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mailer_secure_email_change_enabled: false }),
+    })
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const browser = h.client()
+    await browser.auth.signInWithPassword({ email: EMAIL, password: PASSWORD })
+    await browser.auth.updateUser({ email: 'moved@example.com' })
+    expect((await h.control.messages()).map((m) => m.To[0]?.Address)).toEqual(['moved@example.com'])
+    const verified = await h.client().auth.verifyOtp({ type: 'email_change', token_hash: tokenHashOf(await h.control.latestMessageTo('moved@example.com')) })
     expect(verified.data.user?.email).toBe('moved@example.com')
   })
 

@@ -38,6 +38,8 @@ const namesTheAccount = (type: EmailOtpType) => type === 'recovery' || type === 
 confirmRoutes.get('/', async (c) => {
   const request = parseConfirmRequest(c.req.query())
   if (request.kind === 'failed') return redirectToError(c, request.reason)
+  // A {{ .ConfirmationURL }} email-change link, the first of two: Supabase has confirmed it already.
+  if (request.kind === 'emailChangeHalf') return emailChangeHalf(c, nextTarget(c, request.next, defaultNextFor('email_change', c.get('config').siteUrl)))
   if (request.kind === 'code') {
     // A HEAD (a link checker's, never a browser's navigation) spends nothing, as it spends no token hash.
     if (c.req.method === 'HEAD') return c.body(null, 200)
