@@ -119,11 +119,11 @@ export function applyAuthConfig(ctx: LocalAuthContext, patch: Record<string, unk
     if (key === 'site_url' && typeof value === 'string') next.siteUrl = value
     else if (key === 'uri_allow_list') next.uriAllowList = typeof value === 'string' ? value.split(',').map((s) => s.trim()).filter(Boolean) : []
     else if (key === 'password_min_length' && typeof value === 'number') next.passwordMinLength = value
-    else if (key === 'password_required_characters') next.passwordRequiredCharacters = decodeRequiredCharacters(typeof value === 'string' ? value : '')
-    else if (key === 'password_hibp_enabled') next.passwordHibpEnabled = value === true
-    else if (key === 'mailer_secure_email_change_enabled') next.secureEmailChange = value !== false
-    else if (key === 'security_update_password_require_reauthentication') next.updatePasswordRequireReauthentication = value === true
-    else if (key === 'security_update_password_require_current_password') next.updatePasswordRequireCurrentPassword = value === true
+    else if (key === 'password_required_characters' && typeof value === 'string') next.passwordRequiredCharacters = decodeRequiredCharacters(value)
+    else if (key === 'password_hibp_enabled' && typeof value === 'boolean') next.passwordHibpEnabled = value
+    else if (key === 'mailer_secure_email_change_enabled' && typeof value === 'boolean') next.secureEmailChange = value
+    else if (key === 'security_update_password_require_reauthentication' && typeof value === 'boolean') next.updatePasswordRequireReauthentication = value
+    else if (key === 'security_update_password_require_current_password' && typeof value === 'boolean') next.updatePasswordRequireCurrentPassword = value
     else if (key === 'rate_limit_email_sent' && typeof value === 'number') ctx.limits.settings = { ...ctx.limits.settings, emailsPerHour: value }
     else if (key === 'security_sb_forwarded_for_enabled' && typeof value === 'boolean') {
       ctx.limits.settings = { ...ctx.limits.settings, sbForwardedFor: value }

@@ -181,30 +181,46 @@ describe('validatePasswordForm', () => {
     expect(result.ok).toBe(false)
     if (!result.ok) expect(result.errors).toEqual(errors) // and no message on any other field
   })
-  // GoTrue's message for each dashboard choice of required characters (password.go:46-51, the sets joined by ', ').
-  const charactersMessage = (sets: string[]) => `Password should contain at least one character of each: ${sets.join(', ')}.`
+  // GoTrue's message for each dashboard choice of required characters (password.go:46-51, the sets joined by
+  // ', '), with the sentences it may join before and after it (length, pwned; password.go:41-44, 64-67, 70-72).
+  const charactersSentence = (sets: string[]) => `Password should contain at least one character of each: ${sets.join(', ')}.`
+  const LENGTH = 'Password should be at least 10 characters.'
+  const PWNED = 'Password is known to be weak and easy to guess, please choose a different one.'
   const lower = 'abcdefghijklmnopqrstuvwxyz'
   const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
   const digits = '0123456789'
   const symbols = '!@#$%^&*()_+-=[]{};\'\\:"|<>?,./`~'
+  const ALL_FOUR = 'it needs lower- and upper-case letters (a–z, A–Z), digits (0–9) and symbols'
   it.each([
-    [[lower + upper, digits], 'Choose another password: it needs letters and digits.'],
-    [[lower, upper, digits], 'Choose another password: it needs lower- and upper-case letters and digits.'],
-    [[lower, upper, digits, symbols], 'Choose another password: it needs lower- and upper-case letters, digits and symbols.'],
-    [['abc', 'XYZ', digits], 'Choose another password: it needs lower- and upper-case letters, digits and symbols.'], // a self-hosted project's sets
+    [[lower + upper, digits], 'Choose another password: it needs letters (a–z or A–Z) and digits (0–9).'],
+    [[lower, upper, digits], 'Choose another password: it needs lower- and upper-case letters (a–z, A–Z) and digits (0–9).'],
+    [[lower, upper, digits, symbols], `Choose another password: ${ALL_FOUR}.`],
+    [['abc', 'XYZ', digits], `Choose another password: ${ALL_FOUR}.`], // a self-hosted project's sets
   ])('names the kinds of characters the project requires: %j', (sets, sentence) => {
-    expect(describeWeakPassword(['characters'], undefined, charactersMessage(sets))).toBe(sentence)
+    expect(describeWeakPassword(['characters'], undefined, charactersSentence(sets))).toBe(sentence)
   })
-  it('names fewer kinds only for exactly the two dashboard choices that need fewer; other words fall back to all four', () => {
-    expect(describeWeakPassword(['characters'])).toBe('Choose another password: it needs lower- and upper-case letters, digits and symbols.')
-    const set = fc.constantFrom(lower, upper, lower + upper, digits, symbols, 'abc', 'XYZ', '012', '')
+  it('names them too when Supabase reports length before and a breach after (three reasons, one message)', () => {
+    const message = [LENGTH, charactersSentence([lower, upper, digits]), PWNED].join(' ')
+    expect(describeWeakPassword(['length', 'characters', 'pwned'], undefined, message)).toBe(
+      'Choose another password: it is too short; it needs lower- and upper-case letters (a–z, A–Z) and digits (0–9); it is known from data breaches.',
+    )
+  })
+  it('names fewer kinds only for exactly the two dashboard choices that need fewer; anything else falls back to all four', () => {
+    expect(describeWeakPassword(['characters'])).toBe(`Choose another password: ${ALL_FOUR}.`)
+    // GoTrue's Decode never yields an empty set, so none is generated.
+    const set = fc.constantFrom(lower, upper, lower + upper, digits, symbols, 'abc', 'XYZ', '012')
     fc.assert(
-      fc.property(fc.array(set, { maxLength: 5 }), fc.string(), fc.boolean(), (sets, junk, worded) => {
-        const message = worded ? charactersMessage(sets) : junk
-        const named = requiredCharacterChoice(message)
+      fc.property(fc.array(set, { minLength: 1, maxLength: 5 }), fc.boolean(), fc.boolean(), (sets, lengthToo, pwnedToo) => {
+        const message = [lengthToo ? LENGTH : '', charactersSentence(sets), pwnedToo ? PWNED : ''].filter(Boolean).join(' ')
         const list = sets.join(' | ')
-        const expected = !worded ? undefined : list === `${lower + upper} | ${digits}` ? 'lettersDigits' : list === `${lower} | ${upper} | ${digits}` ? 'lowerUpperDigits' : undefined
-        if (worded || named === undefined) expect(named).toBe(expected)
+        const expected = list === `${lower + upper} | ${digits}` ? 'lettersDigits' : list === `${lower} | ${upper} | ${digits}` ? 'lowerUpperDigits' : undefined
+        expect(requiredCharacterChoice(message)).toBe(expected)
+      }),
+    )
+    // Text that is not GoTrue's sentence names nothing.
+    fc.assert(
+      fc.property(fc.string(), (junk) => {
+        expect(requiredCharacterChoice(junk)).toBeUndefined()
       }),
     )
   })

@@ -54,7 +54,7 @@ describe('a project with every password rule on', () => {
     expect(res.status).toBe(422)
     const html = await res.text()
     // This project requires lower case, upper case and digits (no symbols), and the form names exactly those.
-    expect(html).toContain('Choose another password: it needs lower- and upper-case letters and digits.')
+    expect(html).toContain('Choose another password: it needs lower- and upper-case letters (a–z, A–Z) and digits (0–9).')
     expect(html).not.toContain('all lowercase words 42')
     expect((await signIn(email, password)).error).toBeNull()
   })

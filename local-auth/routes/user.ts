@@ -12,7 +12,7 @@ import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, chargeEmailBudget, createFlowState, issueEmailToken } from '../email-tokens'
 import { REAUTHENTICATION_AFTER_MS } from '../constants'
-import { badRequest, forbidden, unprocessable } from '../errors'
+import { badRequest, forbidden, unexpectedFailure, unprocessable } from '../errors'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { checkPasswordStrength, hashPassword, isPasswordMatch } from '../password'
@@ -48,10 +48,14 @@ async function assertMayChangePassword(ctx: LocalAuthContext, body: Record<strin
     }
   }
   const password = str(body, 'password')
-  // Session.IsRecovery: any AMR entry of otp, magiclink or recovery, so every email-link or email-code
-  // session is exempt, not only a reset's [auth:internal/models/sessions.go:108-121, factor.go:62-69].
-  const isRecovery = session?.amr.some((entry) => RECOVERY_METHODS.has(entry.method)) ?? false
-  if (ctx.config.updatePasswordRequireCurrentPassword && password !== '' && user.passwordHash && !isRecovery) {
+  if (!ctx.config.updatePasswordRequireCurrentPassword || password === '' || !user.passwordHash) return
+  // GoTrue calls session.IsRecovery() on a nil session here and panics; its recoverer answers 500
+  // "Internal Server Error" [auth:internal/api/user.go:175, internal/api/errors.go:47-63].
+  if (!session) throw unexpectedFailure('Internal Server Error')
+  // Session.IsRecovery: an AMR entry of otp (any POST /verify or implicit GET /verify session), or of a
+  // PKCE magic-link or recovery exchange; PKCE signup, invite and email-change sessions are not exempt
+  // [auth:internal/models/sessions.go:108-121, factor.go:62-69].
+  if (!session.amr.some((entry) => RECOVERY_METHODS.has(entry.method))) {
     const current = str(body, 'current_password')
     if (!current) throw badRequest('current_password_required', 'Current password required when setting new password.')
     if (!(await isPasswordMatch(current, user.passwordHash))) {

@@ -11,7 +11,7 @@ import { sha1Hex, startLocalPwned, type LocalPwned } from '../../local-pwned/ind
 import { LOCAL_ACCESS_TOKEN, LOCAL_PROJECT_REF } from '../management'
 import type { LocalAuthOptions } from '../options'
 import { decodeRequiredCharacters, encodeRequiredCharacters, REQUIRED_CHARACTER_CHOICES } from '../password'
-import { PASSWORD, tokenHashOf, useLocalAuth } from './helpers'
+import { PASSWORD, REDIRECT_TO, tokenHashOf, useLocalAuth } from './helpers'
 
 let pwned: LocalPwned
 // The range API is the local range server (GoTrue's is api.pwnedpasswords.com). Hooks run in the order
@@ -60,6 +60,9 @@ describe('decodeRequiredCharacters (GoTrue PasswordRequiredCharacters.Decode)', 
     expect(symbols[3]).toBe('!@#$%^&*()_+-=[]{};\'\\:"|<>?,./`~')
     expect(decodeRequiredCharacters('')).toEqual([])
     expect(decodeRequiredCharacters('::a::b:')).toEqual(['a', 'b'])
+    // A join does not chain, and a trailing backslash stays (configuration.go:264-289).
+    expect(decodeRequiredCharacters('a\\:b\\:c')).toEqual(['a:b\\', 'c'])
+    expect(decodeRequiredCharacters('a\\')).toEqual(['a\\'])
     for (const choice of REQUIRED_CHARACTER_CHOICES) expect(encodeRequiredCharacters(decodeRequiredCharacters(choice))).toBe(choice)
   })
 })
@@ -71,6 +74,11 @@ describe('required characters', () => {
     const got = (await (await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, { headers: { Authorization: `Bearer ${LOCAL_ACCESS_TOKEN}` } })).json()) as Record<string, unknown>
     expect(got.password_required_characters).toBe(WITH_SYMBOLS)
     expect(got).toMatchObject({ password_hibp_enabled: false, security_update_password_require_reauthentication: false, security_update_password_require_current_password: false })
+    // null changes nothing, as for password_min_length.
+    await patch({ password_hibp_enabled: true })
+    expect((await patch({ password_hibp_enabled: null, password_required_characters: null })).status).toBe(200)
+    const after = (await (await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, { headers: { Authorization: `Bearer ${LOCAL_ACCESS_TOKEN}` } })).json()) as Record<string, unknown>
+    expect(after).toMatchObject({ password_hibp_enabled: true, password_required_characters: WITH_SYMBOLS })
   })
 
   it('PUT /user: a password missing a set is 422 weak_password [characters], with every set named; one of each passes', async () => {
@@ -92,6 +100,16 @@ describe('required characters', () => {
     expect(res.error).toMatchObject({ status: 422, code: 'weak_password', reasons: ['length', 'characters'] })
     expect(res.error?.message).toBe(
       'Password should be at least 8 characters. Password should contain at least one character of each: abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ, 0123456789.',
+    )
+  })
+
+  it('all three reasons at once, in order, one sentence each', async () => {
+    await patch({ password_required_characters: LOWER_UPPER_DIGITS, password_hibp_enabled: true })
+    await pwnedControl().addPassword('leaked', 3)
+    const res = await h.client().auth.signUp({ email: EMAIL, password: 'leaked' })
+    expect(res.error).toMatchObject({ status: 422, code: 'weak_password', reasons: ['length', 'characters', 'pwned'] })
+    expect(res.error?.message).toBe(
+      'Password should be at least 8 characters. Password should contain at least one character of each: abcdefghijklmnopqrstuvwxyz, ABCDEFGHIJKLMNOPQRSTUVWXYZ, 0123456789. Password is known to be weak and easy to guess, please choose a different one.',
     )
   })
 
@@ -137,8 +155,18 @@ describe('leaked-password protection (HIBP)', () => {
   it('a range API that fails allows the password (logged)', async () => {
     await patch({ password_hibp_enabled: true })
     const client = await signedIn()
+    await pwnedControl().clearRequests()
     await pwnedControl().injectFault({ mode: 'fail', status: 503 })
     expect((await client.auth.updateUser({ password: 'password123' })).error).toBeNull()
+    expect(await pwnedControl().requests()).toHaveLength(1) // it was asked, and its failure let the password through
+  })
+
+  it('a count written 00 is a hit: only a single 0 is padding', async () => {
+    await patch({ password_hibp_enabled: true })
+    const client = await signedIn()
+    const hex = sha1Hex('zero zero count 42')
+    await pwnedControl().injectFault({ mode: 'garble', body: `${hex.slice(5)}:00\r\n` })
+    expect((await client.auth.updateUser({ password: 'zero zero count 42' })).error).toMatchObject({ code: 'weak_password', reasons: ['pwned'] })
   })
 
   describe('fail-closed (GOTRUE_PASSWORD_HIBP_FAIL_CLOSED, not in the Management API)', () => {
@@ -154,6 +182,14 @@ describe('leaked-password protection (HIBP)', () => {
       expect(res.status).toBe(500)
       expect(await res.json()).toEqual({ code: 'unexpected_failure', message: 'Unable to perform password strength check with HaveIBeenPwned.org.' })
       expect((await closed.client().auth.signInWithPassword({ email: EMAIL, password: PASSWORD })).error).toBeNull()
+    })
+    it('signing in while it fails still signs in: only a weak_password result counts there', async () => {
+      await closed.control.createUser({ email: EMAIL, password: PASSWORD })
+      await pwnedControl().injectFault({ mode: 'fail', status: 503 })
+      const res = await closed.client().auth.signInWithPassword({ email: EMAIL, password: PASSWORD })
+      expect(res.error).toBeNull()
+      expect(res.data.weakPassword ?? null).toBeNull()
+      expect(await pwnedControl().requests()).toHaveLength(1)
     })
   })
 
@@ -177,6 +213,31 @@ describe('password-change guards', () => {
     expect(wrong.status).toBe(400)
     expect((await wrong.json()).code).toBe('current_password_invalid')
     expect((await put({ password: 'a new one 42', current_password: PASSWORD })).status).toBe(200)
+  })
+
+  it('the order of refusals: weak password, then reauthentication, then current password, then same password', async () => {
+    await patch({ security_update_password_require_current_password: true, security_update_password_require_reauthentication: true })
+    const client = await signedIn()
+    let token = (await client.auth.getSession()).data.session?.access_token
+    const put = async (body: Record<string, unknown>) => (await (await h.api('/user', { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) })).json()).code
+    expect(await put({ password: PASSWORD })).toBe('current_password_required') // not same_password
+    expect(await put({ password: PASSWORD, current_password: PASSWORD })).toBe('same_password')
+    await h.control.advanceClock(24 * 3600 + 1)
+    token = (await client.auth.refreshSession()).data.session?.access_token // the same (now old) session
+    expect(await put({ password: 'short' })).toBe('weak_password')
+    expect(await put({ password: 'long enough 42' })).toBe('reauthentication_needed') // before current_password_required
+  })
+
+  it('require current password: a PKCE recovery session (amr recovery) is exempt too', async () => {
+    await patch({ security_update_password_require_current_password: true })
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const browser = h.client({ flowType: 'pkce' })
+    await browser.auth.resetPasswordForEmail(EMAIL, { redirectTo: REDIRECT_TO })
+    const hash = tokenHashOf(await h.control.latestMessageTo(EMAIL))
+    const click = await fetch(`${h.auth.url}/auth/v1/verify?token=${hash}&type=recovery&redirect_to=${encodeURIComponent(REDIRECT_TO)}`, { redirect: 'manual' })
+    const code = new URL(click.headers.get('location') ?? '').searchParams.get('code') ?? ''
+    expect((await browser.auth.exchangeCodeForSession(code)).error).toBeNull()
+    expect((await browser.auth.updateUser({ password: 'reset by pkce 42' })).error).toBeNull()
   })
 
   it('require current password: a recovery session is exempt (the reset flow keeps working)', async () => {

@@ -79,8 +79,10 @@ const CHOICES: ReadonlyMap<string, 'lettersDigits' | 'lowerUpperDigits'> = new M
  * kinds then cover it.
  */
 export function requiredCharacterChoice(message: string): 'lettersDigits' | 'lowerUpperDigits' | undefined {
-  const listed = /at least one character of each: (.*)\.$/.exec(message)?.[1]
-  return listed === undefined ? undefined : CHOICES.get(listed)
+  // The sentence can have others before and after it (length, pwned; joined by spaces, password.go:70-72),
+  // so each list is matched whole, up to its full stop: the full choice goes on `0123456789, !@#…`.
+  for (const [listed, choice] of CHOICES) if (message.includes(`at least one character of each: ${listed}.`)) return choice
+  return undefined
 }
 
 /**
