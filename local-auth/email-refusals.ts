@@ -21,7 +21,7 @@ const INVALID_HOST_SUFFIXES = ['.test', '.example', '.invalid', '.local', '.loca
 const INVALID_HOSTS = new Set(['test', 'example', 'invalid', 'local', 'localhost', 'test.com', 'example.com', 'example.net', 'example.org', 'gamil.com', 'gamai.com', 'anonymous.com', 'email.com'])
 
 /** The extended validation's static checks [validateclient.go:235-277, 337-350]; no DNS or service lookup. */
-export function invalidAddress(email: string): AuthError | undefined {
+export function invalidAddress(email: string, quoted = email): AuthError | undefined {
   const at = email.lastIndexOf('@')
   const host = email.slice(at + 1)
   const name = email.slice(0, at)
@@ -32,5 +32,5 @@ export function invalidAddress(email: string): AuthError | undefined {
     INVALID_HOST_SUFFIXES.some((suffix) => host.endsWith(suffix)) ||
     (host === 'gmail.com' && Buffer.byteLength(name, 'utf8') < 6)
   // Supabase wraps every validation error the same way [auth:internal/api/mail.go:918-927].
-  return invalid ? badRequest('email_address_invalid', `Email address ${JSON.stringify(email)} is invalid`) : undefined
+  return invalid ? badRequest('email_address_invalid', `Email address ${JSON.stringify(quoted)} is invalid`) : undefined
 }

@@ -94,7 +94,36 @@ export function chargeEmailBudget(ctx: LocalAuthContext, options: { dryRun?: boo
   }
 }
 
-/** Store a fresh OTP for `user`, stamp `*_sent_at` and send the `type` email. */
+/** Who an email of `type` goes to: an email change's new address and, when secure, the current one too. */
+function recipients(ctx: LocalAuthContext, user: UserRow, type: EmailType, target: string): string[] {
+  return type === 'email_change' && ctx.config.secureEmailChange && user.email !== '' ? [target, user.email] : [target]
+}
+
+/**
+ * What refuses a send before anything is stored, in GoTrue's order: an address that is not authorized
+ * (every recipient, before the budget) [auth:internal/api/mail.go:772-789], the hourly budget, then an
+ * address the mailer's validation refuses, after the budget is charged [mail.go:405-425, 803-812; the
+ * validating client checks each recipient, internal/mailer/validateclient/validateclient.go:140-150]. The
+ * invalid-address message quotes the account's address, the current one for an email change
+ * [mail.go:767-770, 924-927]. `dryRun` (PUT /user, before its writes) charges the budget only when the
+ * validation then refuses, as GoTrue's limiter keeps the charge its rolled-back transaction does not.
+ */
+export function assertSendable(ctx: LocalAuthContext, user: UserRow, type: EmailType, target: string, options: { uncharged?: boolean; dryRun?: boolean } = {}): void {
+  const to = recipients(ctx, user, type, target)
+  for (const address of to) {
+    const unauthorized = notAuthorized(address, ctx.config.authorizedAddresses)
+    if (unauthorized) throw unauthorized
+  }
+  if (!options.uncharged) chargeEmailBudget(ctx, { dryRun: options.dryRun })
+  const quoted = type === 'email_change' ? user.email : target
+  const invalid = ctx.config.emailValidation ? to.map((address) => invalidAddress(address, quoted)).find(Boolean) : undefined
+  if (invalid) {
+    if (options.dryRun && !options.uncharged) chargeEmailBudget(ctx)
+    throw invalid
+  }
+}
+
+/** Store a fresh OTP for `user`, stamp `*_sent_at` and send the `type` email (and a secure email change's second). */
 export async function issueEmailToken(
   ctx: LocalAuthContext,
   user: UserRow,
@@ -102,60 +131,42 @@ export async function issueEmailToken(
   options: { redirectTo: string; isPkce: boolean; newEmail?: string; uncharged?: boolean },
 ): Promise<IssuedToken> {
   const target = type === 'email_change' ? (options.newEmail ?? user.email) : user.email
-  // Refused before the budget is charged [auth:internal/api/mail.go:772-789] …
-  const unauthorized = notAuthorized(target, ctx.config.authorizedAddresses)
-  if (unauthorized) throw unauthorized
-  if (!options.uncharged) chargeEmailBudget(ctx)
-  // … or by the mailer, after it, with nothing stored or stamped [mail.go:405-425, 803-812, 918-927].
-  const invalid = ctx.config.emailValidation ? invalidAddress(target) : undefined
-  if (invalid) throw invalid
+  assertSendable(ctx, user, type, target, { uncharged: options.uncharged })
   const now = ctx.clock.nowMs()
-  const otp = generateOtp()
-  const hash = withFlowPrefix(tokenHash(target, otp), options.isPkce)
-  ctx.store.putOneTimeToken({ userId: user.id, type: tokenTypeByEmail[type], tokenHash: hash, relatesTo: target, createdAt: now })
   if (type === 'recovery' || type === 'magiclink') user.recoverySentAt = now
   else if (type === 'email_change') {
     user.emailChangeSentAt = now
     user.newEmail = target
+    user.emailChangeConfirmStatus = 0
   } else {
     user.confirmationSentAt = now
     if (type === 'invite') user.invitedAt = now
   }
   user.updatedAt = now
-  if (type === 'email_change') user.emailChangeConfirmStatus = 0
-  const message = await ctx.mailer.send(type, target, {
+  const [sent, current] = recipients(ctx, user, type, target)
+  const issued = await mailToken(ctx, user, type, tokenTypeByEmail[type], sent as string, options, now)
+  // A secure email change mails the current address its own token too, charged as one email with the
+  // other [auth:internal/api/mail.go:537-543, 575-579; internal/mailer/templatemailer/templatemailer.go:257-276].
+  if (current === undefined) return issued
+  return { ...issued, current: await mailToken(ctx, user, type, 'email_change_token_current', current, options, now) }
+}
+
+/** One token, stored for `to`, and the email carrying it. */
+async function mailToken(ctx: LocalAuthContext, user: UserRow, type: EmailType, tokenType: OneTimeTokenType, to: string, options: { redirectTo: string; isPkce: boolean }, now: number) {
+  const otp = generateOtp()
+  const hash = withFlowPrefix(tokenHash(to, otp), options.isPkce)
+  ctx.store.putOneTimeToken({ userId: user.id, type: tokenType, tokenHash: hash, relatesTo: to, createdAt: now })
+  const message = await ctx.mailer.send(type, to, {
     SiteURL: ctx.config.siteUrl,
     Email: user.email,
     NewEmail: user.newEmail ?? '',
+    SendingTo: to,
     Token: otp,
     TokenHash: hash,
     RedirectTo: options.redirectTo,
     ConfirmationURL: confirmationUrl(ctx, hash, type, options.redirectTo),
     Data: user.userMetadata,
   }, now)
-  ctx.config.log(`email ${type} -> ${target} (${message.id})`)
-  const current = type === 'email_change' && ctx.config.secureEmailChange && user.email !== '' ? await mailCurrentAddress(ctx, user, options, now) : undefined
-  return { otp, tokenHash: hash, message, ...(current ? { current } : {}) }
-}
-
-/**
- * A secure email change also mails the current address its own token, charged as one email with the
- * other [auth:internal/api/mail.go:537-543, 575-579; internal/mailer/templatemailer/templatemailer.go:257-276].
- */
-async function mailCurrentAddress(ctx: LocalAuthContext, user: UserRow, options: { redirectTo: string; isPkce: boolean }, now: number) {
-  const otp = generateOtp()
-  const hash = withFlowPrefix(tokenHash(user.email, otp), options.isPkce)
-  ctx.store.putOneTimeToken({ userId: user.id, type: 'email_change_token_current', tokenHash: hash, relatesTo: user.email, createdAt: now })
-  const message = await ctx.mailer.send('email_change', user.email, {
-    SiteURL: ctx.config.siteUrl,
-    Email: user.email,
-    NewEmail: user.newEmail ?? '',
-    Token: otp,
-    TokenHash: hash,
-    RedirectTo: options.redirectTo,
-    ConfirmationURL: confirmationUrl(ctx, hash, 'email_change', options.redirectTo),
-    Data: user.userMetadata,
-  }, now)
-  ctx.config.log(`email email_change -> ${user.email} (${message.id}, the current address)`)
+  ctx.config.log(`email ${type} -> ${to} (${message.id})`)
   return { otp, tokenHash: hash, message }
 }

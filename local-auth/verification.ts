@@ -27,7 +27,8 @@ const lookupTypes: Record<VerifyType, readonly OneTimeTokenType[]> = {
   email: ['confirmation_token', 'recovery_token'],
 }
 
-export type Verified = { ok: true; user: UserRow; row: OneTimeTokenRow } | { ok: false; reason: 'invalid' | 'banned' }
+/** `submitted`: the hash the request amounts to (an emailed token_hash as sent; for email + code, the unprefixed hash). */
+export type Verified = { ok: true; user: UserRow; row: OneTimeTokenRow; submitted: string } | { ok: false; reason: 'invalid' | 'banned' }
 
 function sentAtOf(user: UserRow, type: OneTimeTokenType): number | undefined {
   if (type === 'recovery_token') return user.recoverySentAt
@@ -35,28 +36,30 @@ function sentAtOf(user: UserRow, type: OneTimeTokenType): number | undefined {
   return user.confirmationSentAt ?? user.invitedAt
 }
 
-function check(ctx: LocalAuthContext, row: OneTimeTokenRow | undefined): Verified {
+function check(ctx: LocalAuthContext, row: OneTimeTokenRow | undefined, submitted: string): Verified {
   const user = row && ctx.store.users.get(row.userId)
   if (!row || !user) return { ok: false, reason: 'invalid' }
   const now = ctx.clock.nowMs()
   if (isBanned(user, now)) return { ok: false, reason: 'banned' }
   const sentAt = sentAtOf(user, row.type)
   if (sentAt === undefined || now > sentAt + ctx.config.otpExpirySeconds * 1000) return { ok: false, reason: 'invalid' }
-  return { ok: true, user, row }
+  return { ok: true, user, row, submitted }
 }
 
 /** Find the token behind an emailed `token_hash` (exact string, `pkce_` prefix included). */
 export function findByTokenHash(ctx: LocalAuthContext, type: VerifyType, hash: string): Verified {
   const row = ctx.store.oneTimeTokens.get(hash)
-  return check(ctx, row && lookupTypes[type].includes(row.type) ? row : undefined)
+  return check(ctx, row && lookupTypes[type].includes(row.type) ? row : undefined, hash)
 }
 
 /** Find the token behind an email + typed OTP. */
 export function findByEmailOtp(ctx: LocalAuthContext, type: VerifyType, email: string, otp: string): Verified {
   const hash = tokenHash(email, otp)
+  // The current address's code counts only while secure email change is on [auth:internal/models/one_time_token.go:281-290].
+  const types = type === 'email_change' && !ctx.config.secureEmailChange ? ['email_change_token_new'] : lookupTypes[type]
   for (const row of ctx.store.oneTimeTokens.values()) {
-    if (!lookupTypes[type].includes(row.type) || row.relatesTo !== email) continue
-    if (row.tokenHash === hash || row.tokenHash === `pkce_${hash}`) return check(ctx, row)
+    if (!types.includes(row.type) || row.relatesTo !== email) continue
+    if (row.tokenHash === hash || row.tokenHash === `pkce_${hash}`) return check(ctx, row, hash)
   }
   return { ok: false, reason: 'invalid' }
 }
@@ -78,18 +81,20 @@ export const SINGLE_CONFIRMATION_ACCEPTED = 'Confirmation link accepted. Please 
  * Apply a successful verification and burn every one-time token of the user, or, for the first of a
  * secure email change's two links, only that link's token: `'half'`.
  */
-export function consumeVerification(ctx: LocalAuthContext, user: UserRow, row: OneTimeTokenRow): 'done' | 'half' {
+export function consumeVerification(ctx: LocalAuthContext, found: Extract<Verified, { ok: true }>): 'done' | 'half' {
+  const { user, row, submitted } = found
   const now = ctx.clock.nowMs()
   if (isFirstOfTwo(ctx, user, row)) {
     user.emailChangeConfirmStatus = 1
-    ctx.store.oneTimeTokens.delete(row.tokenHash)
+    // Cleared only when what was sent equals the stored hash: a code for a PKCE (`pkce_`) token is hashed
+    // without the prefix, matches neither, and so stays usable, as in GoTrue [verify.go:75-79, 552-574].
+    if (submitted === row.tokenHash) ctx.store.oneTimeTokens.delete(row.tokenHash)
     return 'half'
   }
   // Either token completes the change (the second of two, or the only one) [verify.go:586-627; models/user.go:564-592].
   if (isEmailChangeToken(row) && user.newEmail) {
     user.email = user.newEmail
     user.newEmail = undefined
-    user.emailChangeSentAt = undefined
     user.emailChangeConfirmStatus = 0
   }
   if (user.emailConfirmedAt === undefined) confirmEmail(user, now)

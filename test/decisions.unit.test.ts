@@ -39,6 +39,7 @@ describe('parseConfirmRequest', () => {
     [{ message: `${SINGLE_CONFIRMATION_ACCEPTED}.` }, { kind: 'failed', reason: 'link_invalid' }],
     [{ message: SINGLE_CONFIRMATION_ACCEPTED, code: 'c'.repeat(129) }, { kind: 'failed', reason: 'link_invalid' }],
     [{ message: SINGLE_CONFIRMATION_ACCEPTED, error_code: 'otp_expired' }, { kind: 'failed', reason: 'link_expired' }],
+    [{ message: SINGLE_CONFIRMATION_ACCEPTED, token_hash: HASH, type: 'email_change' }, { kind: 'token', tokenHash: HASH, type: 'email_change', next: undefined }],
   ])('%j → %j', (params, want) => {
     expect(parseConfirmRequest(params)).toEqual(want)
   })

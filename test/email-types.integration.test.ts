@@ -110,12 +110,17 @@ describe('every shipped template links to a working /auth/confirm', () => {
     const location = (await fetch(verify, { redirect: 'manual' })).headers.get('location') ?? ''
     expect(new URL(location).searchParams.get('message')).toBe('Confirmation link accepted. Please proceed to confirm link sent to the other email')
     const browser = new Browser()
-    const res = await browser.get(location)
+    const { result: res, lines } = await captureLogs(() => browser.get(location))
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).toContain('<h1>One of two links confirmed</h1>')
     expect(html).toContain('<a class="button" href="https://www.example.com/settings">Continue</a>')
     expect(res.headers.getSetCookie().filter((c) => c.startsWith('sb-127-auth-token'))).toEqual([])
+    // Logged apart from a half Supabase answered this Worker: anyone can type this URL.
+    expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.route === '/auth/confirm')).toMatchObject({ reason: 'email_change_half_redirect' })
+    // A next that is not allowed goes where every refused next goes: the site.
+    const refused = await browser.get(`/auth/confirm?${new URLSearchParams({ message: 'Confirmation link accepted. Please proceed to confirm link sent to the other email', next: 'https://evil.example/x' })}`)
+    expect(await refused.text()).toContain('<a class="button" href="https://www.example.com/">Continue</a>')
     // Only Supabase's exact message counts; any other is still a link that carries nothing.
     const other = await browser.get('/auth/confirm?message=Password+changed&next=/settings')
     expect(other.status).toBe(303)

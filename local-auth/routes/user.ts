@@ -10,7 +10,7 @@ import { Hono } from 'hono'
 import { requireUser } from '../auth-guard'
 import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
-import { assertResendGap, chargeEmailBudget, createFlowState, issueEmailToken } from '../email-tokens'
+import { assertResendGap, assertSendable, createFlowState, issueEmailToken } from '../email-tokens'
 import { REAUTHENTICATION_AFTER_MS } from '../constants'
 import { badRequest, forbidden, unexpectedFailure, unprocessable } from '../errors'
 import { parseCodeChallenge } from '../otp'
@@ -99,7 +99,7 @@ export function userRoutes(ctx: LocalAuthContext) {
       const pkce = changesEmail ? unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method)).pkce : undefined
       if (changesEmail) {
         assertResendGap(ctx, user.emailChangeSentAt)
-        chargeEmailBudget(ctx, { dryRun: true })
+        assertSendable(ctx, user, 'email_change', email, { dryRun: true })
       }
       // Writes, in GoTrue's order: password, metadata, email change.
       if (hasPassword) await applyPasswordChange(ctx, user, session, password)

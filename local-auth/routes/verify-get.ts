@@ -60,18 +60,19 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
     // The first of a secure email change's two links: 303 to redirect_to with the message (in the query
     // too under PKCE), before any flow-state lookup [auth:internal/api/verify.go:155-165, 516-532].
     if (isFirstOfTwo(ctx, user, row)) {
-      consumeVerification(ctx, user, row)
-      const withQuery = isPkce ? goSetQuery(redirectTo, { message: SINGLE_CONFIRMATION_ACCEPTED }) : redirectTo
+      consumeVerification(ctx, found)
+      // GoTrue re-encodes the query either way (u.RawQuery = q.Encode()).
+      const withQuery = isPkce ? goSetQuery(redirectTo, { message: SINGLE_CONFIRMATION_ACCEPTED }) : redirectTo.includes('?') ? goSetQuery(redirectTo, {}) : redirectTo
       return c.redirect(goSetFragment(withQuery, goEncodeValues([['message', SINGLE_CONFIRMATION_ACCEPTED], ['sb', '']])), 303)
     }
     if (isPkce) {
       const flowState = ctx.store.latestFlowState(user.id, flowMethodByType[type] as string)
       if (!flowState) return fail(400, 'flow_state_not_found', 'No associated flow state found. record not found')
-      consumeVerification(ctx, user, row)
+      consumeVerification(ctx, found)
       flowState.authCodeIssuedAt = ctx.clock.nowMs()
       return c.redirect(goSetQuery(redirectTo, { code: flowState.authCode }), 303)
     }
-    consumeVerification(ctx, user, row)
+    consumeVerification(ctx, found)
     const session = await issueSession(ctx, user, 'otp')
     const fragment = goEncodeValues([
       ['access_token', session.access_token],

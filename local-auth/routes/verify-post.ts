@@ -47,7 +47,7 @@ export function verifyPostRoutes(ctx: LocalAuthContext) {
       throw found.reason === 'banned' ? forbidden('user_banned', 'User is banned') : forbidden('otp_expired', invalidMessage)
     }
     // The first of a secure email change's two links: 200 with a message and no session [auth:internal/api/verify.go:294-299].
-    if (consumeVerification(ctx, found.user, found.row) === 'half') return c.json({ msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' })
+    if (consumeVerification(ctx, found) === 'half') return c.json({ msg: SINGLE_CONFIRMATION_ACCEPTED, code: '200' })
     return c.json(await issueSession(ctx, found.user, 'otp'))
   })
 }

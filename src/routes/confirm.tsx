@@ -39,7 +39,9 @@ confirmRoutes.get('/', async (c) => {
   const request = parseConfirmRequest(c.req.query())
   if (request.kind === 'failed') return redirectToError(c, request.reason)
   // A {{ .ConfirmationURL }} email-change link, the first of two: Supabase has confirmed it already.
-  if (request.kind === 'emailChangeHalf') return emailChangeHalf(c, nextTarget(c, request.next, defaultNextFor('email_change', c.get('config').siteUrl)))
+  if (request.kind === 'emailChangeHalf') {
+    return emailChangeHalf(c, nextTarget(c, request.next, defaultNextFor('email_change', c.get('config').siteUrl)), 'email_change_half_redirect')
+  }
   if (request.kind === 'code') {
     // A HEAD (a link checker's, never a browser's navigation) spends nothing, as it spends no token hash.
     if (c.req.method === 'HEAD') return c.body(null, 200)
@@ -83,7 +85,7 @@ async function verifyTokenHash(c: Context<AppEnv>, request: TokenRequest, next: 
   if (!data.session) {
     // The first of a secure email change's two links: accepted, nobody signed in until the other one is
     // opened too (supabase/auth internal/api/verify.go:260-264, 294-298: 200 {"msg", "code"}, no session).
-    if (type === 'email_change') return emailChangeHalf(c, next)
+    if (type === 'email_change') return emailChangeHalf(c, next, 'confirmed_email_change_half')
     // Otherwise Supabase answers a verified link with a session; a 200 without one is no sign-in (a
     // proxy's page, a broken answer), not a success to remember or report, and Supabase may have spent
     // the link: could not tell.
@@ -114,9 +116,13 @@ async function exchangeCode(c: Context<AppEnv>, code: string, rawNext: string | 
   return continueAfterConfirm(c, { needsPasswordForm: kind === 'code-recovery', next, held, userId: data.user?.id })
 }
 
-/** One of two email-change links confirmed: say the other is needed, then on to where the link leads. */
-function emailChangeHalf(c: Context<AppEnv>, next: string) {
-  c.set('reason', 'confirmed_email_change_half')
+/**
+ * One of two email-change links confirmed: say the other is needed, then on to where the link leads.
+ * `reason` tells the log apart: Supabase answered this Worker (`confirmed_…`), or a redirect said so,
+ * which anyone can also type (`…_redirect`; nothing is spent or set either way).
+ */
+function emailChangeHalf(c: Context<AppEnv>, next: string, reason: 'confirmed_email_change_half' | 'email_change_half_redirect') {
+  c.set('reason', reason)
   const t = translatorOf(c)
   return renderPage(c, 200, t.m.confirm.emailChangeHalf.title, <EmailChangeHalfPage t={t} continueTo={checkedTarget(c, next)} />)
 }
