@@ -67,7 +67,8 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
     }
     if (isPkce) {
       const flowState = ctx.store.latestFlowState(user.id, flowMethodByType[type] as string)
-      if (!flowState) return fail(400, 'flow_state_not_found', 'No associated flow state found. record not found')
+      // issueAuthCode's 422, wrapped with %s, which prints an HTTPError as "<status>: <message>" [auth:internal/api/pkce.go:44-46, verify.go:191-193, apierrors/apierrors.go:93-98].
+      if (!flowState) return fail(400, 'flow_state_not_found', 'No associated flow state found. 422: No valid flow state found for user.')
       consumeVerification(ctx, found)
       flowState.authCodeIssuedAt = ctx.clock.nowMs()
       return c.redirect(goSetQuery(redirectTo, { code: flowState.authCode }), 303)
@@ -81,7 +82,8 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
       ['refresh_token', session.refresh_token],
       ['sb', ''],
       ['token_type', session.token_type],
-      ['type', type],
+      // type=email names the token that matched: signup or magiclink [auth:internal/api/verify.go:675-681, 213-215].
+      ['type', type === 'email' ? (row.type === 'recovery_token' ? 'magiclink' : 'signup') : type],
     ])
     return c.redirect(goSetFragment(redirectTo, fragment), 303)
   })

@@ -9,6 +9,7 @@ import type { AppEnv, LocalAuthContext } from '../context'
 import { badRequest, forbidden, unprocessable } from '../errors'
 import { perIpLimit } from '../rate-limit'
 import { issueSession } from '../sessions'
+import { isBanned } from '../users'
 import { validateEmail } from '../validate'
 import { consumeVerification, findByEmailOtp, findByTokenHash, isVerifyType, SINGLE_CONFIRMATION_ACCEPTED, type Verified } from '../verification'
 
@@ -30,12 +31,22 @@ function lookup(ctx: LocalAuthContext, body: Record<string, unknown>): { found: 
     if (!isVerifyType(type)) throw badRequest('validation_failed', 'Invalid email verification type')
     return { found: findByTokenHash(ctx, type, hash), invalidMessage: LINK_INVALID }
   }
-  if ((!email && !phone) || (email && phone)) {
-    throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify')
+  // The address is validated before the type decides anything [auth:internal/api/verify.go:67-82].
+  if (phone && !email) {
+    // validatePhone: one leading '+' and all spaces dropped, then E.164 digits [auth:internal/api/phone.go:27-43].
+    if (!/^[1-9][0-9]{1,14}$/.test(phone.replace(/^\+/, '').replaceAll(' ', ''))) {
+      throw badRequest('validation_failed', 'Invalid phone number format (E.164 required)')
+    }
+    return { found: { ok: false, reason: 'invalid' }, invalidMessage: CODE_INVALID } // no phone users here
   }
-  if (phone || !isVerifyType(type)) return { found: { ok: false, reason: 'invalid' }, invalidMessage: CODE_INVALID }
+  if (!email || phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify')
   const valid = validateEmail(email)
   if (!valid.ok) throw unprocessable('validation_failed', 'Invalid email format')
+  if (!isVerifyType(type)) {
+    // Another type looks the user up by address, so a banned user hears so [verify.go:715-729, 778-780].
+    const user = ctx.store.findUserByEmail(valid.email)
+    return { found: { ok: false, reason: user && isBanned(user, ctx.clock.nowMs()) ? 'banned' : 'invalid' }, invalidMessage: CODE_INVALID }
+  }
   return { found: findByEmailOtp(ctx, type, valid.email, token), invalidMessage: CODE_INVALID }
 }
 

@@ -74,6 +74,45 @@ describe('POST /verify', () => {
   })
 })
 
+describe('POST /verify with email or phone + token: the address is validated before the type decides (DIVERGENCES F-12) [auth:internal/api/verify.go:67-82]', () => {
+  const verify = (body: Record<string, unknown>) => h.api('/verify', { method: 'POST', body: JSON.stringify(body) })
+  it.each([
+    [{ type: 'foo', email: 'not an address', token: '123456' }, 422, { code: 'validation_failed', message: 'Invalid email format' }],
+    [{ type: 'recovery', phone: 'abc', token: '1' }, 400, { code: 'validation_failed', message: 'Invalid phone number format (E.164 required)' }],
+    [{ type: 'sms', phone: '+1 555 0100', token: '123456' }, 403, { code: 'otp_expired', message: 'Token has expired or is invalid' }],
+    [{ type: 'foo', email: EMAIL, token: '123456' }, 403, { code: 'otp_expired', message: 'Token has expired or is invalid' }],
+  ])('%j → %i', async (body, status, answer) => {
+    const res = await verify(body)
+    expect(res.status).toBe(status)
+    expect(await res.json()).toEqual(answer)
+  })
+  it('another type for a banned user is user_banned (the user is looked up by address first) [verify.go:715-729]', async () => {
+    await h.admin().auth.admin.createUser({ email: EMAIL, password: PASSWORD, email_confirm: true, ban_duration: '24h' })
+    expect(await (await verify({ type: 'foo', email: EMAIL, token: '123456' })).json()).toEqual({ code: 'user_banned', message: 'User is banned' })
+  })
+})
+
+describe('GET /verify details (DIVERGENCES F-7, F-9)', () => {
+  it('type=email names the token that matched in the fragment: magiclink for a recovery token, signup for a confirmation [verify.go:675-681, 213-215]', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const recovery = await h.control.mintToken({ email: EMAIL, type: 'recovery' })
+    const res = await fetch(`${h.auth.url}/auth/v1/verify?token=${recovery.token_hash}&type=email&redirect_to=${encodeURIComponent(REDIRECT_TO)}`, { redirect: 'manual' })
+    expect(new URLSearchParams(new URL(res.headers.get('location') ?? '').hash.slice(1)).get('type')).toBe('magiclink')
+    const signup = await h.control.mintToken({ email: 'fresh@example.com', type: 'signup' })
+    const res2 = await fetch(`${h.auth.url}/auth/v1/verify?token=${signup.token_hash}&type=email&redirect_to=${encodeURIComponent(REDIRECT_TO)}`, { redirect: 'manual' })
+    expect(new URLSearchParams(new URL(res2.headers.get('location') ?? '').hash.slice(1)).get('type')).toBe('signup')
+  })
+  it('a PKCE token with no flow state for its method: GoTrue’s wrapped description [pkce.go:44-46, verify.go:191-193]', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const minted = await h.control.mintToken({ email: EMAIL, type: 'recovery', pkce: true })
+    // Opened as a magic link: the token matches, but there is no magiclink flow state.
+    const res = await fetch(`${h.auth.url}/auth/v1/verify?token=${minted.token_hash}&type=magiclink&redirect_to=${encodeURIComponent(REDIRECT_TO)}`, { redirect: 'manual' })
+    const location = new URL(res.headers.get('location') ?? '')
+    expect(location.searchParams.get('error_code')).toBe('flow_state_not_found')
+    expect(location.searchParams.get('error_description')).toBe('No associated flow state found. 422: No valid flow state found for user.')
+  })
+})
+
 describe('HEAD /verify', () => {
   it('is a 405 that spends nothing: the emailed link still works afterwards [auth:internal/api/api.go:270-273 (chi routes GET and POST only)]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
