@@ -105,22 +105,19 @@ function recipients(ctx: LocalAuthContext, user: UserRow, type: EmailType, targe
  * address the mailer's validation refuses, after the budget is charged [mail.go:405-425, 803-812; the
  * validating client checks each recipient, internal/mailer/validateclient/validateclient.go:140-150]. The
  * invalid-address message quotes the account's address, the current one for an email change
- * [mail.go:767-770, 924-927]. `dryRun` (PUT /user, before its writes) charges the budget only when the
- * validation then refuses, as GoTrue's limiter keeps the charge its rolled-back transaction does not.
+ * [mail.go:767-770, 924-927]. Callers that write before sending (PUT /user, /resend) call this first and
+ * then send `uncharged`, so a refusal leaves nothing written, as GoTrue's transaction does.
  */
-export function assertSendable(ctx: LocalAuthContext, user: UserRow, type: EmailType, target: string, options: { uncharged?: boolean; dryRun?: boolean } = {}): void {
+export function assertSendable(ctx: LocalAuthContext, user: UserRow, type: EmailType, target: string, options: { uncharged?: boolean } = {}): void {
   const to = recipients(ctx, user, type, target)
   for (const address of to) {
     const unauthorized = notAuthorized(address, ctx.config.authorizedAddresses)
     if (unauthorized) throw unauthorized
   }
-  if (!options.uncharged) chargeEmailBudget(ctx, { dryRun: options.dryRun })
+  if (!options.uncharged) chargeEmailBudget(ctx)
   const quoted = type === 'email_change' ? user.email : target
   const invalid = ctx.config.emailValidation ? to.map((address) => invalidAddress(address, quoted)).find(Boolean) : undefined
-  if (invalid) {
-    if (options.dryRun && !options.uncharged) chargeEmailBudget(ctx)
-    throw invalid
-  }
+  if (invalid) throw invalid
 }
 
 /** Store a fresh OTP for `user`, stamp `*_sent_at` and send the `type` email (and a secure email change's second). */
@@ -160,7 +157,7 @@ async function mailToken(ctx: LocalAuthContext, user: UserRow, type: EmailType, 
     SiteURL: ctx.config.siteUrl,
     Email: user.email,
     NewEmail: user.newEmail ?? '',
-    SendingTo: to,
+    ...(type === 'email_change' ? { SendingTo: to } : {}),
     Token: otp,
     TokenHash: hash,
     RedirectTo: options.redirectTo,

@@ -48,8 +48,8 @@ export interface TemplateData {
   ConfirmationURL: string
   RedirectTo: string
   NewEmail: string
-  /** The address this copy goes to (an email change mails two) [auth:internal/mailer/templatemailer/templatemailer.go:305]. */
-  SendingTo: string
+  /** An email change's copy's own recipient (it mails two); absent, so empty, elsewhere [auth:internal/mailer/templatemailer/templatemailer.go:305]. */
+  SendingTo?: string
   Data: Record<string, unknown>
 }
 

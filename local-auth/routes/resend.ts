@@ -8,7 +8,7 @@
 import { Hono } from 'hono'
 import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
-import { assertResendGap, createFlowState, issueEmailToken } from '../email-tokens'
+import { assertResendGap, assertSendable, createFlowState, issueEmailToken } from '../email-tokens'
 import { badRequest } from '../errors'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
@@ -37,15 +37,18 @@ export function resendRoutes(ctx: LocalAuthContext) {
     const redirectTo = requestRedirect(ctx, c)
     if (type === 'signup') {
       if (user.emailConfirmedAt !== undefined) return c.json({})
-      if (pkce) createFlowState(ctx, user, 'signup', pkce)
+      // Every refusal before the flow state: GoTrue's is created in the transaction a refusal rolls back [auth:internal/api/resend.go:124-153].
       assertResendGap(ctx, user.confirmationSentAt)
-      await issueEmailToken(ctx, user, 'signup', { redirectTo, isPkce: pkce !== undefined })
+      assertSendable(ctx, user, 'signup', user.email)
+      if (pkce) createFlowState(ctx, user, 'signup', pkce)
+      await issueEmailToken(ctx, user, 'signup', { redirectTo, isPkce: pkce !== undefined, uncharged: true })
       return c.json({})
     }
     if (!user.newEmail) return c.json({})
-    if (pkce) createFlowState(ctx, user, 'email_change', pkce)
     assertResendGap(ctx, user.emailChangeSentAt)
-    await issueEmailToken(ctx, user, 'email_change', { redirectTo, isPkce: pkce !== undefined, newEmail: user.newEmail })
+    assertSendable(ctx, user, 'email_change', user.newEmail)
+    if (pkce) createFlowState(ctx, user, 'email_change', pkce)
+    await issueEmailToken(ctx, user, 'email_change', { redirectTo, isPkce: pkce !== undefined, newEmail: user.newEmail, uncharged: true })
     return c.json({})
   })
 }

@@ -98,8 +98,11 @@ export function userRoutes(ctx: LocalAuthContext) {
       // What the email change would refuse inside GoTrue's transaction, checked before any write.
       const pkce = changesEmail ? unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method)).pkce : undefined
       if (changesEmail) {
-        assertResendGap(ctx, user.emailChangeSentAt)
-        assertSendable(ctx, user, 'email_change', email, { dryRun: true })
+        // A password in the same request clears email_change_sent_at first (UpdatePassword), so no gap then
+        // [auth:internal/models/user.go:443, internal/api/user.go:214, 272; mail.go:527].
+        if (!hasPassword) assertResendGap(ctx, user.emailChangeSentAt)
+        // Charged here, before any write: GoTrue's limiter counts inside the transaction [mail.go:803-812].
+        assertSendable(ctx, user, 'email_change', email)
       }
       // Writes, in GoTrue's order: password, metadata, email change.
       if (hasPassword) await applyPasswordChange(ctx, user, session, password)
@@ -109,7 +112,7 @@ export function userRoutes(ctx: LocalAuthContext) {
       }
       if (changesEmail) {
         if (pkce) createFlowState(ctx, user, 'email_change', pkce)
-        await issueEmailToken(ctx, user, 'email_change', { redirectTo: requestRedirect(ctx, c), isPkce: pkce !== undefined, newEmail: email })
+        await issueEmailToken(ctx, user, 'email_change', { redirectTo: requestRedirect(ctx, c), isPkce: pkce !== undefined, newEmail: email, uncharged: true })
       }
       return c.json(userJson(user))
     })

@@ -42,11 +42,15 @@ function lookup(ctx: LocalAuthContext, body: Record<string, unknown>): { found: 
   if (!email || phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify')
   const valid = validateEmail(email)
   if (!valid.ok) throw unprocessable('validation_failed', 'Invalid email format')
-  if (!isVerifyType(type)) {
-    // Another type looks the user up by address, so a banned user hears so [verify.go:715-729, 778-780].
-    const user = ctx.store.findUserByEmail(valid.email)
-    return { found: { ok: false, reason: user && isBanned(user, ctx.clock.nowMs()) ? 'banned' : 'invalid' }, invalidMessage: CODE_INVALID }
-  }
+  const invalid = { found: { ok: false, reason: 'invalid' }, invalidMessage: CODE_INVALID } as const
+  // An email change finds the user by its token; sms and phone_change by a phone this body lacks;
+  // every other type by address, and a banned user hears so whatever the code [verify.go:707-729].
+  if (type === 'email_change') return { found: findByEmailOtp(ctx, type, valid.email, token), invalidMessage: CODE_INVALID }
+  if (type === 'sms' || type === 'phone_change') return invalid
+  const user = ctx.store.findUserByEmail(valid.email)
+  if (!user) return invalid
+  if (isBanned(user, ctx.clock.nowMs())) return { found: { ok: false, reason: 'banned' }, invalidMessage: CODE_INVALID }
+  if (!isVerifyType(type)) return invalid
   return { found: findByEmailOtp(ctx, type, valid.email, token), invalidMessage: CODE_INVALID }
 }
 

@@ -1,6 +1,7 @@
 // Behaviours where the stand-in used to differ from Supabase Auth, each pinned to the supabase/auth source:
 // PUT /user atomicity, POST /verify with redirect_to, repeated signups, HEAD /verify, byte-counted
 // minimum length, autoconfirm, POST /resend and the /settings keys.
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { NEW_PASSWORD, PASSWORD, REDIRECT_TO, tokenHashOf, useLocalAuth } from './helpers'
 
@@ -37,11 +38,11 @@ describe('PUT /user validates every field before writing anything [auth:internal
     expect(await signIn(NEW_PASSWORD)).toBe('invalid_credentials')
   })
 
-  it('keeps the old password and metadata when the email change is refused by the per-user gap (429)', async () => {
+  it('keeps the metadata when the email change is refused by the per-user gap (429); with a password in the request there is no gap, as UpdatePassword clears it first [models/user.go:443]', async () => {
     const { token } = await signedIn()
     const put = (body: Record<string, unknown>) => h.api('/user', { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) })
     expect((await put({ email: 'first-new@example.com' })).status).toBe(200)
-    const res = await put({ password: NEW_PASSWORD, email: 'second-new@example.com', data: { colour: 'red' } })
+    const res = await put({ email: 'second-new@example.com', data: { colour: 'red' } })
     expect(res.status).toBe(429)
     expect(await signIn(PASSWORD)).toBe('ok')
     const user = (await (await h.api('/user', { headers: { Authorization: `Bearer ${token}` } })).json()) as { user_metadata: Record<string, unknown> }
@@ -86,9 +87,32 @@ describe('POST /verify with email or phone + token: the address is validated bef
     expect(res.status).toBe(status)
     expect(await res.json()).toEqual(answer)
   })
-  it('another type for a banned user is user_banned (the user is looked up by address first) [verify.go:715-729]', async () => {
+  it('a banned user hears so whatever the code, for every type looked up by address [verify.go:715-729]; sms looks up a phone', async () => {
     await h.admin().auth.admin.createUser({ email: EMAIL, password: PASSWORD, email_confirm: true, ban_duration: '24h' })
-    expect(await (await verify({ type: 'foo', email: EMAIL, token: '123456' })).json()).toEqual({ code: 'user_banned', message: 'User is banned' })
+    const banned = { code: 'user_banned', message: 'User is banned' }
+    expect(await (await verify({ type: 'foo', email: EMAIL, token: '123456' })).json()).toEqual(banned)
+    expect(await (await verify({ type: 'recovery', email: EMAIL, token: '000000' })).json()).toEqual(banned)
+    expect(await (await verify({ type: 'sms', email: EMAIL, token: '000000' })).json()).toEqual({ code: 'otp_expired', message: 'Token has expired or is invalid' })
+  })
+})
+
+describe('POST /resend refused: no flow state left behind [auth:internal/api/resend.go:124-153]', () => {
+  it.each(['the 60 s gap', 'the hourly budget'])('a PKCE resend refused by %s leaves the pending link with its own flow state', async (refusal) => {
+    const s256 = (verifier: string) => createHash('sha256').update(verifier).digest('base64url')
+    const [first, second] = ['a'.repeat(43), 'b'.repeat(43)]
+    const signup = await h.api('/signup', { method: 'POST', body: JSON.stringify({ email: EMAIL, password: PASSWORD, code_challenge: s256(first), code_challenge_method: 's256' }) })
+    expect(signup.status).toBe(200)
+    const link = tokenHashOf(await h.control.latestMessageTo(EMAIL))
+    if (refusal === 'the hourly budget') {
+      await h.control.advanceClock(61)
+      await h.control.setLimits({ emailsPerHour: 0 })
+    }
+    const resend = await h.api('/resend', { method: 'POST', body: JSON.stringify({ type: 'signup', email: EMAIL, code_challenge: s256(second), code_challenge_method: 's256' }) })
+    expect(resend.status).toBe(429)
+    const click = await fetch(`${h.auth.url}/auth/v1/verify?token=${link}&type=signup&redirect_to=${encodeURIComponent(REDIRECT_TO)}`, { redirect: 'manual' })
+    const code = new URL(click.headers.get('location') ?? '').searchParams.get('code')
+    const exchanged = await h.api('/token?grant_type=pkce', { method: 'POST', body: JSON.stringify({ auth_code: code, code_verifier: first }) })
+    expect(exchanged.status).toBe(200)
   })
 })
 

@@ -50,6 +50,41 @@ describe('who is checked before anything is written', () => {
   })
 })
 
+describe('the validation message and the budget', () => {
+  const validating = useLocalAuth({ emailValidation: true })
+  it('an invalid new address is refused quoting the account’s current address, as GoTrue words it [mail.go:767-770, 924-927]', async () => {
+    await validating.control.createUser({ email: 'owner@team.dev', password: PASSWORD })
+    const client = validating.client()
+    await client.auth.signInWithPassword({ email: 'owner@team.dev', password: PASSWORD })
+    expect((await client.auth.updateUser({ email: 'x@example.com' })).error).toMatchObject({ code: 'email_address_invalid', message: 'Email address "owner@team.dev" is invalid' })
+  })
+
+  it('a change is one email against the hourly budget, though two are sent', async () => {
+    await h.control.setLimits({ emailsPerHour: 2 })
+    await (await signedIn()).auth.updateUser({ email: NEW })
+    expect((await h.control.limits()).emails_this_hour).toBe(1)
+    expect(await h.control.messages()).toHaveLength(2)
+  })
+
+  it('a password sent with the change clears the 60 s gap first, as UpdatePassword does [models/user.go:443]', async () => {
+    const client = await signedIn()
+    await client.auth.updateUser({ email: NEW })
+    expect((await client.auth.updateUser({ email: 'other@team.dev' })).error?.code).toBe('over_email_send_rate_limit')
+    expect((await client.auth.updateUser({ email: 'other@team.dev', password: 'a new password 42' })).error).toBeNull()
+  })
+
+  it('{{ .SendingTo }} exists only in email-change emails', async () => {
+    await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, {
+      method: 'PATCH',
+      headers: { Authorization: `Bearer ${LOCAL_ACCESS_TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ mailer_templates_recovery_content: '<p>to [{{ .SendingTo }}]</p>' }),
+    })
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    await h.client().auth.resetPasswordForEmail(EMAIL)
+    expect((await h.control.latestMessageTo(EMAIL)).HTML).toContain('to []')
+  })
+})
+
 describe('the two emails', () => {
   it('{{ .SendingTo }} is each copy’s own recipient, the same template going to both', async () => {
     await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, {
