@@ -111,7 +111,7 @@ export function resolveOptions(options: LocalAuthOptions = {}): LocalAuthConfig 
     otpExpirySeconds: options.otpExpirySeconds ?? C.DEFAULT_OTP_EXPIRY_SECONDS,
     maxFrequencySeconds: options.maxFrequencySeconds ?? C.DEFAULT_MAX_FREQUENCY_SECONDS,
     passwordMinLength: options.passwordMinLength ?? C.DEFAULT_PASSWORD_MIN_LENGTH,
-    passwordRequiredCharacters: (options.passwordRequiredCharacters ?? []).filter((set) => set !== ''),
+    passwordRequiredCharacters: options.passwordRequiredCharacters ?? [],
     passwordHibpEnabled: options.passwordHibpEnabled ?? false,
     passwordHibpFailClosed: options.passwordHibpFailClosed ?? false,
     pwnedPasswordsUrl: (options.pwnedPasswordsUrl ?? C.DEFAULT_PWNED_PASSWORDS_URL).replace(/\/+$/, ''),

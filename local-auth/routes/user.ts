@@ -92,7 +92,7 @@ export function userRoutes(ctx: LocalAuthContext) {
         throw unprocessable('email_exists', 'A user with this email address has already been registered')
       }
       if (hasPassword) await assertMayChangePassword(ctx, body, user, session)
-      if (hasPassword && password !== '' && (await isPasswordMatch(password, user.passwordHash))) {
+      if (hasPassword && (await isPasswordMatch(password, user.passwordHash))) {
         throw unprocessable('same_password', 'New password should be different from the old password.')
       }
       // What the email change would refuse inside GoTrue's transaction, checked before any write.

@@ -31,27 +31,30 @@ function lookup(ctx: LocalAuthContext, body: Record<string, unknown>): { found: 
     if (!isVerifyType(type)) throw badRequest('validation_failed', 'Invalid email verification type')
     return { found: findByTokenHash(ctx, type, hash), invalidMessage: LINK_INVALID }
   }
-  // The address is validated before the type decides anything [auth:internal/api/verify.go:67-82].
+  return { found: lookupByCode(ctx, type, email, phone, token), invalidMessage: CODE_INVALID }
+}
+
+/**
+ * Email or phone + code. The address is validated before the type decides anything [auth:internal/api/verify.go:67-82];
+ * then an email change finds the user by its token, sms and phone_change by a phone (none here), and every
+ * other type by address, so a banned user hears so whatever the code [verify.go:707-729].
+ */
+function lookupByCode(ctx: LocalAuthContext, type: string, email: string, phone: string, token: string): Verified {
   if (phone && !email) {
     // validatePhone: one leading '+' and all spaces dropped, then E.164 digits [auth:internal/api/phone.go:27-43].
     if (!/^[1-9][0-9]{1,14}$/.test(phone.replace(/^\+/, '').replaceAll(' ', ''))) {
       throw badRequest('validation_failed', 'Invalid phone number format (E.164 required)')
     }
-    return { found: { ok: false, reason: 'invalid' }, invalidMessage: CODE_INVALID } // no phone users here
+    return { ok: false, reason: 'invalid' } // no phone users here
   }
   if (!email || phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify')
   const valid = validateEmail(email)
   if (!valid.ok) throw unprocessable('validation_failed', 'Invalid email format')
-  const invalid = { found: { ok: false, reason: 'invalid' }, invalidMessage: CODE_INVALID } as const
-  // An email change finds the user by its token; sms and phone_change by a phone this body lacks;
-  // every other type by address, and a banned user hears so whatever the code [verify.go:707-729].
-  if (type === 'email_change') return { found: findByEmailOtp(ctx, type, valid.email, token), invalidMessage: CODE_INVALID }
-  if (type === 'sms' || type === 'phone_change') return invalid
-  const user = ctx.store.findUserByEmail(valid.email)
-  if (!user) return invalid
-  if (isBanned(user, ctx.clock.nowMs())) return { found: { ok: false, reason: 'banned' }, invalidMessage: CODE_INVALID }
-  if (!isVerifyType(type)) return invalid
-  return { found: findByEmailOtp(ctx, type, valid.email, token), invalidMessage: CODE_INVALID }
+  if (type === 'email_change') return findByEmailOtp(ctx, type, valid.email, token)
+  const user = type === 'sms' || type === 'phone_change' ? undefined : ctx.store.findUserByEmail(valid.email)
+  if (!user) return { ok: false, reason: 'invalid' }
+  if (isBanned(user, ctx.clock.nowMs())) return { ok: false, reason: 'banned' }
+  return isVerifyType(type) ? findByEmailOtp(ctx, type, valid.email, token) : { ok: false, reason: 'invalid' }
 }
 
 /** POST /verify. */

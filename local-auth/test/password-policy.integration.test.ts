@@ -190,6 +190,11 @@ describe('leaked-password protection (HIBP)', () => {
       expect(res.error).toBeNull()
       expect(res.data.weakPassword ?? null).toBeNull()
       expect(await pwnedControl().requests()).toHaveLength(1)
+      // On the wire too (supabase-js drops a weak_password without reasons, so it cannot tell).
+      await pwnedControl().injectFault({ mode: 'fail', status: 503 })
+      const raw = (await (await closed.api('/token?grant_type=password', { method: 'POST', body: JSON.stringify({ email: EMAIL, password: PASSWORD }) })).json()) as Record<string, unknown>
+      expect(raw.access_token).toBeTruthy()
+      expect(raw).not.toHaveProperty('weak_password')
     })
   })
 

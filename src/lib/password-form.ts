@@ -72,6 +72,9 @@ const CHOICES: ReadonlyMap<string, 'lettersDigits' | 'lowerUpperDigits'> = new M
   [`${LOWER}, ${UPPER}, ${DIGITS}`, 'lowerUpperDigits'],
 ])
 
+/** Each choice's clause in the catalogue. */
+const CHOICE_WORDS = { lettersDigits: 'weakLettersDigits', lowerUpperDigits: 'weakLowerUpperDigits' } as const
+
 /**
  * Pure: which of the dashboard's required-character choices Supabase's weak-password message names
  * ("Password should contain at least one character of each: <set>, <set>."). Undefined for the full
@@ -99,7 +102,7 @@ export function describeWeakPassword(reasons: readonly string[], t: Translator =
         return update.weakLength
       case 'characters': {
         const choice = requiredCharacterChoice(message)
-        return choice === 'lettersDigits' ? update.weakLettersDigits : choice === 'lowerUpperDigits' ? update.weakLowerUpperDigits : update.weakCharacters
+        return choice ? update[CHOICE_WORDS[choice]] : update.weakCharacters
       }
       case 'pwned':
         return update.weakPwned
