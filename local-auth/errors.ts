@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'email_exists'
   | 'user_already_exists'
   | 'phone_provider_disabled'
+  | 'email_provider_disabled'
   | 'anonymous_provider_disabled'
   | 'email_address_invalid'
   | 'email_address_not_authorized'

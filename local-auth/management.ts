@@ -3,7 +3,7 @@
  * that `npm run doctor` and `npm run supabase:configure` use, over the stand-in's own settings, so a
  * PATCH changes how the stand-in behaves where it models the setting (Site URL, redirect allow-list,
  * email templates and subjects, the password policy and the two password-change guards, email budget,
- * IP forwarding); SMTP is stored only.
+ * IP forwarding, the Email provider switch); SMTP is stored only.
  * Field names, types and bounds follow Supabase's published OpenAPI document (`UpdateAuthConfigBody`,
  * `AuthConfigResponse`; supabase/cli packages/api/src/generated/openapi.json, apps/cli-go/pkg/api/types.gen.go).
  * Not modelled: the other ~250 fields (absent from GET, refused by PATCH), plan checks, per-field error
@@ -97,7 +97,7 @@ export async function readAuthConfig(ctx: LocalAuthContext): Promise<Record<stri
     security_update_password_require_current_password: ctx.config.updatePasswordRequireCurrentPassword,
     rate_limit_email_sent: ctx.limits.settings.emailsPerHour,
     security_sb_forwarded_for_enabled: ctx.limits.settings.sbForwardedFor,
-    external_email_enabled: true,
+    external_email_enabled: ctx.config.emailProviderEnabled,
   }
   for (const key of ['smtp_host', 'smtp_port', 'smtp_user', 'smtp_admin_email', 'smtp_sender_name']) {
     config[key] = ctx.projectSettings.get(key) ?? null
@@ -124,6 +124,7 @@ export function applyAuthConfig(ctx: LocalAuthContext, patch: Record<string, unk
     else if (key === 'mailer_secure_email_change_enabled' && typeof value === 'boolean') next.secureEmailChange = value
     else if (key === 'security_update_password_require_reauthentication' && typeof value === 'boolean') next.updatePasswordRequireReauthentication = value
     else if (key === 'security_update_password_require_current_password' && typeof value === 'boolean') next.updatePasswordRequireCurrentPassword = value
+    else if (key === 'external_email_enabled' && typeof value === 'boolean') next.emailProviderEnabled = value
     else if (key === 'rate_limit_email_sent' && typeof value === 'number') ctx.limits.settings = { ...ctx.limits.settings, emailsPerHour: value }
     else if (key === 'security_sb_forwarded_for_enabled' && typeof value === 'boolean') {
       ctx.limits.settings = { ...ctx.limits.settings, sbForwardedFor: value }

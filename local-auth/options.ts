@@ -75,6 +75,14 @@ export interface LocalAuthOptions {
    * a hosted project's [auth:internal/conf/configuration.go:631].
    */
   secureEmailChange?: boolean
+  /**
+   * GOTRUE_EXTERNAL_EMAIL_ENABLED, the dashboard's Email provider switch (Management API
+   * `external_email_enabled`). Off: /recover and /resend answer 400 and the password grant and /otp 422
+   * `email_provider_disabled` "Email logins are disabled", /signup 400 "Email signups are disabled", and
+   * /settings says `external.email: false` [auth:internal/api/middleware.go:226-235, resend.go:47-50,
+   * token.go:93-96, magic_link.go:46-48, signup.go:141-143, settings.go:73]. Default true.
+   */
+  emailProviderEnabled?: boolean
   /** GOTRUE_MAILER_AUTOCONFIRM: signups get a session at once and no email (default false, as hosted). */
   autoconfirm?: boolean
   /**
@@ -126,6 +134,7 @@ export function resolveOptions(options: LocalAuthOptions = {}): LocalAuthConfig 
     refreshTokenReuseIntervalSeconds: options.refreshTokenReuseIntervalSeconds ?? C.DEFAULT_REFRESH_TOKEN_REUSE_INTERVAL_SECONDS,
     autoconfirm: options.autoconfirm ?? false,
     secureEmailChange: options.secureEmailChange ?? true,
+    emailProviderEnabled: options.emailProviderEnabled ?? true,
     authorizedAddresses: options.authorizedAddresses ?? [],
     emailValidation: options.emailValidation ?? false,
     seedDemoUser: options.seedDemoUser ?? false,

@@ -5,19 +5,8 @@
 import { describe, expect, inject, it } from 'vitest'
 import { extractLinks } from '../local-auth/client'
 import { Browser } from './browser'
-import { captureLogs, confirmCurrentAddress, control, newUser, openLinkAndConfirm } from './flow'
+import { captureLogs, confirmCurrentAddress, control, management, newUser, openLinkAndConfirm } from './flow'
 
-/** The stand-in's Management API, as a team changes templates in the dashboard (null: back to the shipped file). */
-async function management(method: 'GET' | 'PATCH', body?: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const { token, projectRef } = inject('management')
-  const res = await fetch(`${inject('authUrl')}/v1/projects/${projectRef}/config/auth`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  })
-  expect(res.status).toBe(200)
-  return (await res.json()) as Record<string, unknown>
-}
 const projectConfig = () => management('GET')
 const setTemplate = (name: string, content: string | null) => management('PATCH', { [`mailer_templates_${name}_content`]: content })
 

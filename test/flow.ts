@@ -3,12 +3,23 @@
  * the stand-in's control API, so each test reads as a short story.
  */
 import { createClient } from '@supabase/supabase-js'
-import { vi } from 'vitest'
-import { inject } from 'vitest'
+import { expect, inject, vi } from 'vitest'
 import { extractCode, extractLinks, localAuthControl, type MintedToken } from '../local-auth/client'
 import { Browser } from './browser'
 
 export const control = () => localAuthControl(inject('authUrl'))
+
+/** The stand-in's Management API, as a team changes the project in the dashboard (a template, a provider). */
+export async function management(method: 'GET' | 'PATCH', body?: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const { token, projectRef } = inject('management')
+  const res = await fetch(`${inject('authUrl')}/v1/projects/${projectRef}/config/auth`, {
+    method,
+    headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  })
+  expect(res.status).toBe(200)
+  return (await res.json()) as Record<string, unknown>
+}
 
 export interface TestUser {
   readonly email: string

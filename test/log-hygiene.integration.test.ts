@@ -7,12 +7,20 @@ import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import app from '../src/index'
 import { Browser, type Fetcher } from './browser'
-import { captureLogs, control, newUser, reachUpdateForm, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
+import { captureLogs, control, management, newUser, reachUpdateForm, recoveryEmail, requestRecovery, submitNewPassword } from './flow'
 
 // A test that fails while Supabase's limits are tightened must not leave them so for the files after it.
 afterEach(async () => {
   await control().setLimits({ preset: 'cli' })
 })
+
+/** Answers as the Worker does and waits for its waitUntil work, so background log lines land in a capture. */
+const waitingFetcher: Fetcher = async (request) => {
+  const ctx = createExecutionContext()
+  const res = await app.fetch(request, env, ctx)
+  await waitOnExecutionContext(ctx)
+  return res
+}
 
 describe('logs', () => {
   it('are exactly one request line per request over a whole reset; a reset email that fails says so', async () => {
@@ -61,6 +69,24 @@ describe('logs', () => {
         { msg: 'reset_email', id: expect.any(String), outcome: errorCode },
       ])
       expect(refused.lines.join('\n')).not.toContain(other.email)
+    }
+  })
+
+  it('say email_provider_disabled when the project\'s Email provider is off, and the page still says "check your email"', async () => {
+    const user = await newUser()
+    await management('PATCH', { external_email_enabled: false })
+    try {
+      const browser = new Browser({ fetcher: waitingFetcher })
+      const { result: page, lines } = await captureLogs(() => requestRecovery(browser, user.email))
+      // Every address is refused alike, but the page answers before Supabase does, as for any address.
+      expect(page.status).toBe(200)
+      expect(await page.text()).toContain('Check your email')
+      expect(lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg !== 'request')).toEqual([
+        { msg: 'reset_email', id: expect.any(String), outcome: 'email_provider_disabled' },
+      ])
+      expect((await control().messages()).filter((m) => m.To.some((to) => to.Address === user.email))).toEqual([])
+    } finally {
+      await management('PATCH', { external_email_enabled: true })
     }
   })
 

@@ -1,11 +1,12 @@
 /**
  * Small request helpers shared by the route modules: the redirect target GoTrue would use (header
- * `redirect_to`, else query, then Referer, then SITE_URL) and throwing on a failed validation.
+ * `redirect_to`, else query, then Referer, then SITE_URL), throwing on a failed validation, and the
+ * Email provider switch.
  * Kept out of redirect.ts so that one stays free of Hono types.
  */
 import type { Context } from 'hono'
 import type { AppEnv, LocalAuthContext } from '../context'
-import type { AuthError } from '../errors'
+import { AuthError } from '../errors'
 import { resolveRedirect } from '../redirect'
 
 /**
@@ -24,4 +25,13 @@ export function requestRedirect(ctx: LocalAuthContext, c: Context<AppEnv>): stri
 export function unwrap<T extends object>(result: ({ ok: true } & T) | { ok: false; error: AuthError }): T {
   if (!result.ok) throw result.error
   return result
+}
+
+/**
+ * The Email provider switched off (`emailProviderEnabled`): GoTrue's refusal, whose status depends on the
+ * route (400 on /recover, /resend and /signup, 422 on the password grant and /otp), and whose message on
+ * /signup says "signups" [auth:internal/api/middleware.go:230-231, signup.go:142-143, token.go:94-95].
+ */
+export function assertEmailProvider(ctx: LocalAuthContext, status: 400 | 422, message = 'Email logins are disabled'): void {
+  if (!ctx.config.emailProviderEnabled) throw new AuthError(status, 'email_provider_disabled', message)
 }

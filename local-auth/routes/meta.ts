@@ -1,6 +1,6 @@
 /**
  * GET /auth/v1/health, /settings and /.well-known/jwks.json (contract §5.7, §6.14). Settings reflect
- * what this stand-in supports: email on, everything else off, signups allowed, autoconfirm as configured.
+ * what this stand-in supports: email as configured (`emailProviderEnabled`), everything else off, signups allowed, autoconfirm as configured.
  * Keys as in GoTrue's `Settings` struct [auth:internal/api/settings.go:5-43].
  */
 import { Hono } from 'hono'
@@ -22,7 +22,7 @@ export function metaRoutes(ctx: LocalAuthContext) {
     )
     .get('/settings', (c) =>
       c.json({
-        external: Object.fromEntries(externalProviders.map((p) => [p, p === 'email'])),
+        external: Object.fromEntries(externalProviders.map((p) => [p, p === 'email' && ctx.config.emailProviderEnabled])),
         disable_signup: false,
         mailer_autoconfirm: ctx.config.autoconfirm,
         phone_autoconfirm: false,

@@ -12,11 +12,13 @@ import { badRequest } from '../errors'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { validateEmail } from '../validate'
-import { requestRedirect, unwrap } from './helpers'
+import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
 
 /** POST /recover. */
 export function recoverRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>().post('/recover', perIpLimit(ctx, 'recover'), async (c) => {
+    // The Email provider switch is middleware after the limiter, so it comes before the body is read [auth:internal/api/api.go:255-256].
+    assertEmailProvider(ctx, 400)
     const body = await readJsonBody(c)
     const rawEmail = str(body, 'email')
     if (!rawEmail) throw badRequest('validation_failed', 'Password recovery requires an email')

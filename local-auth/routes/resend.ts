@@ -13,7 +13,7 @@ import { badRequest } from '../errors'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { validateEmail } from '../validate'
-import { requestRedirect, unwrap } from './helpers'
+import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
 
 const TYPES = ['signup', 'email_change', 'sms', 'phone_change']
 
@@ -31,6 +31,7 @@ export function resendRoutes(ctx: LocalAuthContext) {
     if (rawEmail && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided.')
     if (phone) throw badRequest('phone_provider_disabled', 'Phone logins are disabled')
     if (!rawEmail) throw badRequest('validation_failed', 'Missing email address or phone number')
+    assertEmailProvider(ctx, 400) // resend.go:47-50, before the address is validated
     const { email } = unwrap(validateEmail(rawEmail))
     const user = ctx.store.findUserByEmail(email)
     if (!user) return c.json({})

@@ -20,7 +20,7 @@ import { issueSession } from '../sessions'
 import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
 import { validateEmail } from '../validate'
-import { requestRedirect, unwrap } from './helpers'
+import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
 
 const objectOr = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 
@@ -65,6 +65,7 @@ export function signupRoutes(ctx: LocalAuthContext) {
       if (weak) throw weak
       if (str(body, 'email') && str(body, 'phone')) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on signup.')
       if (!str(body, 'email')) throw badRequest('phone_provider_disabled', 'Phone signups are disabled') // signup.go:151-152
+      assertEmailProvider(ctx, 400, 'Email signups are disabled') // signup.go:141-143
       const { email } = unwrap(validateEmail(str(body, 'email')))
       const existing = ctx.store.findUserByEmail(email)
       if (existing?.emailConfirmedAt !== undefined) {
@@ -92,13 +93,17 @@ export function signupRoutes(ctx: LocalAuthContext) {
       // Phone OTPs are off here; neither is GoTrue's last answer [auth:internal/api/otp.go:88-94].
       if (str(body, 'phone')) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
       if (!str(body, 'email')) throw badRequest('validation_failed', 'One of email or phone must be set')
+      // `shouldCreateUser` first: with create_user false, an address that fails validation or has no account
+      // is otp_disabled (its error is dropped for `!ok`) [auth:internal/api/otp.go:78-82,211-238]; then
+      // MagicLink checks the Email provider before the address [auth:internal/api/magic_link.go:46-48].
+      if (body.create_user === false) {
+        const checked = validateEmail(str(body, 'email'))
+        if (!checked.ok || !ctx.store.findUserByEmail(checked.email)) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
+      }
+      assertEmailProvider(ctx, 422)
       const { email } = unwrap(validateEmail(str(body, 'email')))
       const redirectTo = requestRedirect(ctx, c)
-      let user = ctx.store.findUserByEmail(email)
-      if (!user) {
-        if (body.create_user === false) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
-        user = await createUser(ctx.store, ctx.clock, { email, userMetadata: objectOr(body.data) })
-      }
+      const user = ctx.store.findUserByEmail(email) ?? (await createUser(ctx.store, ctx.clock, { email, userMetadata: objectOr(body.data) }))
       await sendFor(ctx, user, user.emailConfirmedAt === undefined ? 'signup' : 'magiclink', body, redirectTo)
       return c.json({})
     })

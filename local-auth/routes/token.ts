@@ -12,6 +12,7 @@ import { checkPasswordStrength, isPasswordMatch } from '../password'
 import { perIpLimit } from '../rate-limit'
 import { issueSession, refreshSession, type TokenResponse } from '../sessions'
 import { isBanned } from '../users'
+import { assertEmailProvider } from './helpers'
 
 async function passwordGrant(ctx: LocalAuthContext, body: Record<string, unknown>): Promise<TokenResponse> {
   const email = str(body, 'email')
@@ -19,6 +20,7 @@ async function passwordGrant(ctx: LocalAuthContext, body: Record<string, unknown
   const password = str(body, 'password')
   if (email && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on login.')
   if (!email && !phone) throw badRequest('validation_failed', 'missing email or phone')
+  if (email) assertEmailProvider(ctx, 422) // token.go:93-96, before the user is looked up
   const invalid = badRequest('invalid_credentials', 'Invalid login credentials')
   const user = email ? ctx.store.findUserByEmail(email) : undefined
   if (!user || !user.passwordHash) throw invalid

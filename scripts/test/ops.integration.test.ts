@@ -78,6 +78,16 @@ describe('npm run doctor', () => {
     expect(failing(await doctor()).ip_forwarding).toContain('wrangler secret put SUPABASE_SECRET_KEY')
   })
 
+  it('fails a project whose Email provider is off, which refuses every reset email', async () => {
+    expect((await doctor()).sites[0]?.checks.find((c) => c.id === 'auth_health')).toMatchObject({ status: 'pass', detail: 'health 200, email sign-in on' })
+    await patchAuthConfig(management() as { baseUrl: string; token: string }, LOCAL_PROJECT_REF, { external_email_enabled: false })
+    expect((await doctor()).sites[0]?.checks.find((c) => c.id === 'auth_health')).toMatchObject({
+      status: 'fail',
+      detail: 'email sign-in is off',
+      fix: 'turn on the Email provider under Authentication → Providers',
+    })
+  })
+
   it('fails a project signing with a legacy HS256 secret, an unreachable Supabase, and a bad config', async () => {
     const hs = await runDoctor(deploymentSites(bindings({ SUPABASE_URL: legacy.url, SUPABASE_PUBLISHABLE_KEY: legacy.publishableKey }), { workerUrl: WORKER_URL }))
     expect(failing(hs).jwt_keys).toContain('asymmetric signing keys')

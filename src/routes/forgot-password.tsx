@@ -91,6 +91,8 @@ const SETTINGS_REFUSALS: ReadonlyMap<string, string> = new Map([
   ['email_address_not_authorized', 'email_address_not_authorized'],
   // Email validation refused the address: example.com, .test, typo domains, no MX (internal/api/mail.go:918-927).
   ['email_address_invalid', 'email_address_invalid'],
+  // The Email provider is off under Authentication → Providers: every request is refused (internal/api/middleware.go:226-235).
+  ['email_provider_disabled', 'email_provider_disabled'],
 ])
 
 /** What became of the email, for the log line and event: a Reason, or one of SETTINGS_REFUSALS' words. */
