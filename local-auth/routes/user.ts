@@ -13,7 +13,7 @@ import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, assertSendable, createFlowState, issueEmailToken } from '../email-tokens'
 import { REAUTHENTICATION_AFTER_MS } from '../constants'
 import { badRequest, forbidden, unexpectedFailure, unprocessable } from '../errors'
-import { parseCodeChallenge } from '../otp'
+import { normaliseChallengeMethod } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { checkPasswordStrength, hashPassword, isPasswordMatch } from '../password'
 import type { SessionRow, UserRow } from '../store'
@@ -96,7 +96,12 @@ export function userRoutes(ctx: LocalAuthContext) {
         throw unprocessable('same_password', 'New password should be different from the old password.')
       }
       // What the email change would refuse inside GoTrue's transaction, checked before any write.
-      const pkce = changesEmail ? unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method)).pkce : undefined
+      // UserUpdate never calls validatePKCEParams: any non-empty challenge makes it PKCE, and generateFlowState
+      // refuses only a method ParseCodeChallengeMethod does not know (missing included), with a plain error,
+      // a 500, first in the email change [auth:internal/api/user.go:264-270, models/flow_state.go:69-77,119-129].
+      const challenge = changesEmail ? str(body, 'code_challenge') : ''
+      const pkce = challenge ? { challenge, method: str(body, 'code_challenge_method') } : undefined
+      if (pkce && !normaliseChallengeMethod(pkce.method)) throw unexpectedFailure()
       if (changesEmail) {
         // A password in the same request clears email_change_sent_at first (UpdatePassword), so no gap then
         // [auth:internal/models/user.go:443, internal/api/user.go:214, 272; mail.go:527].

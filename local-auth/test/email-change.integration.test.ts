@@ -85,6 +85,35 @@ describe('the validation message and the budget', () => {
   })
 })
 
+describe('PKCE parameters on PUT /user (DIVERGENCES F-6)', () => {
+  const put = async (body: Record<string, unknown>) => {
+    const token = (await (await signedIn()).auth.getSession()).data.session?.access_token
+    return h.api('/user', { method: 'PUT', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify(body) })
+  }
+  const links = async () => (await Promise.all((await h.control.messages()).map(async (m) => tokenHashOf(await h.control.message(m.ID))))).sort()
+
+  it('are not validated: any non-empty challenge makes the change PKCE [user.go:264-270]', async () => {
+    expect((await put({ email: NEW, code_challenge: 'short', code_challenge_method: 'S256' })).status).toBe(200)
+    expect(await links()).toEqual([expect.stringMatching(/^pkce_/), expect.stringMatching(/^pkce_/)])
+  })
+
+  it('a method without a challenge is ignored: the change is implicit', async () => {
+    expect((await put({ email: NEW, code_challenge_method: 's256' })).status).toBe(200)
+    expect(await links()).toEqual([expect.not.stringMatching(/^pkce_/), expect.not.stringMatching(/^pkce_/)])
+  })
+
+  it('a challenge with a missing or unknown method is GoTrue’s 500, and nothing of the request is saved [flow_state.go:69-77,119-129]', async () => {
+    for (const method of [undefined, 'S512']) {
+      await h.control.reset()
+      const res = await put({ email: NEW, password: 'a new password 42', code_challenge: 'x'.repeat(43), ...(method ? { code_challenge_method: method } : {}) })
+      expect(res.status).toBe(500)
+      expect(await res.json()).toMatchObject({ code: 'unexpected_failure' })
+      expect(await h.control.messages()).toEqual([])
+      expect((await h.client().auth.signInWithPassword({ email: EMAIL, password: PASSWORD })).error).toBeNull()
+    }
+  })
+})
+
 describe('the two emails', () => {
   it('{{ .SendingTo }} is each copy’s own recipient, the same template going to both', async () => {
     await fetch(`${h.auth.url}/v1/projects/${LOCAL_PROJECT_REF}/config/auth`, {
