@@ -40,8 +40,133 @@ export function goSetQuery(url: string, params: Readonly<Record<string, string>>
   return `${base}?${goEncodeValues(entries)}${fragment === undefined ? '' : `#${fragment}`}`
 }
 
-/** Replace the fragment with already-encoded text (GoTrue appends it verbatim after `#`). */
-export function goSetFragment(url: string, encodedFragment: string): string {
+/**
+ * `u.Fragment = values.Encode(); u.String()`: the old fragment replaced, and the new one escaped as
+ * `URL.String()` writes a fragment (`escape(s, encodeFragment)`), which turns each `%` of the encoded
+ * values into `%25`: GoTrue's error and message redirects carry `%253A` for a `:`
+ * [auth:internal/api/verify.go:505-513,527-530; go:src/net/url/url.go `EscapedFragment`, `shouldEscape`].
+ */
+export function goSetFragment(url: string, values: readonly (readonly [string, string])[]): string {
   const { base, query } = splitUrl(url)
-  return `${base}${query ? `?${query}` : ''}#${encodedFragment}`
+  return `${base}${query ? `?${query}` : ''}#${goEscapeFragment(goEncodeValues(values))}`
+}
+
+// Bytes `shouldEscape(c, encodeFragment)` leaves alone: unreserved, reserved and `!()*`.
+const fragmentSafeRe = /[A-Za-z0-9\-_.~$&+,/:;=?@!()*]/
+
+/** Go `escape(s, encodeFragment)`: every other byte as `%XX`, upper-case hex. */
+export function goEscapeFragment(s: string): string {
+  let out = ''
+  for (const byte of new TextEncoder().encode(s)) {
+    const ch = String.fromCharCode(byte)
+    out += byte < 0x80 && fragmentSafeRe.test(ch) ? ch : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`
+  }
+  return out
+}
+
+/** What Go's `url.Parse` keeps that the redirect rules read: the lower-cased scheme, `Hostname()` and `Port()`. */
+export interface GoUrlHost {
+  readonly scheme: string
+  readonly hostname: string
+  readonly port: string
+}
+
+const ctlByteRe = /[\x00-\x1f\x7f]/
+const schemeRe = /^([A-Za-z][A-Za-z0-9+.-]*):/
+const hexPairRe = /^[0-9A-Fa-f]{2}$/
+const userinfoRe = /^[A-Za-z0-9\-._:~!$&'()*+,;=%@]*$/
+// ASCII a host may hold as written (`shouldEscape(c, encodeHost)` is false): the rest must be escaped, or is an error.
+const hostByteRe = /[A-Za-z0-9!$&'()*+,;=:[\]<>"\-_.~]/
+
+type Mode = 'host' | 'zone' | 'other'
+
+/**
+ * Go `unescape`: undefined where Go returns an error. Every `%` needs two hex digits; in a host only bytes
+ * of 0x80 and above may be escaped (and `%25`), and ASCII Go would escape is refused; in a zone any escape
+ * goes [go:src/net/url/url.go, `unescape`, `shouldEscape`].
+ */
+function goUnescape(s: string, mode: Mode): string | undefined {
+  const bytes: number[] = []
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i] as string
+    if (ch === '%') {
+      const pair = s.slice(i + 1, i + 3)
+      if (!hexPairRe.test(pair)) return undefined
+      const byte = Number.parseInt(pair, 16)
+      if (mode === 'host' && byte < 0x80 && pair !== '25') return undefined
+      bytes.push(byte)
+      i += 2
+    } else {
+      if ((mode === 'host' || mode === 'zone') && ch.charCodeAt(0) < 0x80 && !hostByteRe.test(ch)) return undefined
+      bytes.push(...new TextEncoder().encode(ch))
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes))
+}
+
+/** Go `validOptionalPort`: empty, or `:` and digits only. */
+const validOptionalPort = (port: string) => port === '' || /^:[0-9]*$/.test(port)
+
+/** Go `parseHost`: the host as `URL.Host` keeps it (unescaped), or undefined on error. */
+function goParseHost(host: string): string | undefined {
+  if (host.startsWith('[')) {
+    const close = host.lastIndexOf(']')
+    if (close < 0 || !validOptionalPort(host.slice(close + 1))) return undefined
+    const zone = host.slice(0, close).indexOf('%25')
+    if (zone >= 0) {
+      const parts = [goUnescape(host.slice(0, zone), 'host'), goUnescape(host.slice(zone, close), 'zone'), goUnescape(host.slice(close), 'host')]
+      return parts.some((p) => p === undefined) ? undefined : parts.join('')
+    }
+  } else if (host.includes(':') && !validOptionalPort(host.slice(host.lastIndexOf(':')))) return undefined
+  return goUnescape(host, 'host')
+}
+
+/** Go `splitHostPort`, behind `URL.Hostname()` and `URL.Port()`. */
+function splitHostPort(host: string): { hostname: string; port: string } {
+  const colon = host.lastIndexOf(':')
+  let hostname = host
+  let port = ''
+  if (colon !== -1 && validOptionalPort(host.slice(colon))) {
+    hostname = host.slice(0, colon)
+    port = host.slice(colon + 1)
+  }
+  if (hostname.startsWith('[') && hostname.endsWith(']')) hostname = hostname.slice(1, -1)
+  return { hostname, port }
+}
+
+/**
+ * Go `url.Parse(raw)` as far as the redirect rules need it, or undefined where Go returns an error:
+ * control bytes, a bad `%` escape anywhere, a scheme-less first segment with a colon, a bad port, bad
+ * userinfo, or host bytes Go refuses. Unlike the WHATWG parser it keeps the host's case, a default port
+ * written out (`:443`), and decimal hosts as written [go:src/net/url/url.go, `parse`, `parseAuthority`].
+ */
+export function goParseUrl(raw: string): GoUrlHost | undefined {
+  if (ctlByteRe.test(raw)) return undefined
+  const hashAt = raw.indexOf('#')
+  if (hashAt !== -1 && goUnescape(raw.slice(hashAt + 1), 'other') === undefined) return undefined
+  let rest = hashAt === -1 ? raw : raw.slice(0, hashAt)
+  if (rest.startsWith(':')) return undefined // "missing protocol scheme"
+  const scheme = schemeRe.exec(rest)?.[1]?.toLowerCase() ?? ''
+  if (scheme) rest = rest.slice(scheme.length + 1)
+  const queryAt = rest.indexOf('?')
+  if (queryAt !== -1) rest = rest.slice(0, queryAt)
+  let host = ''
+  if (!rest.startsWith('/')) {
+    if (scheme) return { scheme, hostname: '', port: '' } // opaque: `scheme:rest`, no host
+    if ((rest.split('/')[0] as string).includes(':')) return undefined
+  } else if (rest.startsWith('//') && (scheme || !rest.startsWith('///'))) {
+    const slash = rest.indexOf('/', 2)
+    const authority = slash === -1 ? rest.slice(2) : rest.slice(2, slash)
+    rest = slash === -1 ? '' : rest.slice(slash)
+    const at = authority.lastIndexOf('@')
+    const parsed = goParseHost(authority.slice(at + 1))
+    if (parsed === undefined) return undefined
+    if (at >= 0) {
+      const userinfo = authority.slice(0, at)
+      if (!userinfoRe.test(userinfo) || userinfo.split(':').some((part) => goUnescape(part, 'other') === undefined)) return undefined
+    }
+    host = parsed
+  }
+  if (goUnescape(rest, 'other') === undefined) return undefined // setPath
+  return { scheme, ...splitHostPort(host) }
 }

@@ -1,26 +1,35 @@
 /**
  * GoTrue's redirect_to rules (contract §8) as pure functions: same site as SITE_URL (any port on
- * loopback), loopback IP literals, or a GOTRUE_URI_ALLOW_LIST glob. An invalid value is silently replaced
+ * a localhost name), loopback IP literals, or a GOTRUE_URI_ALLOW_LIST glob. An invalid value is silently replaced
  * by the next candidate (Referer) and finally SITE_URL; there is never an error. No I/O, no clock.
  */
+import { goParseUrl } from './go-url'
 
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0', '::', '[::]'])
-const rawHostRe = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/
-const plainHostnameRe = /^[A-Za-z0-9.-]+$/
-
-/** The host as written (WHATWG URL would turn `2130706433` into `127.0.0.1`, GoTrue does not). */
-function rawHostname(url: string): string | undefined {
-  return rawHostRe.exec(url)?.[1]
+const localhostVariants = new Set(['localhost', '127.0.0.1', '::1', '0.0.0.0', '::'])
+/** GoTrue's `isLocalhost`: may change port on a same-site redirect [auth:internal/utilities/url_validator.go:72-94]. */
+function isLocalhost(hostname: string): boolean {
+  const lower = hostname.toLowerCase()
+  return localhostVariants.has(lower) || lower.endsWith('.localhost')
 }
+const decimalIpAddressRe = /^[0-9]+$/
+const regularHostnameRe = /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/
+const ipv4Re = /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/
 
-function isLoopbackIpLiteral(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '')
-  if (h === '::1') return true
-  const parts = h.split('.')
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255) && parts[0] === '127'
+/**
+ * Go `net.ParseIP(host)` then `IsLoopback()`: undefined when the host is no IP literal (IPv4 dotted
+ * decimal without leading zeros, or IPv6 without a zone, which the WHATWG parser refuses too); else whether it is 127.0.0.0/8, ::1 or an
+ * IPv4-mapped 127.x. IPv6 is checked and compressed by the WHATWG parser, which reads the same forms.
+ */
+function ipLoopback(host: string): boolean | undefined {
+  if (ipv4Re.test(host)) return host.startsWith('127.')
+  let canonical: string
+  try {
+    canonical = new URL(`http://[${host}]/`).hostname
+  } catch {
+    return undefined
+  }
+  return canonical === '[::1]' || /^\[::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}\]$/.test(canonical)
 }
-
-const defaultPort = (u: URL) => u.port || (u.protocol === 'https:' ? '443' : u.protocol === 'http:' ? '80' : '')
 
 /** Compile a gobwas-style glob with `.` and `/` as separators into a RegExp. */
 export function compileGlob(pattern: string): RegExp {
@@ -44,28 +53,25 @@ export function compileGlob(pattern: string): RegExp {
   return new RegExp(`^${re}$`)
 }
 
-/** Is `redirect` an acceptable redirect target for this SITE_URL and allow-list? */
+/**
+ * GoTrue's `IsRedirectURLValid`, in its order, on Go's URL parsing (go-url.ts): same scheme, host name as
+ * written and port as written as SITE_URL (any port for a localhost name); else no decimal host; an IP
+ * literal is allowed only as loopback, never through the allow-list; an http(s) host name must look
+ * regular; then the allow-list globs, matched against the URL without its fragment
+ * [auth:internal/utilities/request.go:94-139].
+ */
 export function isRedirectAllowed(redirect: string, siteUrl: string, allowList: readonly string[]): boolean {
   if (!redirect) return false
-  const host = rawHostname(redirect)
-  if (host === undefined || /^\d+$/.test(host)) return false
-  let url: URL
-  try {
-    url = new URL(redirect)
-  } catch {
-    return false
+  const base = goParseUrl(siteUrl)
+  const ref = goParseUrl(redirect)
+  if (!base || !ref) return false
+  if (base.hostname === ref.hostname && base.scheme === ref.scheme && (base.port === ref.port || isLocalhost(ref.hostname))) {
+    return true
   }
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && !plainHostnameRe.test(host.replace(/^\[|\]$/g, '').replace(/:/g, ''))) {
-    return false
-  }
-  if (isLoopbackIpLiteral(host)) return true
-  try {
-    const site = new URL(siteUrl)
-    const sameHost = site.protocol === url.protocol && site.hostname === url.hostname
-    if (sameHost && (defaultPort(site) === defaultPort(url) || loopbackHosts.has(url.hostname))) return true
-  } catch {
-    // an unparseable SITE_URL matches nothing
-  }
+  if (decimalIpAddressRe.test(ref.hostname)) return false
+  const loopback = ipLoopback(ref.hostname)
+  if (loopback !== undefined) return loopback
+  if ((ref.scheme === 'http' || ref.scheme === 'https') && !regularHostnameRe.test(ref.hostname)) return false
   const withoutFragment = redirect.split('#')[0] as string
   return allowList.some((pattern) => compileGlob(pattern).test(withoutFragment))
 }

@@ -30,7 +30,7 @@ export function errorRedirectUrl(redirectTo: string, isPkce: boolean, status: nu
   if (word) params.push(['error', word])
   params.push(['error_code', code], ['error_description', description])
   const url = isPkce ? goSetQuery(redirectTo, Object.fromEntries(params)) : redirectTo
-  return goSetFragment(url, goEncodeValues([...params, ['sb', '']]))
+  return goSetFragment(url, [...params, ['sb', '']])
 }
 
 /** GET /verify. */
@@ -63,7 +63,7 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
       consumeVerification(ctx, found)
       // GoTrue re-encodes the query either way (u.RawQuery = q.Encode()).
       const withQuery = isPkce ? goSetQuery(redirectTo, { message: SINGLE_CONFIRMATION_ACCEPTED }) : redirectTo.includes('?') ? goSetQuery(redirectTo, {}) : redirectTo
-      return c.redirect(goSetFragment(withQuery, goEncodeValues([['message', SINGLE_CONFIRMATION_ACCEPTED], ['sb', '']])), 303)
+      return c.redirect(goSetFragment(withQuery, [['message', SINGLE_CONFIRMATION_ACCEPTED], ['sb', '']]), 303)
     }
     if (isPkce) {
       const flowState = ctx.store.latestFlowState(user.id, flowMethodByType[type] as string)
@@ -85,6 +85,7 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
       // type=email names the token that matched: signup or magiclink [auth:internal/api/verify.go:675-681, 213-215].
       ['type', type === 'email' ? (row.type === 'recovery_token' ? 'magiclink' : 'signup') : type],
     ])
-    return c.redirect(goSetFragment(redirectTo, fragment), 303)
+    // Appended as a string, so a fragment redirect_to already has stays before it [auth:internal/tokens/service.go:143-153].
+    return c.redirect(`${redirectTo}#${fragment}`, 303)
   })
 }

@@ -134,6 +134,16 @@ describe('GET /verify details (DIVERGENCES F-7, F-9)', () => {
     const location = new URL(res.headers.get('location') ?? '')
     expect(location.searchParams.get('error_code')).toBe('flow_state_not_found')
     expect(location.searchParams.get('error_description')).toBe('No associated flow state found. 422: No valid flow state found for user.')
+    // The query is written once encoded; the fragment goes through URL.String(), which escapes each `%`
+    // again (DIVERGENCES F-17) [verify.go:505-513].
+    expect(location.search).toBe('?error=invalid_request&error_code=flow_state_not_found&error_description=No+associated+flow+state+found.+422%3A+No+valid+flow+state+found+for+user.')
+    expect(location.hash).toBe('#error=invalid_request&error_code=flow_state_not_found&error_description=No+associated+flow+state+found.+422%253A+No+valid+flow+state+found+for+user.&sb=')
+  })
+  it('implicit success appends the session to redirect_to as a string, after a fragment it already has (DIVERGENCES F-8) [tokens/service.go:143-153]', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const minted = await h.control.mintToken({ email: EMAIL, type: 'magiclink' })
+    const res = await fetch(`${h.auth.url}/auth/v1/verify?token=${minted.token_hash}&type=magiclink&redirect_to=${encodeURIComponent(`${REDIRECT_TO}#/reset`)}`, { redirect: 'manual' })
+    expect(res.headers.get('location')).toMatch(new RegExp(`^${REDIRECT_TO.replace(/[.?]/g, '\\$&')}#/reset#access_token=[^#]+&type=magiclink$`))
   })
 })
 

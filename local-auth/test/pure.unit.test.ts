@@ -2,7 +2,7 @@
 // Go query encoding. No server.
 import { describe, expect, it } from 'vitest'
 import { extractCode, extractLinks } from '../client'
-import { goSetQuery } from '../go-url'
+import { goEscapeFragment, goSetQuery } from '../go-url'
 import { compileGlob, isRedirectAllowed, resolveRedirect } from '../redirect'
 import { htmlToText, renderTemplate } from '../template'
 import { validateEmail } from '../validate'
@@ -51,6 +51,14 @@ describe('extractLinks / extractCode', () => {
   })
 })
 
+describe('goEscapeFragment (Go escape(s, encodeFragment))', () => {
+  it('keeps unreserved and reserved bytes and !()*, escapes % again, spaces, and UTF-8 bytes in upper-case hex', () => {
+    expect(goEscapeFragment("a-_.~$&+,/:;=?@!()*Z9")).toBe("a-_.~$&+,/:;=?@!()*Z9")
+    expect(goEscapeFragment('x=422%3A+y&z')).toBe('x=422%253A+y&z')
+    expect(goEscapeFragment("a b#'é")).toBe('a%20b%23%27%C3%A9')
+  })
+})
+
 describe('redirect rules (contract §8)', () => {
   const site = 'http://127.0.0.1:8787'
   const allow = ['https://*.example.app/callback', 'https://docs.example.com/**', 'myapp://auth']
@@ -70,6 +78,28 @@ describe('redirect rules (contract §8)', () => {
   ])('%s', (_name, url, ok) => {
     const siteUrl = url.startsWith('http://app.test') ? 'https://app.test' : site
     expect(isRedirectAllowed(url, siteUrl, allow)).toBe(ok)
+  })
+
+  // GoTrue parses with Go's net/url, not the WHATWG parser, and checks in its own order (DIVERGENCES F-17):
+  // each row is what IsRedirectURLValid answers, read from auth:internal/utilities/request.go:94-139.
+  it.each([
+    ['a default port written out is another port (Go compares Port() as written)', 'https://www.example.test', 'https://www.example.test:443/x', [], false],
+    ['host names compare as written (Go does not lower-case them)', 'https://www.example.test', 'https://WWW.example.test/x', [], false],
+    ['a non-loopback IP literal never reaches the allow-list', site, 'http://192.168.1.10:8787/x', ['http://192.168.1.10:8787/**'], false],
+    ['an IPv4-mapped loopback literal is loopback (net.IP.IsLoopback)', site, 'http://[::ffff:127.0.0.1]:3000/cb', [], true],
+    ['an IPv6 literal with a zone is no IP and no regular host name', site, 'http://[fe80::1%25en0]:3000/cb', ['http://**'], false],
+    ['an IPv4 literal with a leading zero is no IP but a regular host name, so the allow-list applies', site, 'http://010.0.0.1/cb', ['http://010.0.0.1/cb'], true],
+    ['a host name with a leading hyphen is not regular', site, 'https://-evil.example.app/callback', allow, false],
+    ['a relative redirect has no host and may match the allow-list', site, '/auth/callback', ['**'], true],
+    ['a .localhost name may change port on a same-site redirect', 'http://app.localhost:3000', 'http://app.localhost:4000/cb', [], true],
+    ['localhost, in any case, may change port on a same-site redirect', 'http://LocalHost:3000', 'http://LocalHost:4000/cb', [], true],
+    ['an opaque custom-scheme URL matches the allow-list', site, 'myapp:auth', ['myapp:auth'], true],
+    ['a space in the host is a parse error, even where the allow-list would match', site, 'myapp://a b/cb', ['myapp://**'], false],
+    ['a bad percent escape in the path is a parse error', site, 'https://docs.example.com/a%zz', allow, false],
+    ['a non-numeric port is a parse error', site, 'https://docs.example.com:x/a', ['https://**'], false],
+    ['a control byte is a parse error', site, 'https://docs.example.com/a\tb', allow, false],
+  ] as const)('%s', (_name, siteUrl, url, list, ok) => {
+    expect(isRedirectAllowed(url, siteUrl, list)).toBe(ok)
   })
 
   it('falls back through the candidates to SITE_URL', () => {
