@@ -82,8 +82,8 @@ type Mode = 'host' | 'zone' | 'other'
 
 /**
  * Go `unescape`: undefined where Go returns an error. Every `%` needs two hex digits; in a host only bytes
- * of 0x80 and above may be escaped (and `%25`), and ASCII Go would escape is refused; in a zone any escape
- * goes [go:src/net/url/url.go, `unescape`, `shouldEscape`].
+ * of 0x80 and above may be escaped (and `%25`), and ASCII Go would escape is refused; in a zone an escape
+ * may stand for a host byte, a space or `%` [go:src/net/url/url.go, `unescape`, `shouldEscape`].
  */
 function goUnescape(s: string, mode: Mode): string | undefined {
   const bytes: number[] = []
@@ -94,6 +94,7 @@ function goUnescape(s: string, mode: Mode): string | undefined {
       if (!hexPairRe.test(pair)) return undefined
       const byte = Number.parseInt(pair, 16)
       if (mode === 'host' && byte < 0x80 && pair !== '25') return undefined
+      if (mode === 'zone' && pair !== '25' && byte !== 0x20 && !(byte < 0x80 && hostByteRe.test(String.fromCharCode(byte)))) return undefined
       bytes.push(byte)
       i += 2
     } else {
@@ -107,18 +108,41 @@ function goUnescape(s: string, mode: Mode): string | undefined {
 /** Go `validOptionalPort`: empty, or `:` and digits only. */
 const validOptionalPort = (port: string) => port === '' || /^:[0-9]*$/.test(port)
 
-/** Go `parseHost`: the host as `URL.Host` keeps it (unescaped), or undefined on error. */
-function goParseHost(host: string): string | undefined {
-  if (host.startsWith('[')) {
+/**
+ * Go 1.26's `parseHost`: the host as `URL.Host` keeps it (unescaped), or undefined on error. A `[` only
+ * opens the host, and what it encloses must be an IPv6 address (an IPv4-mapped one included, an optional
+ * zone after `%25`), never plain IPv4 (the CVE-2025-47912 fix, Go 1.24.8 and 1.25.2); an http(s) host
+ * takes its port from the first colon (`urlstrictcolons`, default since Go 1.26, which GoTrue builds
+ * with [auth:Dockerfile:1]), other schemes from the last [go:src/net/url/url.go `parseHost`].
+ */
+function goParseHost(host: string, scheme: string): string | undefined {
+  const open = host.lastIndexOf('[')
+  if (open > 0) return undefined
+  if (open === 0) {
     const close = host.lastIndexOf(']')
     if (close < 0 || !validOptionalPort(host.slice(close + 1))) return undefined
-    const zone = host.slice(0, close).indexOf('%25')
-    if (zone >= 0) {
-      const parts = [goUnescape(host.slice(0, zone), 'host'), goUnescape(host.slice(zone, close), 'zone'), goUnescape(host.slice(close), 'host')]
-      return parts.some((p) => p === undefined) ? undefined : parts.join('')
-    }
-  } else if (host.includes(':') && !validOptionalPort(host.slice(host.lastIndexOf(':')))) return undefined
+    const zoneAt = host.slice(0, close).indexOf('%25')
+    const address = goUnescape(host.slice(1, zoneAt >= 0 ? zoneAt : close), 'host')
+    const zone = zoneAt >= 0 ? goUnescape(host.slice(zoneAt, close), 'zone') : ''
+    if (address === undefined || zone === undefined || zone === '%' || !isIpv6Address(address)) return undefined
+    return `[${address}${zone}]${host.slice(close + 1)}`
+  }
+  const colon = scheme === 'http' || scheme === 'https' ? host.indexOf(':') : host.lastIndexOf(':')
+  if (colon !== -1 && !validOptionalPort(host.slice(colon))) return undefined
   return goUnescape(host, 'host')
+}
+
+/**
+ * `netip.ParseAddr(s)` is an IPv6 address (no zone here): the WHATWG IPv6 parser reads the same forms and
+ * refuses IPv4 in brackets, and anything else left in `s` (host bytes only, by now) fails the whole URL.
+ */
+function isIpv6Address(s: string): boolean {
+  try {
+    new URL(`http://[${s}]/`)
+    return true
+  } catch {
+    return false
+  }
 }
 
 /** Go `splitHostPort`, behind `URL.Hostname()` and `URL.Port()`. */
@@ -141,8 +165,9 @@ function splitHostPort(host: string): { hostname: string; port: string } {
  * written out (`:443`), and decimal hosts as written [go:src/net/url/url.go, `parse`, `parseAuthority`].
  */
 export function goParseUrl(raw: string): GoUrlHost | undefined {
-  if (ctlByteRe.test(raw)) return undefined
   const hashAt = raw.indexOf('#')
+  // Only the part before `#` is checked for control bytes; the fragment only for its escapes (`Parse`, `setFragment`).
+  if (ctlByteRe.test(hashAt === -1 ? raw : raw.slice(0, hashAt))) return undefined
   if (hashAt !== -1 && goUnescape(raw.slice(hashAt + 1), 'other') === undefined) return undefined
   let rest = hashAt === -1 ? raw : raw.slice(0, hashAt)
   if (rest.startsWith(':')) return undefined // "missing protocol scheme"
@@ -159,7 +184,7 @@ export function goParseUrl(raw: string): GoUrlHost | undefined {
     const authority = slash === -1 ? rest.slice(2) : rest.slice(2, slash)
     rest = slash === -1 ? '' : rest.slice(slash)
     const at = authority.lastIndexOf('@')
-    const parsed = goParseHost(authority.slice(at + 1))
+    const parsed = goParseHost(authority.slice(at + 1), scheme)
     if (parsed === undefined) return undefined
     if (at >= 0) {
       const userinfo = authority.slice(0, at)

@@ -24,9 +24,10 @@ import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
 
 const objectOr = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 
-/** Send `type` to `user`, honouring the PKCE pair and the per-user gap. */
-async function sendFor(ctx: LocalAuthContext, user: UserRow, type: EmailType, body: Record<string, unknown>, redirectTo: string) {
-  const { pkce } = unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method))
+type Pkce = { challenge: string; method: string } | undefined
+
+/** Send `type` to `user`, honouring the (already validated) PKCE pair and the per-user gap. */
+async function sendFor(ctx: LocalAuthContext, user: UserRow, type: EmailType, pkce: Pkce, redirectTo: string) {
   if (pkce) createFlowState(ctx, user, type, pkce)
   assertResendGap(ctx, type === 'magiclink' ? user.recoverySentAt : user.confirmationSentAt)
   await issueEmailToken(ctx, user, type, { redirectTo, isPkce: pkce !== undefined })
@@ -64,6 +65,8 @@ export function signupRoutes(ctx: LocalAuthContext) {
       const weak = await checkPasswordStrength(ctx, password)
       if (weak) throw weak
       if (str(body, 'email') && str(body, 'phone')) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on signup.')
+      // validateSignupParams ends with the PKCE pair, before the provider switch [auth:internal/api/signup.go:52, 126, 141-152].
+      const { pkce } = unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method))
       if (!str(body, 'email')) throw badRequest('phone_provider_disabled', 'Phone signups are disabled') // signup.go:151-152
       assertEmailProvider(ctx, 400, 'Email signups are disabled') // signup.go:141-143
       const { email } = unwrap(validateEmail(str(body, 'email')))
@@ -79,7 +82,7 @@ export function signupRoutes(ctx: LocalAuthContext) {
         return c.json(await issueSession(ctx, user, 'password'))
       }
       try {
-        await sendFor(ctx, user, 'signup', body, requestRedirect(ctx, c))
+        await sendFor(ctx, user, 'signup', pkce, requestRedirect(ctx, c))
       } catch (error) {
         // GoTrue creates the user and sends in one transaction: a refused email leaves no user behind.
         if (!existing) ctx.store.deleteUser(user.id)
@@ -89,22 +92,27 @@ export function signupRoutes(ctx: LocalAuthContext) {
     })
     .post('/otp', perIpLimit(ctx, 'otp'), async (c) => {
       const body = await readJsonBody(c)
-      if (str(body, 'email') && str(body, 'phone')) throw badRequest('validation_failed', 'Only an email address or phone number should be provided') // otp.go:37-39
-      // Phone OTPs are off here; neither is GoTrue's last answer [auth:internal/api/otp.go:88-94].
-      if (str(body, 'phone')) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
-      if (!str(body, 'email')) throw badRequest('validation_failed', 'One of email or phone must be set')
-      // `shouldCreateUser` first: with create_user false, an address that fails validation or has no account
-      // is otp_disabled (its error is dropped for `!ok`) [auth:internal/api/otp.go:78-82,211-238]; then
-      // MagicLink checks the Email provider before the address [auth:internal/api/magic_link.go:46-48].
-      if (body.create_user === false) {
-        const checked = validateEmail(str(body, 'email'))
-        if (!checked.ok || !ctx.store.findUserByEmail(checked.email)) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
+      const rawEmail = str(body, 'email')
+      const phone = str(body, 'phone')
+      // OtpParams.Validate: the pair, a channel with an email, the PKCE pair [auth:internal/api/otp.go:37-48].
+      if (rawEmail && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided')
+      if (rawEmail && str(body, 'channel')) throw badRequest('validation_failed', 'Channel should only be specified with Phone OTP')
+      const { pkce } = unwrap(parseCodeChallenge(body.code_challenge, body.code_challenge_method))
+      // shouldCreateUser: with create_user false, an address or phone that fails validation or has no account
+      // is otp_disabled, its error dropped for `!ok`; no phone has an account here [auth:internal/api/otp.go:82-86,211-238].
+      if (body.create_user === false && (rawEmail || phone)) {
+        const checked = rawEmail ? validateEmail(rawEmail) : undefined
+        if (!checked?.ok || !ctx.store.findUserByEmail(checked.email)) throw unprocessable('otp_disabled', 'Signups not allowed for otp')
       }
+      // Phone OTPs are off here (SmsOtp); neither is GoTrue's last answer [auth:internal/api/otp.go:88-94, 107-109].
+      if (phone) throw badRequest('phone_provider_disabled', 'Unsupported phone provider')
+      if (!rawEmail) throw badRequest('validation_failed', 'One of email or phone must be set')
+      // MagicLink checks the Email provider before the address [auth:internal/api/magic_link.go:46-48].
       assertEmailProvider(ctx, 422)
-      const { email } = unwrap(validateEmail(str(body, 'email')))
+      const { email } = unwrap(validateEmail(rawEmail))
       const redirectTo = requestRedirect(ctx, c)
       const user = ctx.store.findUserByEmail(email) ?? (await createUser(ctx.store, ctx.clock, { email, userMetadata: objectOr(body.data) }))
-      await sendFor(ctx, user, user.emailConfirmedAt === undefined ? 'signup' : 'magiclink', body, redirectTo)
+      await sendFor(ctx, user, user.emailConfirmedAt === undefined ? 'signup' : 'magiclink', pkce, redirectTo)
       return c.json({})
     })
 }

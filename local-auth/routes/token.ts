@@ -19,10 +19,12 @@ async function passwordGrant(ctx: LocalAuthContext, body: Record<string, unknown
   const phone = str(body, 'phone')
   const password = str(body, 'password')
   if (email && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on login.')
-  if (!email && !phone) throw badRequest('validation_failed', 'missing email or phone')
-  if (email) assertEmailProvider(ctx, 422) // token.go:93-96, before the user is looked up
+  // Each provider's switch before the user is looked up; phone logins are off here [auth:internal/api/token.go:92-107].
+  if (email) assertEmailProvider(ctx, 422)
+  else if (phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled')
+  else throw badRequest('validation_failed', 'missing email or phone')
   const invalid = badRequest('invalid_credentials', 'Invalid login credentials')
-  const user = email ? ctx.store.findUserByEmail(email) : undefined
+  const user = ctx.store.findUserByEmail(email)
   if (!user || !user.passwordHash) throw invalid
   if (isBanned(user, ctx.clock.nowMs())) throw badRequest('user_banned', 'User is banned')
   if (!(await isPasswordMatch(password, user.passwordHash))) throw invalid

@@ -97,9 +97,32 @@ describe('the Email provider switch (external_email_enabled)', () => {
     await h.control.setLimits({ preset: 'cli' })
   })
 
-  it('/otp with create_user false: an address that fails validation is otp_disabled, as shouldCreateUser drops the error', async () => {
+  it('off: /signup and /otp check the PKCE pair before the switch, as their parameter validation does', async () => {
+    await setEmailProvider(false)
+    const half = { code_challenge_method: 's256' }
+    expect(await post('/signup', { email: 'new@example.com', password: PASSWORD, ...half })).toMatchObject({ status: 400, code: 'validation_failed', message: 'PKCE flow requires code_challenge_method and code_challenge' })
+    expect(await post('/otp', { email: 'new@example.com', ...half })).toMatchObject({ status: 400, code: 'validation_failed', message: 'PKCE flow requires code_challenge_method and code_challenge' })
+  })
+})
+
+describe('/otp and the password grant, in GoTrue’s order (Otp, OtpParams.Validate, shouldCreateUser, ResourceOwnerPasswordGrant)', () => {
+  it('with create_user false, an address that fails validation, or any phone, is otp_disabled, as shouldCreateUser drops the error', async () => {
     expect(await post('/otp', { email: 'not an address', create_user: false })).toMatchObject({ status: 422, code: 'otp_disabled', message: 'Signups not allowed for otp' })
+    expect(await post('/otp', { phone: '+15555550100', create_user: false })).toMatchObject({ status: 422, code: 'otp_disabled' })
     expect(await post('/otp', { email: 'not an address' })).toMatchObject({ status: 400, code: 'validation_failed' })
+    expect(await post('/otp', { phone: '+15555550100' })).toMatchObject({ status: 400, code: 'phone_provider_disabled', message: 'Unsupported phone provider' })
+  })
+
+  it('a bad PKCE pair or a channel with an email is refused before anything is written or sent', async () => {
+    expect(await post('/otp', { email: 'new@example.com', code_challenge_method: 's256' })).toMatchObject({ status: 400, code: 'validation_failed' })
+    expect(await post('/otp', { email: 'new@example.com', channel: 'sms' })).toMatchObject({ status: 400, code: 'validation_failed', message: 'Channel should only be specified with Phone OTP' })
+    expect((await h.admin().auth.admin.listUsers()).data.users).toEqual([])
+    expect(await h.control.messages()).toEqual([])
+  })
+
+  it('the password grant with a phone hears that phone logins are off, before any lookup', async () => {
+    expect(await post('/token?grant_type=password', { phone: '+15555550100', password: 'x' })).toMatchObject({ status: 422, code: 'phone_provider_disabled', message: 'Phone logins are disabled' })
+    expect(await post('/token?grant_type=password', { password: 'x' })).toMatchObject({ status: 400, code: 'validation_failed', message: 'missing email or phone' })
   })
 })
 

@@ -98,6 +98,15 @@ describe('redirect rules (contract §8)', () => {
     ['a bad percent escape in the path is a parse error', site, 'https://docs.example.com/a%zz', allow, false],
     ['a non-numeric port is a parse error', site, 'https://docs.example.com:x/a', ['https://**'], false],
     ['a control byte is a parse error', site, 'https://docs.example.com/a\tb', allow, false],
+    ['a control byte in the fragment is not checked (only its escapes are)', 'http://localhost:3000', 'http://localhost:3000/cb#a\tb', [], true],
+    ['brackets must hold IPv6, not IPv4 (Go 1.24.8 / 1.25.2)', 'http://localhost:3000', 'http://[127.0.0.1]:3000/cb', [], false],
+    ['brackets must hold an IP address, not a name', 'http://localhost:3000', 'https://[evil.com]/x', ['https://**'], false],
+    ['a [ inside the host is refused', site, 'myapp://a[b]/x', ['myapp://**'], false],
+    ['an http host with more than one colon is refused (urlstrictcolons, Go 1.26)', 'http://localhost:3000', 'http://::1:3000/cb', [], false],
+    ['another scheme takes its port from the last colon', site, 'myapp://a:b:1/cb', ['myapp://**'], true],
+    ['a zone may escape a host byte or a space, not a slash', site, 'myapp://[fe80::1%25en%2F0]/cb', ['myapp://**'], false],
+    ['an empty zone is refused', site, 'myapp://[fe80::1%25]/cb', ['myapp://**'], false],
+    ['a zone escaping a host byte is fine', site, 'myapp://[fe80::1%25en%2D0]/cb', ['myapp://**'], true],
   ] as const)('%s', (_name, siteUrl, url, list, ok) => {
     expect(isRedirectAllowed(url, siteUrl, list)).toBe(ok)
   })
