@@ -10,7 +10,7 @@ import { cors } from 'hono/cors'
 import { HTTPException } from 'hono/http-exception'
 import type { AppEnv, LocalAuthContext } from './context'
 import { controlRoutes } from './control'
-import { AuthError, renderAuthError, renderGatewayError, unexpectedFailure } from './errors'
+import { AuthError, plainError, renderAuthError, renderGatewayError } from './errors'
 import { apiKeyGate, faultInjector, latency, requestLogger } from './gateway'
 import { inboxRoutes, mailpitRoutes } from './inbox'
 import { adminRoutes } from './routes/admin'
@@ -72,7 +72,7 @@ export function createApp(ctx: LocalAuthContext) {
     const apiVersion = c.req.header('X-Supabase-Api-Version')
     if (err instanceof AuthError) return renderAuthError(err, apiVersion, c.get('requestId'))
     ctx.config.log(`unexpected error on ${c.req.method} ${c.req.path}: ${err instanceof Error ? err.stack : String(err)}`)
-    return renderAuthError(unexpectedFailure(), apiVersion, c.get('requestId'))
+    return renderAuthError(plainError(), apiVersion, c.get('requestId'))
   })
   return app
 }

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { LocalAuthContext } from './context'
-import { AuthError, unexpectedFailure } from './errors'
+import { AuthError, plainError } from './errors'
 import { invalidAddress, notAuthorized } from './email-refusals'
 import { goQueryEscape } from './go-url'
 import type { EmailType, OutboxMessage } from './mailer'
@@ -51,7 +51,7 @@ export function assertResendGap(ctx: LocalAuthContext, sentAt: number | undefine
 /** Create the PKCE flow state (before the gap check, as GoTrue does). Unknown methods are a 500. */
 export function createFlowState(ctx: LocalAuthContext, user: UserRow, type: EmailType, pkce: { challenge: string; method: string }): FlowStateRow {
   const method = normaliseChallengeMethod(pkce.method)
-  if (!method) throw unexpectedFailure()
+  if (!method) throw plainError()
   const row: FlowStateRow = {
     id: randomUUID(),
     authCode: randomUUID(),

@@ -46,6 +46,13 @@ export type ErrorCode =
   | 'not_found'
   | 'unknown'
 
+/**
+ * What GoTrue's HandleResponseError was given: an HTTPError (most), a plain Go error its default handler
+ * answers, or a panic the recoverer turned into an HTTPError without an error code. The last two carry no
+ * `x-sb-error-code`, and a plain error no `error_id` either [auth:internal/api/errors.go:44-69,150-165,230-253].
+ */
+export type ErrorOrigin = 'http' | 'plain' | 'panic'
+
 /** An expected GoTrue failure; thrown to end the request, rendered once by `renderAuthError`. */
 export class AuthError extends Error {
   constructor(
@@ -54,6 +61,7 @@ export class AuthError extends Error {
     message: string,
     /** `weak_password.reasons` for 422 weak_password. */
     readonly reasons?: string[],
+    readonly origin: ErrorOrigin = 'http',
   ) {
     super(message)
     this.name = 'AuthError'
@@ -65,9 +73,16 @@ export const forbidden = (code: ErrorCode, message: string) => new AuthError(403
 export const notFound = (code: ErrorCode, message: string) => new AuthError(404, code, message)
 export const unprocessable = (code: ErrorCode, message: string) => new AuthError(422, code, message)
 
-/** 500 with GoTrue's generic text, for failures the real server would not expect either. */
-export const unexpectedFailure = (message = 'Unexpected failure, please check server logs for more information') =>
-  new AuthError(500, 'unexpected_failure', message)
+const UNEXPECTED_FAILURE = 'Unexpected failure, please check server logs for more information'
+
+/** An HTTPError 500 (`apierrors.NewInternalServerError`). */
+export const unexpectedFailure = (message = UNEXPECTED_FAILURE) => new AuthError(500, 'unexpected_failure', message)
+
+/** A plain Go error (e.g. `ParseCodeChallengeMethod`'s): the default handler's 500 [auth:internal/api/errors.go:230-253]. */
+export const plainError = () => new AuthError(500, 'unexpected_failure', UNEXPECTED_FAILURE, undefined, 'plain')
+
+/** A panic, recovered as 500 "Internal Server Error" [auth:internal/api/errors.go:44-69]. */
+export const recoveredPanic = () => new AuthError(500, 'unexpected_failure', 'Internal Server Error', undefined, 'panic')
 
 /** True when X-Supabase-Api-Version names 2024-01-01 or later (a valid YYYY-MM-DD date). */
 export function isApiVersion2024(header: string | undefined | null): boolean {
@@ -83,7 +98,8 @@ export function isApiVersion2024(header: string | undefined | null): boolean {
  * Render an AuthError in the shape the request asked for.
  * - 2024: `{code, message}` + echoed `X-Supabase-Api-Version`; weak_password adds `weak_password.reasons`
  *   and (only in this shape) omits `x-sb-error-code`.
- * - legacy: `{code: <status>, error_code, msg}`, plus `error_id` for status >= 500.
+ * - legacy: `{code: <status>, error_code, msg}`, plus `error_id` for status >= 500 (not for a plain error).
+ * - `x-sb-error-code` only for an HTTPError (`origin` 'http').
  */
 export function renderAuthError(err: AuthError, apiVersionHeader: string | undefined | null, requestId: string): Response {
   const v2024 = isApiVersion2024(apiVersionHeader)
@@ -94,10 +110,10 @@ export function renderAuthError(err: AuthError, apiVersionHeader: string | undef
     body = { code: err.code, message: err.message }
   } else {
     body = { code: err.status, error_code: err.code, msg: err.message }
-    if (err.status >= 500) body.error_id = requestId
+    if (err.status >= 500 && err.origin !== 'plain') body.error_id = requestId
   }
   if (err.code === 'weak_password') body.weak_password = { reasons: err.reasons ?? [] }
-  if (!(v2024 && err.code === 'weak_password')) headers.set('x-sb-error-code', err.code)
+  if (err.origin === 'http' && !(v2024 && err.code === 'weak_password')) headers.set('x-sb-error-code', err.code)
   return new Response(JSON.stringify(body), { status: err.status, headers })
 }
 

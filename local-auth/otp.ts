@@ -66,9 +66,10 @@ export function generateCodeVerifier(): string {
   return randomBytes(56).toString('hex')
 }
 
-const refreshAlphabet = 'abcdefghijklmnopqrstuvwxyz0123456789'
+// Lower-case base32 (RFC 4648's alphabet), as `SecureAlphanumeric` writes it [auth:internal/crypto/crypto.go:177-190, models/refresh_token.go:178].
+const refreshAlphabet = 'abcdefghijklmnopqrstuvwxyz234567'
 
-/** A legacy refresh token: 12 random characters from [a-z0-9]. */
+/** A legacy refresh token: 12 random characters of lower-case base32 ([a-z2-7]). */
 export function generateRefreshToken(): string {
   let out = ''
   for (let i = 0; i < REFRESH_TOKEN_LENGTH; i++) out += refreshAlphabet[randomInt(0, refreshAlphabet.length)]

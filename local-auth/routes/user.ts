@@ -11,12 +11,13 @@ import { requireUser } from '../auth-guard'
 import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, assertSendable, createFlowState, issueEmailToken } from '../email-tokens'
-import { REAUTHENTICATION_AFTER_MS } from '../constants'
-import { badRequest, forbidden, unexpectedFailure, unprocessable } from '../errors'
+import { ADMIN_ROLES, DEFAULT_AUD, REAUTHENTICATION_AFTER_MS } from '../constants'
+import { badRequest, forbidden, plainError, recoveredPanic, unprocessable } from '../errors'
 import { normaliseChallengeMethod } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { checkPasswordStrength, hashPassword, isPasswordMatch } from '../password'
 import type { SessionRow, UserRow } from '../store'
+import type { AccessClaims } from '../tokens'
 import { userJson } from '../users'
 import { validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
@@ -51,7 +52,7 @@ async function assertMayChangePassword(ctx: LocalAuthContext, body: Record<strin
   if (!ctx.config.updatePasswordRequireCurrentPassword || password === '' || !user.passwordHash) return
   // GoTrue calls session.IsRecovery() on a nil session here and panics; its recoverer answers 500
   // "Internal Server Error" [auth:internal/api/user.go:175, internal/api/errors.go:47-63].
-  if (!session) throw unexpectedFailure('Internal Server Error')
+  if (!session) throw recoveredPanic()
   // Session.IsRecovery: an AMR entry of otp (any POST /verify or implicit GET /verify session), or of a
   // PKCE magic-link or recovery exchange; PKCE signup, invite and email-change sessions are not exempt
   // [auth:internal/models/sessions.go:108-121, factor.go:62-69].
@@ -64,11 +65,25 @@ async function assertMayChangePassword(ctx: LocalAuthContext, body: Record<strin
   }
 }
 
+/**
+ * UserGet's audience check: the token's first audience must be the request's, which is X-JWT-AUD, else the
+ * token's own (not for an admin role, ADMIN_ROLES), else the default [auth:internal/api/user.go:71-75, helpers.go:25-45].
+ */
+function audienceMatches(claims: AccessClaims, header: string | undefined): boolean {
+  const fromClaims = claims.aud === undefined ? undefined : Array.isArray(claims.aud) ? claims.aud[0] : claims.aud
+  const requestAud = header || (!ADMIN_ROLES.includes(claims.role ?? '') && fromClaims ? fromClaims : DEFAULT_AUD)
+  return fromClaims !== undefined && requestAud === fromClaims
+}
+
 /** GET and PUT /user. */
 export function userRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>()
     .use('/user', requireUser(ctx))
-    .get('/user', (c) => c.json(userJson(c.get('auth').user as UserRow)))
+    .get('/user', (c) => {
+      const { claims, user } = c.get('auth')
+      if (!audienceMatches(claims, c.req.header('X-JWT-AUD'))) throw badRequest('validation_failed', "Token audience doesn't match request audience")
+      return c.json(userJson(user as UserRow))
+    })
     // The per-IP limiter runs after authentication, on PUT only [auth:internal/api/api.go:281-283].
     // GoTrue validates every field, then writes all of it in one transaction [auth:internal/api/user.go:88-304]:
     // nothing below the "writes" line may throw, so a bad email never leaves a new password behind.
@@ -101,7 +116,7 @@ export function userRoutes(ctx: LocalAuthContext) {
       // a 500, first in the email change [auth:internal/api/user.go:264-270, models/flow_state.go:69-77,119-129].
       const challenge = changesEmail ? str(body, 'code_challenge') : ''
       const pkce = challenge ? { challenge, method: str(body, 'code_challenge_method') } : undefined
-      if (pkce && !normaliseChallengeMethod(pkce.method)) throw unexpectedFailure()
+      if (pkce && !normaliseChallengeMethod(pkce.method)) throw plainError()
       if (changesEmail) {
         // A password in the same request clears email_change_sent_at first (UpdatePassword), so no gap then
         // [auth:internal/models/user.go:443, internal/api/user.go:214, 272; mail.go:527].

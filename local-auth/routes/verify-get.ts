@@ -8,7 +8,7 @@
 import { Hono } from 'hono'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { flowMethodByType } from '../email-tokens'
-import { badRequest, unexpectedFailure } from '../errors'
+import { badRequest, plainError } from '../errors'
 import { goEncodeValues, goSetFragment, goSetQuery } from '../go-url'
 import { perIpLimit } from '../rate-limit'
 import { issueSession } from '../sessions'
@@ -48,7 +48,7 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
     const fail = (status: number, code: string, description: string) =>
       c.redirect(errorRedirectUrl(redirectTo, isPkce, status, code, description), 303)
 
-    if (isPkce && !flowMethodByType[type]) throw unexpectedFailure()
+    if (isPkce && !flowMethodByType[type]) throw plainError()
     if (!isVerifyType(type)) return fail(400, 'validation_failed', 'Invalid email verification type')
     const found = findByTokenHash(ctx, type, token)
     if (!found.ok) {

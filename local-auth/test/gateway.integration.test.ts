@@ -1,7 +1,9 @@
 // The gateway and robustness layer: Kong's apikey rule, both error shapes, bad input, faults, the
 // request log, latency, and the meta endpoints (contract §1, §2, §5.7, §6.14).
 import { AuthRetryableFetchError } from '@supabase/supabase-js'
+import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_JWT_SECRET } from '../constants'
 import { startLocalAuth } from '../index'
 import { PASSWORD, useLocalAuth } from './helpers'
 
@@ -59,13 +61,50 @@ describe('error shapes', () => {
     expect(await res.json()).toEqual({ code: 'otp_expired', message: 'Email link is invalid or has expired' })
   })
 
-  it('adds error_id to legacy 5xx bodies', async () => {
+  it('a plain Go error (no HTTPError) gets the default handler’s 500: no error_id, no x-sb-error-code [errors.go:230-253]', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
-    // An unsupported code_challenge_method fails while creating the flow state: GoTrue's default 500.
+    // An unsupported code_challenge_method fails while creating the flow state (ParseCodeChallengeMethod's fmt.Errorf).
     const body = JSON.stringify({ email: EMAIL, code_challenge: 'a'.repeat(43), code_challenge_method: 'S512' })
-    const res = await h.api('/recover', { method: 'POST', version: null, body })
-    expect(res.status).toBe(500)
-    expect(await res.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, please check server logs for more information', error_id: expect.any(String) })
+    const legacy = await h.api('/recover', { method: 'POST', version: null, body })
+    expect(legacy.status).toBe(500)
+    expect(legacy.headers.get('x-sb-error-code')).toBeNull()
+    expect(await legacy.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Unexpected failure, please check server logs for more information' })
+    const v2024 = await h.api('/recover', { method: 'POST', body })
+    expect(v2024.headers.get('x-sb-error-code')).toBeNull()
+    expect(await v2024.json()).toEqual({ code: 'unexpected_failure', message: 'Unexpected failure, please check server logs for more information' })
+  })
+
+  const guarded = useLocalAuth({ updatePasswordRequireCurrentPassword: true })
+  it('a recovered panic is a 500 "Internal Server Error" with error_id and no x-sb-error-code [errors.go:44-69,150-165]', async () => {
+    // A valid token with no session_id: PUT /user with a password calls IsRecovery on a nil session [user.go:175].
+    const user = await guarded.control.createUser({ email: EMAIL, password: PASSWORD })
+    const token = await new SignJWT({ sub: user.id, role: 'authenticated', aud: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
+    const put = (version: string | null) =>
+      guarded.api('/user', { method: 'PUT', version, headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ password: 'a new password 42' }) })
+    const legacy = await put(null)
+    expect(legacy.status).toBe(500)
+    expect(legacy.headers.get('x-sb-error-code')).toBeNull()
+    expect(await legacy.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Internal Server Error', error_id: expect.any(String) })
+    expect(await (await put('2024-01-01')).json()).toEqual({ code: 'unexpected_failure', message: 'Internal Server Error' })
+  })
+
+  it('an HTTPError 500 keeps its code header and error_id (leaked-password check failing closed)', async () => {
+    const failing = await startLocalAuth({ passwordHibpEnabled: true, passwordHibpFailClosed: true, pwnedPasswordsUrl: 'http://127.0.0.1:1' })
+    try {
+      const res = await fetch(`${failing.url}/auth/v1/signup`, {
+        method: 'POST',
+        headers: { apikey: failing.anonKey, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ email: EMAIL, password: PASSWORD }),
+      })
+      expect(res.status).toBe(500)
+      expect(res.headers.get('x-sb-error-code')).toBe('unexpected_failure')
+      expect(await res.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Unable to perform password strength check with HaveIBeenPwned.org.', error_id: expect.any(String) })
+    } finally {
+      await failing.stop()
+    }
   })
 })
 

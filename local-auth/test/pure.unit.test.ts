@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import { extractCode, extractLinks } from '../client'
 import { goEscapeFragment, goSetQuery } from '../go-url'
+import { generateRefreshToken } from '../otp'
 import { compileGlob, isRedirectAllowed, resolveRedirect } from '../redirect'
 import { htmlToText, renderTemplate } from '../template'
 import { validateEmail } from '../validate'
@@ -48,6 +49,15 @@ describe('extractLinks / extractCode', () => {
     ['no code here 12345', undefined],
   ])('%s → %s', (text, code) => {
     expect(extractCode(text)).toBe(code)
+  })
+})
+
+describe('generateRefreshToken (GoTrue SecureAlphanumeric(12))', () => {
+  it('writes 12 characters of lower-case base32: over 500 tokens, only a–z and 2–7 ever appear', () => {
+    const tokens = Array.from({ length: 500 }, generateRefreshToken)
+    expect(tokens.every((t) => t.length === 12)).toBe(true)
+    const seen = new Set(tokens.join(''))
+    expect([...seen].sort().join('')).toBe('234567abcdefghijklmnopqrstuvwxyz')
   })
 })
 

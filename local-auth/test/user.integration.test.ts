@@ -1,7 +1,9 @@
 // GET/PUT /user and POST /logout (contract §6.7, §6.9, §6.10): the authentication checks in GoTrue's
 // order, the password rules, session revocation after a password change, and logout scopes.
 import { AuthSessionMissingError, AuthWeakPasswordError } from '@supabase/supabase-js'
+import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_JWT_SECRET } from '../constants'
 import { NEW_PASSWORD, PASSWORD, useLocalAuth } from './helpers'
 
 const h = useLocalAuth()
@@ -37,6 +39,25 @@ describe('GET /user authentication', () => {
     expect(res.status).toBe(status)
     expect(res.headers.get('x-sb-error-code')).toBe(code)
     expect((await res.json()).message).toMatch(message)
+  })
+
+  it('refuses a token whose audience is not the request’s (X-JWT-AUD, or none in the token) [user.go:71-75]', async () => {
+    const created = await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const { session } = await device()
+    const mismatch = await getUser(session.access_token, { 'X-JWT-AUD': 'other' })
+    expect(mismatch.status).toBe(400)
+    expect(await mismatch.json()).toEqual({ code: 'validation_failed', message: "Token audience doesn't match request audience" })
+    expect((await getUser(session.access_token, { 'X-JWT-AUD': 'authenticated' })).status).toBe(200)
+    const noAud = await new SignJWT({ sub: created.id, role: 'authenticated' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
+    expect((await getUser(noAud)).status).toBe(400)
+    // An admin role's own audience is not the request's: the default is (requestAud ignores it).
+    const sign = (role: string) =>
+      new SignJWT({ sub: created.id, role, aud: 'other' }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setExpirationTime('1h').sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
+    expect((await getUser(await sign('authenticated'))).status).toBe(200)
+    expect((await getUser(await sign('service_role'))).status).toBe(400)
   })
 
   it('checks the session row on every call: a signed-out session fails at once (AuthSessionMissingError)', async () => {
