@@ -9,7 +9,8 @@ import { ADMIN_ROLES } from './constants'
 import type { AppEnv, AuthState, LocalAuthContext } from './context'
 import { AuthError, badRequest, forbidden } from './errors'
 import { PUBLISHABLE_KEY, SECRET_KEY } from './constants'
-import { verifyBearer } from './tokens'
+import type { SessionRow, UserRow } from './store'
+import { type AccessClaims, verifyBearer } from './tokens'
 import { isBanned } from './users'
 
 const bearerRe = /^(?:B|b)earer (\S+$)/
@@ -25,19 +26,29 @@ async function verifiedClaims(ctx: LocalAuthContext, header: string | undefined)
   return result.claims
 }
 
-/** Resolve the caller of a user-scoped endpoint (GET/PUT /user, /logout). */
-export async function authenticate(ctx: LocalAuthContext, header: string | undefined): Promise<AuthState> {
-  const claims = await verifiedClaims(ctx, header)
+const NIL_UUID = '00000000-0000-0000-0000-000000000000'
+/** A session_id that names a session: present and not the nil UUID [auth:internal/api/auth.go:147]. */
+const namesSession = (claims: AccessClaims) => Boolean(claims.session_id) && claims.session_id !== NIL_UUID
+
+/** GoTrue's `maybeLoadUserOrSession`: the token's user, then its session [auth:internal/api/auth.go:118-164]. */
+function loadUserAndSession(ctx: LocalAuthContext, claims: AccessClaims): { user: UserRow; session: SessionRow | undefined } {
   if (!claims.sub) throw forbidden('bad_jwt', 'invalid claim: missing sub claim')
   if (!uuidRe.test(claims.sub)) throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID')
   const user = ctx.store.users.get(claims.sub)
   if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist')
   let session
-  if (claims.session_id) {
-    if (!uuidRe.test(claims.session_id)) throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID')
-    session = ctx.store.sessions.get(claims.session_id)
+  if (namesSession(claims)) {
+    if (!uuidRe.test(claims.session_id as string)) throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID')
+    session = ctx.store.sessions.get(claims.session_id as string)
     if (!session) throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist')
   }
+  return { user, session }
+}
+
+/** Resolve the caller of a user-scoped endpoint (GET/PUT /user, /logout). */
+export async function authenticate(ctx: LocalAuthContext, header: string | undefined): Promise<AuthState> {
+  const claims = await verifiedClaims(ctx, header)
+  const { user, session } = loadUserAndSession(ctx, claims)
   if (isBanned(user, ctx.clock.nowMs())) throw forbidden('user_banned', 'User is banned')
   return { claims, user, session }
 }
@@ -54,10 +65,11 @@ export function requireUser(ctx: LocalAuthContext): MiddlewareHandler<AppEnv> {
 export function requireAdmin(ctx: LocalAuthContext): MiddlewareHandler<AppEnv> {
   return async function requireAdminMiddleware(c, next) {
     const claims = await verifiedClaims(ctx, c.req.header('Authorization'))
+    // A token that names a session has its user and session loaded before the role is looked at; sessionless
+    // admin tokens skip it. Sessions here have no timebox or inactivity limit, so none is ever expired
+    // [auth:internal/api/middleware.go:187-224].
+    if (namesSession(claims)) loadUserAndSession(ctx, claims)
     if (!claims.role || !ADMIN_ROLES.includes(claims.role)) throw forbidden('not_admin', 'User not allowed')
-    if (claims.session_id && !ctx.store.sessions.has(claims.session_id)) {
-      throw forbidden('session_expired', 'Session is no longer valid')
-    }
     c.set('auth', { claims })
     await next()
   }

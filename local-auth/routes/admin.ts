@@ -12,7 +12,7 @@ import { readJsonBody, str } from '../body'
 import { ADMIN_DEFAULT_PER_PAGE, DEFAULT_AUD, MAX_PASSWORD_BYTES } from '../constants'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { issueEmailToken } from '../email-tokens'
-import { badRequest, notFound, unprocessable } from '../errors'
+import { badRequest, notFound, recoveredPanic, unprocessable } from '../errors'
 import { goEncodeValues } from '../go-url'
 import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
@@ -31,7 +31,10 @@ function parseCreate(ctx: LocalAuthContext, body: Record<string, unknown>) {
   const password = str(body, 'password')
   if (password && str(body, 'password_hash')) throw badRequest('validation_failed', 'Only a password or a password hash should be provided')
   if (str(body, 'password_hash')) throw badRequest('validation_failed', 'password_hash is not supported by local-auth')
-  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw badRequest('validation_failed', 'password length exceeds 72 bytes')
+  // bcrypt refuses more than 72 bytes, and GoTrue hashes with must(), so it panics; the recoverer answers
+  // [auth:internal/crypto/password.go:389, utils.go:3-9, internal/api/errors.go:44-69]. The ErrPasswordTooLong branch of
+  // adminUserCreate is never reached (admin.go:455-456).
+  if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw recoveredPanic()
   const id = str(body, 'id')
   if (id && !uuidRe.test(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format')
   if (id === '00000000-0000-0000-0000-000000000000') throw badRequest('validation_failed', 'ID cannot be a nil uuid')
@@ -52,6 +55,14 @@ function parseCreate(ctx: LocalAuthContext, body: Record<string, unknown>) {
     id: id || undefined,
     bannedUntil,
   }
+}
+
+/** Go `strconv.ParseUint(raw, 10, 64)` for a query parameter, its error as "Bad Pagination Parameters: …". */
+function parseUintParam(raw: string | undefined, fallback: number): number {
+  if (!raw) return fallback
+  const problem = !/^[0-9]+$/.test(raw) ? 'invalid syntax' : BigInt(raw) > 0xffffffffffffffffn ? 'value out of range' : undefined
+  if (problem) throw badRequest('validation_failed', `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(raw)}: ${problem}`)
+  return Number(raw)
 }
 
 /** GoTrue's Link header: next (if any) and last, on the request path as GoTrue sees it (no /auth/v1). */
@@ -80,16 +91,18 @@ export function adminRoutes(ctx: LocalAuthContext) {
       return c.json(userJson(user))
     })
     .get('/admin/users', (c) => {
-      // supabase-js sends empty strings when no page is asked for; GoTrue treats "" as the default.
-      const page = Number(c.req.query('page') || 1)
-      const perPage = Number(c.req.query('per_page') || ADMIN_DEFAULT_PER_PAGE)
-      if (!Number.isInteger(page) || page < 0 || !Number.isInteger(perPage) || perPage < 1) {
-        throw badRequest('validation_failed', 'Bad Pagination Parameters')
-      }
+      // supabase-js sends empty strings when no page is asked for; GoTrue treats "" as the default
+      // (paginate, strconv.ParseUint) [auth:internal/api/pagination.go:52-76, admin.go:134-137].
+      const page = parseUintParam(c.req.query('page'), 1)
+      const perPage = parseUintParam(c.req.query('per_page'), ADMIN_DEFAULT_PER_PAGE)
+      // The listing runs through pop's paginator, which reads a page or page size below 1 as 1 and 20; the
+      // headers then use the values as sent, and a page size of 0 divides by zero (a panic) [pagination.go:25-31;
+      // gobuffalo/pop paginator.go NewPaginator].
+      if (perPage === 0) throw recoveredPanic()
       const all = [...ctx.store.users.values()].sort((a, b) => b.createdAt - a.createdAt)
       const start = (Math.max(page, 1) - 1) * perPage
       c.header('X-Total-Count', String(all.length))
-      c.header('Link', paginationLink(c, Math.max(page, 1), perPage, all.length))
+      c.header('Link', paginationLink(c, page, perPage, all.length))
       return c.json({ users: all.slice(start, start + perPage).map(userJson), aud: DEFAULT_AUD })
     })
     .get('/admin/users/:id', (c) => c.json(userJson(loadUser(ctx, c.req.param('id')))))

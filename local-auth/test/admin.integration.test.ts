@@ -43,6 +43,34 @@ describe('admin users API', () => {
     expect(raw.headers.get('link')).toBe('</admin/users?page=2&per_page=2>; rel="last"')
   })
 
+  it('pagination as GoTrue parses it: strconv errors quoted, page 0 read as 1 with the headers as sent, a page size of 0 a panic [pagination.go:52-76]', async () => {
+    await h.control.createUser({ email: 'one@example.com', password: PASSWORD })
+    const list = (query: string) => h.api(`/admin/users?${query}`, { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } })
+    for (const [query, value, problem] of [['per_page=abc', 'abc', 'invalid syntax'], ['page=-1', '-1', 'invalid syntax'], ['page=18446744073709551616', '18446744073709551616', 'value out of range']]) {
+      const res = await list(query as string)
+      expect(res.status).toBe(400)
+      expect(await res.json()).toEqual({ code: 'validation_failed', message: `Bad Pagination Parameters: strconv.ParseUint: parsing "${value}": ${problem}` })
+    }
+    const zero = await list('page=0&per_page=1')
+    expect(zero.status).toBe(200)
+    expect(((await zero.json()) as { users: unknown[] }).users).toHaveLength(1)
+    expect(zero.headers.get('link')).toBe('</admin/users?page=1&per_page=1>; rel="next", </admin/users?page=1&per_page=1>; rel="last"')
+    const noSize = await list('per_page=0')
+    expect(noSize.status).toBe(500)
+    expect(await noSize.json()).toEqual({ code: 'unexpected_failure', message: 'Internal Server Error' })
+  })
+
+  it('a password over 72 bytes panics in bcrypt: 500 "Internal Server Error", no user [crypto/password.go:389]', async () => {
+    const res = await h.api('/admin/users', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` },
+      body: JSON.stringify({ email: 'long@example.com', password: 'é'.repeat(37) }),
+    })
+    expect(res.status).toBe(500)
+    expect(await res.json()).toEqual({ code: 'unexpected_failure', message: 'Internal Server Error' })
+    expect((await h.admin().auth.admin.listUsers()).data.users).toEqual([])
+  })
+
   it('gets and deletes by id; afterwards the user is gone', async () => {
     const created = await h.control.createUser({ email: 'gone@example.com', password: PASSWORD })
     const admin = h.admin().auth.admin
@@ -69,6 +97,16 @@ describe('admin users API', () => {
     const forged = await h.api('/admin/users', { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey.slice(0, -2)}xx` } })
     expect(forged.status).toBe(403)
     expect((await forged.json()).code).toBe('bad_jwt')
+  })
+
+  it('loads the session a token names before looking at its role: a signed-out user token is session_not_found [middleware.go:187-224]', async () => {
+    await h.control.createUser({ email: 'gone@example.com', password: PASSWORD })
+    const client = h.client()
+    const { data } = await client.auth.signInWithPassword({ email: 'gone@example.com', password: PASSWORD })
+    await client.auth.signOut()
+    const res = await h.api('/admin/users', { headers: { Authorization: `Bearer ${data.session!.access_token}` } })
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({ code: 'session_not_found', message: 'Session from session_id claim in JWT does not exist' })
   })
 
   it('refuses a user session JWT (role authenticated)', async () => {

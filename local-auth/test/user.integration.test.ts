@@ -60,6 +60,17 @@ describe('GET /user authentication', () => {
     expect((await getUser(await sign('service_role'))).status).toBe(400)
   })
 
+  it('reads a nil-UUID session_id as no session [auth.go:147]', async () => {
+    const created = await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const sign = (sessionId: string) =>
+      new SignJWT({ sub: created.id, role: 'authenticated', aud: 'authenticated', session_id: sessionId })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
+    expect((await getUser(await sign('00000000-0000-0000-0000-000000000000'))).status).toBe(200)
+    expect((await getUser(await sign('00000000-0000-4000-8000-000000000000'))).status).toBe(403)
+  })
+
   it('checks the session row on every call: a signed-out session fails at once (AuthSessionMissingError)', async () => {
     await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const { session } = await device()
