@@ -49,7 +49,8 @@ export type ErrorCode =
 /**
  * What GoTrue's HandleResponseError was given: an HTTPError (most), a plain Go error its default handler
  * answers, or a panic the recoverer turned into an HTTPError without an error code. The last two carry no
- * `x-sb-error-code`, and a plain error no `error_id` either [auth:internal/api/errors.go:44-69,150-165,230-253].
+ * `x-sb-error-code` and no `error_id`: the default handler writes none, and the recoverer runs outside the
+ * middleware that gives a request its id [auth:internal/api/api.go:169-170, errors.go:44-69,150-165,230-253].
  */
 export type ErrorOrigin = 'http' | 'plain' | 'panic'
 
@@ -81,7 +82,7 @@ export const unexpectedFailure = (message = UNEXPECTED_FAILURE) => new AuthError
 /** A plain Go error (e.g. `ParseCodeChallengeMethod`'s): the default handler's 500 [auth:internal/api/errors.go:230-253]. */
 export const plainError = () => new AuthError(500, 'unexpected_failure', UNEXPECTED_FAILURE, undefined, 'plain')
 
-/** A panic, recovered as 500 "Internal Server Error" [auth:internal/api/errors.go:44-69]. */
+/** A panic, recovered as 500 "Internal Server Error", with no request id to report [auth:internal/api/errors.go:44-69, api.go:169-170]. */
 export const recoveredPanic = () => new AuthError(500, 'unexpected_failure', 'Internal Server Error', undefined, 'panic')
 
 /** True when X-Supabase-Api-Version names 2024-01-01 or later (a valid YYYY-MM-DD date). */
@@ -98,7 +99,7 @@ export function isApiVersion2024(header: string | undefined | null): boolean {
  * Render an AuthError in the shape the request asked for.
  * - 2024: `{code, message}` + echoed `X-Supabase-Api-Version`; weak_password adds `weak_password.reasons`
  *   and (only in this shape) omits `x-sb-error-code`.
- * - legacy: `{code: <status>, error_code, msg}`, plus `error_id` for status >= 500 (not for a plain error).
+ * - legacy: `{code: <status>, error_code, msg}`, plus `error_id` for an HTTPError's status >= 500.
  * - `x-sb-error-code` only for an HTTPError (`origin` 'http').
  */
 export function renderAuthError(err: AuthError, apiVersionHeader: string | undefined | null, requestId: string): Response {
@@ -110,7 +111,7 @@ export function renderAuthError(err: AuthError, apiVersionHeader: string | undef
     body = { code: err.code, message: err.message }
   } else {
     body = { code: err.status, error_code: err.code, msg: err.message }
-    if (err.status >= 500 && err.origin !== 'plain') body.error_id = requestId
+    if (err.status >= 500 && err.origin === 'http') body.error_id = requestId
   }
   if (err.code === 'weak_password') body.weak_password = { reasons: err.reasons ?? [] }
   if (err.origin === 'http' && !(v2024 && err.code === 'weak_password')) headers.set('x-sb-error-code', err.code)

@@ -57,10 +57,12 @@ function parseCreate(ctx: LocalAuthContext, body: Record<string, unknown>) {
   }
 }
 
-/** Go `strconv.ParseUint(raw, 10, 64)` for a query parameter, its error as "Bad Pagination Parameters: …". */
+/** Go `strconv.ParseUint(raw, 10, 64)` for a query parameter, its error as "Bad Pagination Parameters: …" (quoted as `strconv.Quote` does printable text). */
 function parseUintParam(raw: string | undefined, fallback: number): number {
   if (!raw) return fallback
-  const problem = !/^[0-9]+$/.test(raw) ? 'invalid syntax' : BigInt(raw) > 0xffffffffffffffffn ? 'value out of range' : undefined
+  // ParseUint stops at the first problem: an overflow among the leading digits comes before a bad character.
+  const digits = /^[0-9]*/.exec(raw)?.[0] ?? ''
+  const problem = digits && BigInt(digits) > 0xffffffffffffffffn ? 'value out of range' : digits !== raw ? 'invalid syntax' : undefined
   if (problem) throw badRequest('validation_failed', `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(raw)}: ${problem}`)
   return Number(raw)
 }

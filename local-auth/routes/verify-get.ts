@@ -33,6 +33,13 @@ export function errorRedirectUrl(redirectTo: string, isPkce: boolean, status: nu
   return goSetFragment(url, [...params, ['sb', '']])
 }
 
+const AUTHENTICATION_METHODS = new Set([
+  'oauth', 'password', 'otp', 'totp', 'recovery', 'invite', 'sso/saml', 'magiclink', 'email/signup', 'email_change',
+  'token_refresh', 'mfa/phone', 'mfa/webauthn', 'web3', 'oauth_provider/authorization_code', 'passkey',
+])
+/** Go `models.ParseAuthenticationMethod` succeeds: a known method, or anything ending in "signup". */
+const isAuthenticationMethod = (type: string) => type.endsWith('signup') || AUTHENTICATION_METHODS.has(type)
+
 /** GET /verify. */
 export function verifyGetRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>().get('/verify', perIpLimit(ctx, 'verify'), async (c) => {
@@ -48,7 +55,8 @@ export function verifyGetRoutes(ctx: LocalAuthContext) {
     const fail = (status: number, code: string, description: string) =>
       c.redirect(errorRedirectUrl(redirectTo, isPkce, status, code, description), 303)
 
-    if (isPkce && !flowMethodByType[type]) throw plainError()
+    // ParseAuthenticationMethod knows more methods than /verify has types; only an unknown one is its plain error [auth:internal/models/factor.go:111-150, verify.go:137-143].
+    if (isPkce && !isAuthenticationMethod(type)) throw plainError()
     if (!isVerifyType(type)) return fail(400, 'validation_failed', 'Invalid email verification type')
     const found = findByTokenHash(ctx, type, token)
     if (!found.ok) {

@@ -1,5 +1,7 @@
 // The service-role admin users API through supabase-js auth.admin (contract §6.12–6.13).
+import { SignJWT } from 'jose'
 import { describe, expect, it } from 'vitest'
+import { DEFAULT_JWT_SECRET } from '../constants'
 import { PASSWORD, useLocalAuth } from './helpers'
 
 const h = useLocalAuth()
@@ -58,6 +60,11 @@ describe('admin users API', () => {
     const noSize = await list('per_page=0')
     expect(noSize.status).toBe(500)
     expect(await noSize.json()).toEqual({ code: 'unexpected_failure', message: 'Internal Server Error' })
+    const legacy = await h.api('/admin/users?per_page=0', { version: null, headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } })
+    expect(legacy.headers.get('x-sb-error-code')).toBeNull()
+    expect(await legacy.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Internal Server Error' })
+    // An overflow among the leading digits is reported before a later bad character.
+    expect(((await (await list('page=99999999999999999999x')).json()) as { message: string }).message).toBe('Bad Pagination Parameters: strconv.ParseUint: parsing "99999999999999999999x": value out of range')
   })
 
   it('a password over 72 bytes panics in bcrypt: 500 "Internal Server Error", no user [crypto/password.go:389]', async () => {
@@ -107,6 +114,15 @@ describe('admin users API', () => {
     const res = await h.api('/admin/users', { headers: { Authorization: `Bearer ${data.session!.access_token}` } })
     expect(res.status).toBe(403)
     expect(await res.json()).toEqual({ code: 'session_not_found', message: 'Session from session_id claim in JWT does not exist' })
+    // A token naming no session (none, or the nil UUID) is not loaded: its role decides, even for a user that is gone.
+    for (const sessionId of [undefined, '00000000-0000-0000-0000-000000000000']) {
+      const token = await new SignJWT({ sub: '11111111-1111-4111-8111-111111111111', role: 'authenticated', ...(sessionId ? { session_id: sessionId } : {}) })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
+      const other = await h.api('/admin/users', { headers: { Authorization: `Bearer ${token}` } })
+      expect(await other.json()).toEqual({ code: 'not_admin', message: 'User not allowed' })
+    }
   })
 
   it('refuses a user session JWT (role authenticated)', async () => {

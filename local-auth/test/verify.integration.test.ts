@@ -111,6 +111,14 @@ describe('GET /verify errors', () => {
     expect(res.headers.get('location')!.startsWith(`${SITE_URL}#`)).toBe(true)
   })
 
+  it('PKCE: an authentication method that is no verification type is an ordinary error redirect [factor.go:111-150]', async () => {
+    for (const type of ['otp', 'password', 'resignup']) {
+      const res = await click({ token: `pkce_${'f'.repeat(56)}`, type })
+      expect(res.status).toBe(303)
+      expect(params(new URL(res.headers.get('location')!).hash)).toMatchObject({ error_code: 'validation_failed', error_description: 'Invalid email verification type' })
+    }
+  })
+
   it('PKCE: a type that is no authentication method is a 500 JSON error', async () => {
     const res = await h.api('/verify?token=pkce_abc&type=email', { version: null })
     expect(res.status).toBe(500)
