@@ -18,6 +18,7 @@ import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
 import { parseGoDurationMs, uuidRe, validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
+import { ADMIN_USER_PARAMS, INVITE_PARAMS } from '../go-structs'
 
 const objectOr = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 
@@ -89,7 +90,7 @@ export function adminRoutes(ctx: LocalAuthContext) {
     .use('/admin/*', requireAdmin(ctx))
     .use('/invite', requireAdmin(ctx))
     .post('/admin/users', async (c) => {
-      const user = await createUser(ctx.store, ctx.clock, parseCreate(ctx, await readJsonBody(c)))
+      const user = await createUser(ctx.store, ctx.clock, parseCreate(ctx, await readJsonBody(c, { struct: ADMIN_USER_PARAMS })))
       return c.json(userJson(user))
     })
     .get('/admin/users', (c) => {
@@ -115,7 +116,7 @@ export function adminRoutes(ctx: LocalAuthContext) {
       return c.json({})
     })
     .post('/invite', async (c) => {
-      const body = await readJsonBody(c)
+      const body = await readJsonBody(c, { struct: INVITE_PARAMS })
       const { email } = unwrap(validateEmail(str(body, 'email')))
       let user = ctx.store.findUserByEmail(email)
       if (user?.emailConfirmedAt !== undefined) {

@@ -14,13 +14,14 @@ import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { validateEmail } from '../validate'
 import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
+import { RESEND_PARAMS } from '../go-structs'
 
 const TYPES = ['signup', 'email_change', 'sms', 'phone_change']
 
 /** POST /resend. */
 export function resendRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>().post('/resend', perIpLimit(ctx, 'resend'), async (c) => {
-    const body = await readJsonBody(c)
+    const body = await readJsonBody(c, { struct: RESEND_PARAMS })
     const type = str(body, 'type')
     const rawEmail = str(body, 'email')
     const phone = str(body, 'phone')

@@ -13,6 +13,7 @@ import { perIpLimit } from '../rate-limit'
 import { issueSession, refreshSession, type TokenResponse } from '../sessions'
 import { isBanned } from '../users'
 import { assertEmailProvider } from './helpers'
+import { type GoStruct, PASSWORD_GRANT_PARAMS, PKCE_GRANT_PARAMS, REFRESH_TOKEN_GRANT_PARAMS } from '../go-structs'
 
 async function passwordGrant(ctx: LocalAuthContext, body: Record<string, unknown>): Promise<TokenResponse> {
   const email = str(body, 'email')
@@ -69,6 +70,13 @@ const GRANTS = {
   pkce: (ctx: LocalAuthContext, body: Record<string, unknown>) => pkceGrant(ctx, body),
 } as const
 
+/** The struct each grant's handler reads the body into. */
+const GRANT_PARAMS: Readonly<Record<keyof typeof GRANTS, GoStruct>> = {
+  password: PASSWORD_GRANT_PARAMS,
+  refresh_token: REFRESH_TOKEN_GRANT_PARAMS,
+  pkce: PKCE_GRANT_PARAMS,
+}
+
 /** POST /token, dispatching on the grant_type query parameter. */
 export function tokenRoutes(ctx: LocalAuthContext) {
   const limit = perIpLimit(ctx, 'token')
@@ -78,6 +86,7 @@ export function tokenRoutes(ctx: LocalAuthContext) {
     // a known one is charged in the handler, before the grant runs [token.go:63-65].
     if (!Object.hasOwn(GRANTS, grantType)) throw badRequest('invalid_credentials', 'unsupported_grant_type')
     await limit(c, async () => {})
-    return c.json(await GRANTS[grantType as keyof typeof GRANTS](ctx, await readJsonBody(c)))
+    const grant = grantType as keyof typeof GRANTS
+    return c.json(await GRANTS[grant](ctx, await readJsonBody(c, { struct: GRANT_PARAMS[grant] })))
   })
 }

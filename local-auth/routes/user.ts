@@ -21,6 +21,7 @@ import type { AccessClaims } from '../tokens'
 import { userJson } from '../users'
 import { validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
+import { USER_UPDATE_PARAMS } from '../go-structs'
 
 /** Store the new password and revoke everything a reset must revoke [auth:internal/api/user.go]. */
 async function applyPasswordChange(ctx: LocalAuthContext, user: UserRow, session: SessionRow | undefined, password: string) {
@@ -90,7 +91,7 @@ export function userRoutes(ctx: LocalAuthContext) {
     .put('/user', perIpLimit(ctx, 'user'), async (c) => {
       const { user: maybeUser, session } = c.get('auth')
       const user = maybeUser as UserRow
-      const body = await readJsonBody(c)
+      const body = await readJsonBody(c, { struct: USER_UPDATE_PARAMS })
       const hasPassword = body.password !== undefined && body.password !== null
       const password = str(body, 'password')
       const rawEmail = str(body, 'email')

@@ -117,6 +117,29 @@ describe('bad input', () => {
     expect((await notObject.json()).code).toBe('bad_json')
   })
 
+  it('reads a body as encoding/json fills the route’s struct (DIVERGENCES F-18) [helpers.go:92-94]', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const post = async (path: string, body: string) => {
+      const res = await h.api(path, { method: 'POST', body })
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+    }
+    const bad = (message: string) => ({ status: 400, body: { code: 'bad_json', message: `Could not parse request body as JSON: json: ${message}` } })
+    // A value of the wrong kind names the struct, the field's JSON name and its Go type.
+    expect(await post('/recover', '{"email":123}')).toEqual(bad('cannot unmarshal number into Go struct field RecoverParams.email of type string'))
+    expect(await post('/otp', `{"email":"${EMAIL}","create_user":"no"}`)).toEqual(bad('cannot unmarshal string into Go struct field OtpParams.create_user of type bool'))
+    expect(await post('/signup', `{"email":"x@example.com","password":"${PASSWORD}","data":[1]}`)).toEqual(bad('cannot unmarshal array into Go struct field SignupParams.data of type map[string]interface {}'))
+    // The first wrong value is the one reported, though later fields are still read.
+    expect(await post('/token?grant_type=password', '{"email":true,"password":{}}')).toEqual(bad('cannot unmarshal bool into Go struct field PasswordGrantParams.email of type string'))
+    // Not an object at all: the struct's type name.
+    expect(await post('/recover', '[1]')).toEqual(bad('cannot unmarshal array into Go value of type api.RecoverParams'))
+    expect(await post('/verify', '"x"')).toEqual(bad('cannot unmarshal string into Go value of type api.VerifyParams'))
+    // Keys match their field case-insensitively; null leaves a plain field as it is.
+    const signIn = await post('/token?grant_type=password', `{"EMAIL":"${EMAIL}","Password":"${PASSWORD}"}`)
+    expect(signIn.status).toBe(200)
+    expect(await post('/token?grant_type=password', `{"email":"${EMAIL}","Email":null,"password":"${PASSWORD}"}`)).toMatchObject({ status: 200 })
+    expect(await post('/recover', '{"email":null}')).toMatchObject({ status: 400, body: { code: 'validation_failed', message: 'Password recovery requires an email' } })
+  })
+
   it('answers a body over 1 MiB with 413 request_entity_too_large', async () => {
     const res = await h.api('/recover', { method: 'POST', body: JSON.stringify({ email: 'a@b.c', pad: 'x'.repeat(1024 * 1024) }) })
     expect(res.status).toBe(413)

@@ -2,6 +2,7 @@
 // Go query encoding. No server.
 import { describe, expect, it } from 'vitest'
 import { extractCode, extractLinks } from '../client'
+import { decodeStruct, RECOVER_PARAMS, USER_UPDATE_PARAMS, VERIFY_PARAMS } from '../go-structs'
 import { goEscapeFragment, goSetQuery } from '../go-url'
 import { generateRefreshToken } from '../otp'
 import { compileGlob, isRedirectAllowed, resolveRedirect } from '../redirect'
@@ -58,6 +59,22 @@ describe('generateRefreshToken (GoTrue SecureAlphanumeric(12))', () => {
     expect(tokens.every((t) => t.length === 12)).toBe(true)
     const seen = new Set(tokens.join(''))
     expect([...seen].sort().join('')).toBe('234567abcdefghijklmnopqrstuvwxyz')
+  })
+})
+
+describe('decodeStruct (encoding/json into a GoTrue request struct)', () => {
+  it('null empties a pointer or a map but leaves a plain field as it is; the last key for a field wins', () => {
+    expect(decodeStruct(USER_UPDATE_PARAMS, { password: 'x', Password: null, data: { a: 1 }, DATA: null, email: 'a@b.co', EMAIL: null })).toEqual({ ok: true, fields: { email: 'a@b.co' } })
+    expect(decodeStruct(RECOVER_PARAMS, { email: 'first@b.co', Email: 'second@b.co' })).toEqual({ ok: true, fields: { email: 'second@b.co' } })
+  })
+
+  it('folds keys as bytes.EqualFold does: the long s and the Kelvin sign match s and k; unknown keys are dropped', () => {
+    expect(decodeStruct(USER_UPDATE_PARAMS, { 'paſſword': 'x', extra: 1 })).toEqual({ ok: true, fields: { password: 'x' } })
+    expect(decodeStruct(VERIFY_PARAMS, { 'to\u212Aen': '123456' })).toEqual({ ok: true, fields: { token: '123456' } })
+  })
+
+  it('top-level null is an empty struct', () => {
+    expect(decodeStruct(RECOVER_PARAMS, null)).toEqual({ ok: true, fields: {} })
   })
 })
 
