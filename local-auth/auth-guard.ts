@@ -12,9 +12,9 @@ import { PUBLISHABLE_KEY, SECRET_KEY } from './constants'
 import type { SessionRow, UserRow } from './store'
 import { type AccessClaims, verifyBearer } from './tokens'
 import { isBanned } from './users'
+import { parseGoUuid } from './validate'
 
 const bearerRe = /^(?:B|b)earer (\S+$)/
-const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** Extract and verify the bearer; maps new-style keys to their legacy JWTs first. */
 async function verifiedClaims(ctx: LocalAuthContext, header: string | undefined) {
@@ -33,13 +33,15 @@ const namesSession = (claims: AccessClaims) => Boolean(claims.session_id) && cla
 /** GoTrue's `maybeLoadUserOrSession`: the token's user, then its session [auth:internal/api/auth.go:118-164]. */
 function loadUserAndSession(ctx: LocalAuthContext, claims: AccessClaims): { user: UserRow; session: SessionRow | undefined } {
   if (!claims.sub) throw forbidden('bad_jwt', 'invalid claim: missing sub claim')
-  if (!uuidRe.test(claims.sub)) throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID')
-  const user = ctx.store.users.get(claims.sub)
+  const userId = parseGoUuid(claims.sub)
+  if (!userId) throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID')
+  const user = ctx.store.users.get(userId)
   if (!user) throw forbidden('user_not_found', 'User from sub claim in JWT does not exist')
   let session
   if (namesSession(claims)) {
-    if (!uuidRe.test(claims.session_id as string)) throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID')
-    session = ctx.store.sessions.get(claims.session_id as string)
+    const sessionId = parseGoUuid(claims.session_id as string)
+    if (!sessionId) throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID')
+    session = ctx.store.sessions.get(sessionId)
     if (!session) throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist')
   }
   return { user, session }

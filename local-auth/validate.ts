@@ -1,5 +1,5 @@
 /**
- * Input checks shared by several endpoints: email format (GoTrue uses checkmail's regex), UUIDs and
+ * Input checks shared by several endpoints: email format (GoTrue uses checkmail's regex), UUIDs (gofrs/uuid) and
  * Go duration strings (admin `ban_duration`). Pure; errors are AuthError values for the caller to throw.
  * The email regex is checkmail's format check, not a deliverability check, as in GoTrue.
  */
@@ -10,7 +10,29 @@ const emailRe =
   /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*$/
 // TextEncoder, not Buffer: the Worker's tests import this file in workerd, whose types have no Buffer.
 const utf8 = new TextEncoder()
-export const uuidRe = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * gofrs/uuid's `FromString` (GoTrue's UUID parser): the canonical form, 32 hex digits, either of those in
+ * braces or after `urn:uuid:`, hex in any case; the canonical lower-case form, or undefined when it refuses
+ * [gofrs/uuid v4.3.1 (auth:go.mod) codec.go `UnmarshalText`].
+ */
+export function parseGoUuid(text: string): string | undefined {
+  let b = text
+  if (b.length === 34 || b.length === 38) {
+    if (!b.startsWith('{') || !b.endsWith('}')) return undefined
+    b = b.slice(1, -1)
+  } else if (b.length === 41 || b.length === 45) {
+    if (!b.startsWith('urn:uuid:')) return undefined
+    b = b.slice(9)
+  }
+  if (b.length === 36) {
+    if (b[8] !== '-' || b[13] !== '-' || b[18] !== '-' || b[23] !== '-') return undefined
+    b = b.replace(/-/g, '')
+  }
+  if (!/^[0-9a-fA-F]{32}$/.test(b)) return undefined
+  const h = b.toLowerCase()
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`
+}
 
 /** GoTrue's `validateEmail`: present, length in bytes (Go's `len`), format, then lowercase [auth:internal/api/mail.go:709-720]. */
 export function validateEmail(email: string): { ok: true; email: string } | { ok: false; error: AuthError } {

@@ -16,7 +16,7 @@ import { badRequest, notFound, recoveredPanic, unprocessable } from '../errors'
 import { goEncodeValues } from '../go-url'
 import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
-import { parseGoDurationMs, uuidRe, validateEmail } from '../validate'
+import { parseGoDurationMs, parseGoUuid, validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
 import { ADMIN_USER_PARAMS, INVITE_PARAMS } from '../go-structs'
 
@@ -36,8 +36,9 @@ function parseCreate(ctx: LocalAuthContext, body: Record<string, unknown>) {
   // [auth:internal/crypto/password.go:389, utils.go:3-9, internal/api/errors.go:44-69]. The ErrPasswordTooLong branch of
   // adminUserCreate is never reached (admin.go:455-456).
   if (Buffer.byteLength(password) > MAX_PASSWORD_BYTES) throw recoveredPanic()
-  const id = str(body, 'id')
-  if (id && !uuidRe.test(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format')
+  const rawId = str(body, 'id')
+  const id = rawId ? parseGoUuid(rawId) : undefined
+  if (rawId && !id) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format')
   if (id === '00000000-0000-0000-0000-000000000000') throw badRequest('validation_failed', 'ID cannot be a nil uuid')
   const ban = str(body, 'ban_duration')
   let bannedUntil: number | undefined
@@ -78,8 +79,9 @@ function paginationLink(c: Context<AppEnv>, page: number, perPage: number, total
 }
 
 function loadUser(ctx: LocalAuthContext, id: string): UserRow {
-  if (!uuidRe.test(id)) throw notFound('validation_failed', 'user_id must be an UUID')
-  const user = ctx.store.users.get(id)
+  const userId = parseGoUuid(id)
+  if (!userId) throw notFound('validation_failed', 'user_id must be an UUID')
+  const user = ctx.store.users.get(userId)
   if (!user) throw notFound('user_not_found', 'User not found')
   return user
 }

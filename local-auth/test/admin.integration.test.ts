@@ -78,6 +78,14 @@ describe('admin users API', () => {
     expect((await h.admin().auth.admin.listUsers()).data.users).toEqual([])
   })
 
+  it('takes user ids in every form gofrs/uuid parses, and stores a custom id in canonical form', async () => {
+    const id = '6BA7B810-9DAD-41D1-80B4-00C04FD430C8'
+    const created = await h.api('/admin/users', { method: 'POST', headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` }, body: JSON.stringify({ email: 'braced@example.com', id: `{${id}}` }) })
+    expect(((await created.json()) as { id: string }).id).toBe(id.toLowerCase())
+    const get = await h.api(`/admin/users/urn:uuid:${id.replace(/-/g, '')}`, { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } })
+    expect(get.status).toBe(200)
+  })
+
   it('gets and deletes by id; afterwards the user is gone', async () => {
     const created = await h.control.createUser({ email: 'gone@example.com', password: PASSWORD })
     const admin = h.admin().auth.admin

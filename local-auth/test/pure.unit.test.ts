@@ -7,7 +7,7 @@ import { goEscapeFragment, goSetQuery } from '../go-url'
 import { generateRefreshToken } from '../otp'
 import { compileGlob, isRedirectAllowed, resolveRedirect } from '../redirect'
 import { htmlToText, renderTemplate } from '../template'
-import { validateEmail } from '../validate'
+import { parseGoUuid, validateEmail } from '../validate'
 
 describe('renderTemplate (Go html/template escaping)', () => {
   const data = {
@@ -75,6 +75,26 @@ describe('decodeStruct (encoding/json into a GoTrue request struct)', () => {
 
   it('top-level null is an empty struct', () => {
     expect(decodeStruct(RECOVER_PARAMS, null)).toEqual({ ok: true, fields: {} })
+  })
+})
+
+describe('parseGoUuid (gofrs/uuid FromString)', () => {
+  const canonical = '6ba7b810-9dad-11d1-80b4-00c04fd430c8'
+  it.each([
+    [canonical, canonical],
+    ['6BA7B810-9DAD-11D1-80B4-00C04FD430C8', canonical],
+    ['6ba7b8109dad11d180b400c04fd430c8', canonical],
+    [`{${canonical}}`, canonical],
+    ['{6ba7b8109dad11d180b400c04fd430c8}', canonical],
+    [`urn:uuid:${canonical}`, canonical],
+    ['urn:uuid:6ba7b8109dad11d180b400c04fd430c8', canonical],
+    [`URN:UUID:${canonical}`, undefined],
+    [`(${canonical})`, undefined],
+    ['6ba7b810-9dad11d1-80b4-00c04fd430c8-', undefined],
+    ['6ba7b8109dad11d180b400c04fd430cg', undefined],
+    ['', undefined],
+  ])('%s → %s', (text, expected) => {
+    expect(parseGoUuid(text)).toBe(expected)
   })
 })
 

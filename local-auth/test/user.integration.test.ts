@@ -60,6 +60,21 @@ describe('GET /user authentication', () => {
     expect((await getUser(await sign('service_role'))).status).toBe(400)
   })
 
+  it('reads sub and session_id in every form gofrs/uuid parses (braces, urn:uuid:, no hyphens, upper case) [auth.go:132-152]', async () => {
+    await h.control.createUser({ email: EMAIL, password: PASSWORD })
+    const { session } = await device()
+    const claims = JSON.parse(Buffer.from(session.access_token.split('.')[1] as string, 'base64url').toString()) as { sub: string; session_id: string }
+    const token = (sub: string, sessionId: string) =>
+      new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', session_id: sessionId })
+        .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+        .setExpirationTime('1h')
+        .sign(new TextEncoder().encode(DEFAULT_JWT_SECRET))
+    const res = await getUser(await token(`{${claims.sub.toUpperCase()}}`, `urn:uuid:${claims.session_id.replace(/-/g, '')}`))
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { id: string }).id).toBe(claims.sub)
+    expect((await getUser(await token(`(${claims.sub})`, claims.session_id))).status).toBe(400)
+  })
+
   it('reads a nil-UUID session_id as no session [auth.go:147]', async () => {
     const created = await h.control.createUser({ email: EMAIL, password: PASSWORD })
     const sign = (sessionId: string) =>
