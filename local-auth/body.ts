@@ -18,7 +18,7 @@ function goJsonReason(text: string): string {
 }
 
 /**
- * Parse the request body as a JSON object; `allowEmpty` maps an empty body to `{}`. With `struct`, the body
+ * Parse the request body as a JSON object; `allowEmpty` maps a body of no bytes to `{}`. With `struct`, the body
  * is read as encoding/json fills that GoTrue request struct (go-structs.ts): fields by JSON name, matched
  * case-insensitively, and a value of the wrong kind is the 400 bad_json GoTrue answers [auth:internal/api/helpers.go:92-94].
  */
@@ -27,8 +27,9 @@ export async function readJsonBody(c: Context, options: { allowEmpty?: boolean; 
   if (bytes.byteLength > MAX_BODY_BYTES) {
     throw new AuthError(413, 'request_entity_too_large', `Request body too large (max ${MAX_BODY_BYTES} bytes)`)
   }
+  // `allowEmpty`: a body of no bytes at all is not parsed (whitespace is, and fails as Go's does).
+  if (bytes.byteLength === 0 && options.allowEmpty) return {}
   const text = new TextDecoder().decode(bytes)
-  if (text.trim() === '' && options.allowEmpty) return {}
   let value: unknown
   try {
     value = JSON.parse(text)

@@ -65,6 +65,9 @@ export const ADMIN_USER_PARAMS = s('api.AdminUserParams', {
   ban_duration: 'string',
 })
 
+/** [auth:internal/api/admin.go:37-39] */
+export const ADMIN_USER_DELETE_PARAMS = s('api.adminUserDeleteParams', { should_soft_delete: 'bool' })
+
 /** encoding/json's name for a JSON value's kind. */
 export function jsonKind(value: unknown): string {
   if (Array.isArray(value)) return 'array'

@@ -12,13 +12,13 @@ import { readJsonBody, str } from '../body'
 import { ADMIN_DEFAULT_PER_PAGE, DEFAULT_AUD, MAX_PASSWORD_BYTES } from '../constants'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { issueEmailToken } from '../email-tokens'
-import { badRequest, notFound, recoveredPanic, unprocessable } from '../errors'
+import { badRequest, notFound, recoveredPanic, unexpectedFailure, unprocessable } from '../errors'
 import { goEncodeValues } from '../go-url'
 import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
 import { parseGoDurationMs, parseGoUuid, validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
-import { ADMIN_USER_PARAMS, INVITE_PARAMS } from '../go-structs'
+import { ADMIN_USER_DELETE_PARAMS, ADMIN_USER_PARAMS, INVITE_PARAMS } from '../go-structs'
 
 const objectOr = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 
@@ -92,7 +92,10 @@ export function adminRoutes(ctx: LocalAuthContext) {
     .use('/admin/*', requireAdmin(ctx))
     .use('/invite', requireAdmin(ctx))
     .post('/admin/users', async (c) => {
-      const user = await createUser(ctx.store, ctx.clock, parseCreate(ctx, await readJsonBody(c, { struct: ADMIN_USER_PARAMS })))
+      const input = parseCreate(ctx, await readJsonBody(c, { struct: ADMIN_USER_PARAMS }))
+      // A custom id already taken fails the insert: GoTrue's 500 [auth:internal/api/admin.go:491-493,567-569].
+      if (input.id && ctx.store.users.has(input.id)) throw unexpectedFailure('Database error creating new user')
+      const user = await createUser(ctx.store, ctx.clock, input)
       return c.json(userJson(user))
     })
     .get('/admin/users', (c) => {
@@ -113,7 +116,8 @@ export function adminRoutes(ctx: LocalAuthContext) {
     .get('/admin/users/:id', (c) => c.json(userJson(loadUser(ctx, c.req.param('id')))))
     .delete('/admin/users/:id', async (c) => {
       const user = loadUser(ctx, c.req.param('id'))
-      await readJsonBody(c, { allowEmpty: true })
+      // A body is read only when there is one [auth:internal/api/admin.go:584-590]; a soft delete is not modelled.
+      await readJsonBody(c, { allowEmpty: true, struct: ADMIN_USER_DELETE_PARAMS })
       ctx.store.deleteUser(user.id)
       return c.json({})
     })

@@ -84,6 +84,23 @@ describe('admin users API', () => {
     expect(((await created.json()) as { id: string }).id).toBe(id.toLowerCase())
     const get = await h.api(`/admin/users/urn:uuid:${id.replace(/-/g, '')}`, { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } })
     expect(get.status).toBe(200)
+    // The same id again, in another form: the insert fails, GoTrue's 500, and the first user stays.
+    const again = await h.api('/admin/users', { method: 'POST', version: null, headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` }, body: JSON.stringify({ email: 'other@example.com', id: id.toLowerCase() }) })
+    expect(again.status).toBe(500)
+    expect(await again.json()).toEqual({ code: 500, error_code: 'unexpected_failure', msg: 'Database error creating new user', error_id: expect.any(String) })
+    expect(((await (await h.api(`/admin/users/${id}`, { headers: { Authorization: `Bearer ${h.auth.serviceRoleKey}` } })).json()) as { email: string }).email).toBe('braced@example.com')
+  })
+
+  it('DELETE reads a body only when there is one, as adminUserDeleteParams [admin.go:37-39,584-590]', async () => {
+    const headers = { Authorization: `Bearer ${h.auth.serviceRoleKey}` }
+    const id = (await h.control.createUser({ email: 'del@example.com', password: PASSWORD })).id
+    const del = async (body: string | undefined) => {
+      const res = await h.api(`/admin/users/${id}`, { method: 'DELETE', headers, ...(body === undefined ? {} : { body }) })
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+    }
+    expect(await del('{"should_soft_delete":"yes"}')).toEqual({ status: 400, body: { code: 'bad_json', message: 'Could not parse request body as JSON: json: cannot unmarshal string into Go struct field adminUserDeleteParams.should_soft_delete of type bool' } })
+    expect(await del(' ')).toEqual({ status: 400, body: { code: 'bad_json', message: 'Could not parse request body as JSON: unexpected end of JSON input' } })
+    expect((await del(undefined)).status).toBe(200)
   })
 
   it('gets and deletes by id; afterwards the user is gone', async () => {

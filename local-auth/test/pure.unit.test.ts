@@ -73,6 +73,11 @@ describe('decodeStruct (encoding/json into a GoTrue request struct)', () => {
     expect(decodeStruct(VERIFY_PARAMS, { 'to\u212Aen': '123456' })).toEqual({ ok: true, fields: { token: '123456' } })
   })
 
+  it('names a pointer field by the type it points to, and folds no further than bytes.EqualFold (a dotless ı is not an i)', () => {
+    expect(decodeStruct(USER_UPDATE_PARAMS, { password: 5 })).toEqual({ ok: false, message: 'json: cannot unmarshal number into Go struct field UserUpdateParams.password of type string' })
+    expect(decodeStruct(RECOVER_PARAMS, { 'emaıl': 'a@b.co' })).toEqual({ ok: true, fields: {} })
+  })
+
   it('top-level null is an empty struct', () => {
     expect(decodeStruct(RECOVER_PARAMS, null)).toEqual({ ok: true, fields: {} })
   })
