@@ -1,7 +1,8 @@
 /**
  * Reading JSON request bodies the way GoTrue's `retrieveRequestParams` does: at most 1 MiB (413
- * request_entity_too_large), then JSON into the route's Go struct (400 bad_json with a Go-like reason). Trade-off: the whole body is read before the size check,
- * which is fine at 1 MiB and avoids resetting the client's upload mid-stream.
+ * request_entity_too_large), then JSON into the route's Go struct (400 bad_json with a Go-like reason).
+ * Trade-off: the whole body is read before the size check, which is fine at 1 MiB and avoids resetting
+ * the client's upload mid-stream.
  */
 import type { Context } from 'hono'
 import { MAX_BODY_BYTES } from './constants'
@@ -18,16 +19,16 @@ function goJsonReason(text: string): string {
 }
 
 /**
- * Parse the request body as a JSON object; `allowEmpty` maps a body of no bytes to `{}`. With `struct`, the body
- * is read as encoding/json fills that GoTrue request struct (go-structs.ts): fields by JSON name, matched
- * case-insensitively, and a value of the wrong kind is the 400 bad_json GoTrue answers [auth:internal/api/helpers.go:92-94].
+ * Read the request body into a GoTrue request struct as encoding/json fills it (go-structs.ts): fields by
+ * JSON name, matched case-insensitively, and a value of the wrong kind is the 400 bad_json GoTrue answers
+ * [auth:internal/api/helpers.go:92-94]. `allowEmpty`: a body of no bytes at all is not parsed (whitespace
+ * is, and fails as Go's does).
  */
-export async function readJsonBody(c: Context, options: { allowEmpty?: boolean; struct?: GoStruct } = {}): Promise<Record<string, unknown>> {
+export async function readJsonBody(c: Context, struct: GoStruct, options: { allowEmpty?: boolean } = {}): Promise<Record<string, unknown>> {
   const bytes = new Uint8Array(await c.req.arrayBuffer())
   if (bytes.byteLength > MAX_BODY_BYTES) {
     throw new AuthError(413, 'request_entity_too_large', `Request body too large (max ${MAX_BODY_BYTES} bytes)`)
   }
-  // `allowEmpty`: a body of no bytes at all is not parsed (whitespace is, and fails as Go's does).
   if (bytes.byteLength === 0 && options.allowEmpty) return {}
   const text = new TextDecoder().decode(bytes)
   let value: unknown
@@ -36,17 +37,9 @@ export async function readJsonBody(c: Context, options: { allowEmpty?: boolean; 
   } catch {
     throw badRequest('bad_json', `Could not parse request body as JSON: ${goJsonReason(text)}`)
   }
-  if (options.struct) {
-    const decoded = decodeStruct(options.struct, value)
-    if (!decoded.ok) throw badRequest('bad_json', `Could not parse request body as JSON: ${decoded.message}`)
-    return decoded.fields
-  }
-  if (value === null) return {}
-  if (typeof value !== 'object' || Array.isArray(value)) {
-    const kind = Array.isArray(value) ? 'array' : typeof value
-    throw badRequest('bad_json', `Could not parse request body as JSON: json: cannot unmarshal ${kind} into Go value of type object`)
-  }
-  return value as Record<string, unknown>
+  const decoded = decodeStruct(struct, value)
+  if (!decoded.ok) throw badRequest('bad_json', `Could not parse request body as JSON: ${decoded.message}`)
+  return decoded.fields
 }
 
 /** A string field, or '' when absent/null/not a string (Go's zero value). */

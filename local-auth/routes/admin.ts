@@ -13,12 +13,12 @@ import { ADMIN_DEFAULT_PER_PAGE, DEFAULT_AUD, MAX_PASSWORD_BYTES } from '../cons
 import type { AppEnv, LocalAuthContext } from '../context'
 import { issueEmailToken } from '../email-tokens'
 import { badRequest, notFound, recoveredPanic, unexpectedFailure, unprocessable } from '../errors'
+import { ADMIN_USER_DELETE_PARAMS, ADMIN_USER_PARAMS, INVITE_PARAMS } from '../go-structs'
 import { goEncodeValues } from '../go-url'
 import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
 import { parseGoDurationMs, parseGoUuid, validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
-import { ADMIN_USER_DELETE_PARAMS, ADMIN_USER_PARAMS, INVITE_PARAMS } from '../go-structs'
 
 const objectOr = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 
@@ -92,7 +92,7 @@ export function adminRoutes(ctx: LocalAuthContext) {
     .use('/admin/*', requireAdmin(ctx))
     .use('/invite', requireAdmin(ctx))
     .post('/admin/users', async (c) => {
-      const input = parseCreate(ctx, await readJsonBody(c, { struct: ADMIN_USER_PARAMS }))
+      const input = parseCreate(ctx, await readJsonBody(c, ADMIN_USER_PARAMS))
       // A custom id already taken fails the insert: GoTrue's 500 [auth:internal/api/admin.go:491-493,567-569].
       if (input.id && ctx.store.users.has(input.id)) throw unexpectedFailure('Database error creating new user')
       const user = await createUser(ctx.store, ctx.clock, input)
@@ -117,12 +117,12 @@ export function adminRoutes(ctx: LocalAuthContext) {
     .delete('/admin/users/:id', async (c) => {
       const user = loadUser(ctx, c.req.param('id'))
       // A body is read only when there is one [auth:internal/api/admin.go:584-590]; a soft delete is not modelled.
-      await readJsonBody(c, { allowEmpty: true, struct: ADMIN_USER_DELETE_PARAMS })
+      await readJsonBody(c, ADMIN_USER_DELETE_PARAMS, { allowEmpty: true })
       ctx.store.deleteUser(user.id)
       return c.json({})
     })
     .post('/invite', async (c) => {
-      const body = await readJsonBody(c, { struct: INVITE_PARAMS })
+      const body = await readJsonBody(c, INVITE_PARAMS)
       const { email } = unwrap(validateEmail(str(body, 'email')))
       let user = ctx.store.findUserByEmail(email)
       if (user?.emailConfirmedAt !== undefined) {

@@ -9,18 +9,18 @@ import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, createFlowState, issueEmailToken } from '../email-tokens'
 import { badRequest } from '../errors'
+import { RECOVER_PARAMS } from '../go-structs'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { validateEmail } from '../validate'
 import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
-import { RECOVER_PARAMS } from '../go-structs'
 
 /** POST /recover. */
 export function recoverRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>().post('/recover', perIpLimit(ctx, 'recover'), async (c) => {
     // The Email provider switch is middleware after the limiter, so it comes before the body is read [auth:internal/api/api.go:255-256].
     assertEmailProvider(ctx, 400)
-    const body = await readJsonBody(c, { struct: RECOVER_PARAMS })
+    const body = await readJsonBody(c, RECOVER_PARAMS)
     const rawEmail = str(body, 'email')
     if (!rawEmail) throw badRequest('validation_failed', 'Password recovery requires an email')
     const { email } = unwrap(validateEmail(rawEmail))

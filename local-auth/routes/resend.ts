@@ -10,18 +10,18 @@ import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, assertSendable, createFlowState, issueEmailToken } from '../email-tokens'
 import { badRequest } from '../errors'
+import { RESEND_PARAMS } from '../go-structs'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { validateEmail } from '../validate'
 import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
-import { RESEND_PARAMS } from '../go-structs'
 
 const TYPES = ['signup', 'email_change', 'sms', 'phone_change']
 
 /** POST /resend. */
 export function resendRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>().post('/resend', perIpLimit(ctx, 'resend'), async (c) => {
-    const body = await readJsonBody(c, { struct: RESEND_PARAMS })
+    const body = await readJsonBody(c, RESEND_PARAMS)
     const type = str(body, 'type')
     const rawEmail = str(body, 'email')
     const phone = str(body, 'phone')

@@ -12,6 +12,7 @@ import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, createFlowState, issueEmailToken } from '../email-tokens'
 import { badRequest, unprocessable } from '../errors'
+import { OTP_PARAMS, SIGNUP_PARAMS } from '../go-structs'
 import type { EmailType } from '../mailer'
 import { parseCodeChallenge } from '../otp'
 import { perIpLimit } from '../rate-limit'
@@ -21,7 +22,6 @@ import type { UserRow } from '../store'
 import { createUser, userJson } from '../users'
 import { validateEmail } from '../validate'
 import { assertEmailProvider, requestRedirect, unwrap } from './helpers'
-import { OTP_PARAMS, SIGNUP_PARAMS } from '../go-structs'
 
 const objectOr = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined)
 
@@ -56,7 +56,7 @@ export function signupRoutes(ctx: LocalAuthContext) {
   const signupsLimit = perIpLimit(ctx, 'signups')
   return new Hono<AppEnv>()
     .post('/signup', async (c) => {
-      const body = await readJsonBody(c, { struct: SIGNUP_PARAMS })
+      const body = await readJsonBody(c, SIGNUP_PARAMS)
       // Neither address nor phone: an anonymous sign-in, off here, refused before the signups bucket is
       // charged; otherwise the bucket, then the handler [auth:internal/api/api.go:233-252].
       if (!str(body, 'email') && !str(body, 'phone')) throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled')
@@ -92,7 +92,7 @@ export function signupRoutes(ctx: LocalAuthContext) {
       return c.json(userJson(user))
     })
     .post('/otp', perIpLimit(ctx, 'otp'), async (c) => {
-      const body = await readJsonBody(c, { struct: OTP_PARAMS })
+      const body = await readJsonBody(c, OTP_PARAMS)
       const rawEmail = str(body, 'email')
       const phone = str(body, 'phone')
       // OtpParams.Validate: the pair, a channel with an email, the PKCE pair [auth:internal/api/otp.go:37-48].

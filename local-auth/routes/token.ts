@@ -7,13 +7,13 @@ import { Hono } from 'hono'
 import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { badRequest, notFound, unprocessable } from '../errors'
+import { type GoStruct, PASSWORD_GRANT_PARAMS, PKCE_GRANT_PARAMS, REFRESH_TOKEN_GRANT_PARAMS } from '../go-structs'
 import { isCodeVerifierValid } from '../otp'
 import { checkPasswordStrength, isPasswordMatch } from '../password'
 import { perIpLimit } from '../rate-limit'
 import { issueSession, refreshSession, type TokenResponse } from '../sessions'
 import { isBanned } from '../users'
 import { assertEmailProvider } from './helpers'
-import { type GoStruct, PASSWORD_GRANT_PARAMS, PKCE_GRANT_PARAMS, REFRESH_TOKEN_GRANT_PARAMS } from '../go-structs'
 
 async function passwordGrant(ctx: LocalAuthContext, body: Record<string, unknown>): Promise<TokenResponse> {
   const email = str(body, 'email')
@@ -64,17 +64,11 @@ async function pkceGrant(ctx: LocalAuthContext, body: Record<string, unknown>): 
   return issueSession(ctx, user, flowState.authenticationMethod)
 }
 
-const GRANTS = {
-  password: (ctx: LocalAuthContext, body: Record<string, unknown>) => passwordGrant(ctx, body),
-  refresh_token: (ctx: LocalAuthContext, body: Record<string, unknown>) => refreshSession(ctx, str(body, 'refresh_token')),
-  pkce: (ctx: LocalAuthContext, body: Record<string, unknown>) => pkceGrant(ctx, body),
-} as const
-
-/** The struct each grant's handler reads the body into. */
-const GRANT_PARAMS: Readonly<Record<keyof typeof GRANTS, GoStruct>> = {
-  password: PASSWORD_GRANT_PARAMS,
-  refresh_token: REFRESH_TOKEN_GRANT_PARAMS,
-  pkce: PKCE_GRANT_PARAMS,
+/** Each grant: the struct its handler reads the body into, and the handler. */
+const GRANTS: Readonly<Record<string, { params: GoStruct; run: (ctx: LocalAuthContext, body: Record<string, unknown>) => Promise<TokenResponse> }>> = {
+  password: { params: PASSWORD_GRANT_PARAMS, run: passwordGrant },
+  refresh_token: { params: REFRESH_TOKEN_GRANT_PARAMS, run: (ctx, body) => refreshSession(ctx, str(body, 'refresh_token')) },
+  pkce: { params: PKCE_GRANT_PARAMS, run: pkceGrant },
 }
 
 /** POST /token, dispatching on the grant_type query parameter. */
@@ -86,7 +80,7 @@ export function tokenRoutes(ctx: LocalAuthContext) {
     // a known one is charged in the handler, before the grant runs [token.go:63-65].
     if (!Object.hasOwn(GRANTS, grantType)) throw badRequest('invalid_credentials', 'unsupported_grant_type')
     await limit(c, async () => {})
-    const grant = grantType as keyof typeof GRANTS
-    return c.json(await GRANTS[grant](ctx, await readJsonBody(c, { struct: GRANT_PARAMS[grant] })))
+    const grant = GRANTS[grantType] as (typeof GRANTS)[string]
+    return c.json(await grant.run(ctx, await readJsonBody(c, grant.params)))
   })
 }

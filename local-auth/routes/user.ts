@@ -13,6 +13,7 @@ import type { AppEnv, LocalAuthContext } from '../context'
 import { assertResendGap, assertSendable, createFlowState, issueEmailToken } from '../email-tokens'
 import { ADMIN_ROLES, DEFAULT_AUD, REAUTHENTICATION_AFTER_MS } from '../constants'
 import { badRequest, forbidden, plainError, recoveredPanic, unprocessable } from '../errors'
+import { USER_UPDATE_PARAMS } from '../go-structs'
 import { normaliseChallengeMethod } from '../otp'
 import { perIpLimit } from '../rate-limit'
 import { checkPasswordStrength, hashPassword, isPasswordMatch } from '../password'
@@ -21,7 +22,6 @@ import type { AccessClaims } from '../tokens'
 import { userJson } from '../users'
 import { validateEmail } from '../validate'
 import { requestRedirect, unwrap } from './helpers'
-import { USER_UPDATE_PARAMS } from '../go-structs'
 
 /** Store the new password and revoke everything a reset must revoke [auth:internal/api/user.go]. */
 async function applyPasswordChange(ctx: LocalAuthContext, user: UserRow, session: SessionRow | undefined, password: string) {
@@ -91,7 +91,7 @@ export function userRoutes(ctx: LocalAuthContext) {
     .put('/user', perIpLimit(ctx, 'user'), async (c) => {
       const { user: maybeUser, session } = c.get('auth')
       const user = maybeUser as UserRow
-      const body = await readJsonBody(c, { struct: USER_UPDATE_PARAMS })
+      const body = await readJsonBody(c, USER_UPDATE_PARAMS)
       const hasPassword = body.password !== undefined && body.password !== null
       const password = str(body, 'password')
       const rawEmail = str(body, 'email')

@@ -7,12 +7,12 @@ import { Hono } from 'hono'
 import { readJsonBody, str } from '../body'
 import type { AppEnv, LocalAuthContext } from '../context'
 import { badRequest, forbidden, unprocessable } from '../errors'
+import { VERIFY_PARAMS } from '../go-structs'
 import { perIpLimit } from '../rate-limit'
 import { issueSession } from '../sessions'
 import { isBanned } from '../users'
 import { validateEmail } from '../validate'
 import { consumeVerification, findByEmailOtp, findByTokenHash, isVerifyType, SINGLE_CONFIRMATION_ACCEPTED, type Verified } from '../verification'
-import { VERIFY_PARAMS } from '../go-structs'
 
 const LINK_INVALID = 'Email link is invalid or has expired'
 const CODE_INVALID = 'Token has expired or is invalid'
@@ -61,7 +61,7 @@ function lookupByCode(ctx: LocalAuthContext, type: string, email: string, phone:
 /** POST /verify. */
 export function verifyPostRoutes(ctx: LocalAuthContext) {
   return new Hono<AppEnv>().post('/verify', perIpLimit(ctx, 'verify'), async (c) => {
-    const { found, invalidMessage } = lookup(ctx, await readJsonBody(c, { struct: VERIFY_PARAMS }))
+    const { found, invalidMessage } = lookup(ctx, await readJsonBody(c, VERIFY_PARAMS))
     if (!found.ok) {
       throw found.reason === 'banned' ? forbidden('user_banned', 'User is banned') : forbidden('otp_expired', invalidMessage)
     }
